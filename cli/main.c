@@ -1,0 +1,48 @@
+/* nibble: the command line. Each subcommand lives in its own cmd_*.c file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nibble/num.h"
+
+static const cli_command COMMANDS[] = {
+    {"formats", cmd_formats, "list every number format: codebook, encoding, hardware grid"},
+    {"quantize", cmd_quantize, "quantize a tensor and print MSE / SQNR per format"},
+};
+
+#define NUM_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: nibble [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < NUM_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(out, "\n'nibble COMMAND --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("nibble %s\n", NIBBLE_VERSION_STRING);
+        return 0;
+    }
+    for (size_t i = 0; i < NUM_COMMANDS; i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0) {
+            cli_getopt_reset();
+            return COMMANDS[i].run(argc - 1, argv + 1);
+        }
+    fprintf(stderr, "nibble: error: unknown command '%s'; commands:", argv[1]);
+    for (size_t i = 0; i < NUM_COMMANDS; i++)
+        fprintf(stderr, " %s", COMMANDS[i].name);
+    fprintf(stderr, " (see 'nibble --help')\n");
+    return EXIT_BAD_INPUT;
+}

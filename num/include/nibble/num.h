@@ -1,0 +1,14 @@
+/* nibble's golden numeric library: every format and every MAC, bit-exact. */
+#ifndef NIBBLE_NUM_H
+#define NIBBLE_NUM_H
+
+#include "nibble/arith.h"
+#include "nibble/error.h"
+#include "nibble/format.h"
+#include "nibble/metrics.h"
+#include "nibble/quant.h"
+#include "nibble/random.h"
+
+#define NIBBLE_VERSION_STRING "0.1.0"
+
+#endif

@@ -1,0 +1,70 @@
+/* The W-bit two's-complement accumulator, wrap or saturate. */
+#include <strings.h>
+
+#include "nibble/arith.h"
+
+int64_t nb_acc_min(int bits)
+{
+    return -((int64_t)1 << (bits - 1));
+}
+
+int64_t nb_acc_max(int bits)
+{
+    return ((int64_t)1 << (bits - 1)) - 1;
+}
+
+int64_t nb_acc_fit(int64_t exact, int bits, nb_acc_mode mode)
+{
+    if (mode == NB_ACC_SATURATE) {
+        if (exact > nb_acc_max(bits))
+            return nb_acc_max(bits);
+        if (exact < nb_acc_min(bits))
+            return nb_acc_min(bits);
+        return exact;
+    }
+    /* Keep the low W bits and sign-extend; done on uint64 to stay defined. */
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    uint64_t low = (uint64_t)exact & mask;
+    uint64_t sign = (uint64_t)1 << (bits - 1);
+    return (int64_t)(low ^ sign) - (int64_t)sign;
+}
+
+int nb_signed_width(int64_t v)
+{
+    int w = 1;
+    while (v < nb_acc_min(w) || v > nb_acc_max(w))
+        w++;
+    return w;
+}
+
+int64_t nb_product_max_abs(const nb_operand *w, const nb_operand *a)
+{
+    int64_t best = 0;
+    for (int wc = 0; wc < w->fmt->num_codes; wc++)
+        for (int ac = 0; ac < a->fmt->num_codes; ac++) {
+            int64_t p = nb_product(w, (unsigned)wc, a, (unsigned)ac);
+            if (p < 0)
+                p = -p;
+            if (p > best)
+                best = p;
+        }
+    return best;
+}
+
+bool nb_acc_mode_parse(const char *s, nb_acc_mode *out, nb_err *err)
+{
+    if (strcasecmp(s, "wrap") == 0) {
+        *out = NB_ACC_WRAP;
+        return true;
+    }
+    if (strcasecmp(s, "sat") == 0 || strcasecmp(s, "saturate") == 0) {
+        *out = NB_ACC_SATURATE;
+        return true;
+    }
+    return nb_fail(err, "unknown accumulator mode '%s': use wrap or sat", s);
+}
+
+const char *nb_acc_mode_name(nb_acc_mode m)
+{
+    return m == NB_ACC_SATURATE ? "sat" : "wrap";
+}
