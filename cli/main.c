@@ -8,6 +8,7 @@
 static const cli_command COMMANDS[] = {
     {"formats", cmd_formats, "list every number format: codebook, encoding, hardware grid"},
     {"quantize", cmd_quantize, "quantize a tensor and print MSE / SQNR per format"},
+    {"gen", cmd_gen, "generate Verilog for a systolic array over a set of formats"},
 };
 
 #define NUM_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

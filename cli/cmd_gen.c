@@ -1,0 +1,120 @@
+/* nibble gen: generate the RTL of a systolic array for a set of formats. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nibble/gen.h"
+
+static const char *CMD = "gen";
+
+static void help(void)
+{
+    printf("usage: nibble gen --weights LIST --acts LIST [options] -o DIR\n\n"
+           "Generate Verilog for a weight-stationary systolic array whose PEs support the\n"
+           "given weight and activation formats (runtime format-select inputs when a set\n"
+           "has more than one). Writes the RTL, manifest.json and nibble_ports.h into DIR\n"
+           "atomically; an existing DIR is replaced only if it is an earlier nibble output.\n\n"
+           "  --weights LIST      weight formats, comma separated (e.g. sf4,e2m1-sr)\n"
+           "  --acts LIST         activation formats (e.g. int4,int8)\n"
+           "  --rows R            array rows = reduction length per tile (default 8)\n"
+           "  --cols C            array columns = output channels per tile (default 8)\n"
+           "  --acc-bits W        accumulator width (default %d)\n"
+           "  --acc-mode M        wrap or sat (default wrap)\n"
+           "  --pipeline N        register stages inside the PE, 0..%d (default 0)\n"
+           "  --lut-frac-bits F   lookup ROM fractional bits (default %d)\n"
+           "  -o, --output DIR    output directory\n"
+           "  -h, --help          this text\n\n"
+           "formats: %s\n",
+           NB_ACC_BITS_DEFAULT, NB_PIPELINE_MAX, NB_LUT_FRAC_BITS_DEFAULT, nb_format_valid_names());
+}
+
+/* The command line, for the provenance header of every generated file. */
+static void join_command(int argc, char **argv, char *buf, size_t len)
+{
+    size_t o = (size_t)snprintf(buf, len, "nibble");
+    for (int i = 0; i < argc && o < len; i++) {
+        bool quote = strpbrk(argv[i], " \t'\"") != NULL;
+        o += (size_t)snprintf(buf + o, len - o, quote ? " '%s'" : " %s", argv[i]);
+    }
+}
+
+int cmd_gen(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"weights", required_argument, NULL, 'w'},  {"acts", required_argument, NULL, 'a'},
+        {"rows", required_argument, NULL, 'r'},     {"cols", required_argument, NULL, 'c'},
+        {"acc-bits", required_argument, NULL, 'b'}, {"acc-mode", required_argument, NULL, 'm'},
+        {"pipeline", required_argument, NULL, 'p'}, {"lut-frac-bits", required_argument, NULL, 'l'},
+        {"output", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    nb_design_params p = nb_design_params_default();
+    p.weights = NULL;
+    p.acts = NULL;
+    const char *out = NULL;
+    nb_err err;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'w':
+            p.weights = optarg;
+            break;
+        case 'a':
+            p.acts = optarg;
+            break;
+        case 'r':
+        case 'c':
+        case 'b':
+        case 'p':
+        case 'l': {
+            const char *name = c == 'r' ? "--rows" : c == 'c' ? "--cols" : c == 'b' ? "--acc-bits"
+                             : c == 'p' ? "--pipeline" : "--lut-frac-bits";
+            if (!cli_parse_long(name, optarg, -1000000, 1000000, &v, &err))
+                return cli_fail_err(CMD, &err);
+            int *field = c == 'r' ? &p.rows : c == 'c' ? &p.cols : c == 'b' ? &p.acc_bits
+                       : c == 'p' ? &p.pipeline : &p.lut_frac_bits;
+            *field = (int)v;
+            break;
+        }
+        case 'm':
+            if (!nb_acc_mode_parse(optarg, &p.acc_mode, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            help();
+            return 0;
+        default:
+            return cli_bad_option(CMD, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
+    if (!p.weights || !p.acts)
+        return cli_fail(CMD, "give both --weights and --acts (e.g. --weights sf4 --acts int4)");
+    if (!out)
+        return cli_fail(CMD, "give an output directory with -o DIR");
+    if (p.lut_frac_bits < 1 || p.lut_frac_bits > 16)
+        return cli_fail(CMD, "--lut-frac-bits %d is out of range (1..16)", p.lut_frac_bits);
+    char command[2048];
+    join_command(argc, argv, command, sizeof command);
+    p.command = command;
+    nb_design *d = nb_design_create(&p, &err);
+    if (!d)
+        return cli_fail_err(CMD, &err);
+    if (!nb_gen_write(d, out, &err)) {
+        nb_design_free(d);
+        return cli_fail_err(CMD, &err);
+    }
+    printf("wrote %s: %dx%d array, weights {%s}, activations {%s}, %d-bit %s accumulator, "
+           "latency %d cycles\n",
+           out, d->rows, d->cols, d->weights_spec, d->acts_spec, d->acc_bits,
+           nb_acc_mode_name(d->acc_mode), d->latency);
+    nb_design_free(d);
+    return 0;
+}

@@ -1,0 +1,74 @@
+/* A generated array design: the configuration the user chose plus every width
+ * and timing figure derived from it. The generator writes it as manifest.json
+ * beside the Verilog; simulators and the synthesis flow load it back. */
+#ifndef NIBBLE_DESIGN_H
+#define NIBBLE_DESIGN_H
+
+#include <stdbool.h>
+
+#include "nibble/arith.h"
+#include "nibble/format.h"
+
+#define NB_SET_MAX 24
+#define NB_ARRAY_DIM_MAX 128
+#define NB_PIPELINE_MAX 2
+#define NB_ACC_BITS_DEFAULT 32
+
+/* What the user asks for (strings as on the command line). */
+typedef struct nb_design_params {
+    const char *weights;      /* comma-separated format list */
+    const char *acts;
+    int rows, cols;
+    int acc_bits;
+    nb_acc_mode acc_mode;
+    int pipeline;             /* 0..2 register stages inside the PE */
+    int lut_frac_bits;
+    const char *command;      /* the command line, recorded in headers */
+} nb_design_params;
+
+nb_design_params nb_design_params_default(void);
+
+typedef struct nb_design {
+    nb_design_params params;  /* strings below are owned copies */
+    char weights_spec[2048], acts_spec[2048], command[2048];
+
+    nb_format w[NB_SET_MAX];
+    int nw;
+    nb_format a[NB_SET_MAX];
+    int na;
+    int rows, cols;
+    int acc_bits;
+    nb_acc_mode acc_mode;
+    int pipeline;
+
+    /* Derived widths. Every weight format is aligned to the grid 2^-w_grid_frac
+     * (the largest frac_bits in the set), every activation to 2^-a_grid_frac. */
+    int w_code_bits, a_code_bits;
+    int w_grid_frac, a_grid_frac;
+    int w_mant_bits, a_mant_bits;   /* signed widths of aligned mantissas */
+    int prod_bits;                  /* signed width of any product */
+    int w_sel_bits, a_sel_bits;     /* 0 for a single-format set (no select port) */
+    int row_addr_bits;              /* >= 1 */
+
+    /* Timing at the top-level boundary (see gen/README.md):
+     * a vector presented at cycle t leaves at cycle t + latency. */
+    int latency;
+} nb_design;
+
+/* Validate params, parse formats and derive everything. NULL on error. */
+nb_design *nb_design_create(const nb_design_params *p, nb_err *err);
+void nb_design_free(nb_design *d);
+
+/* Operand view of weight/activation format i on the design's common grid. */
+nb_operand nb_design_w_operand(const nb_design *d, int i);
+nb_operand nb_design_a_operand(const nb_design *d, int i);
+
+/* Index of a format name in the weight / activation set, or -1. */
+int nb_design_find_w(const nb_design *d, const char *name);
+int nb_design_find_a(const nb_design *d, const char *name);
+
+/* Rebuild a design from manifest.json, checking that every format grid in it
+ * still matches the golden library (a stale manifest is an error). */
+nb_design *nb_design_load(const char *manifest_path, nb_err *err);
+
+#endif

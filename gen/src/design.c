@@ -1,0 +1,197 @@
+/* Validation and derivation of a design's widths and timing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/design.h"
+
+nb_design_params nb_design_params_default(void)
+{
+    nb_design_params p = {
+        .weights = "int4",
+        .acts = "int4",
+        .rows = 8,
+        .cols = 8,
+        .acc_bits = NB_ACC_BITS_DEFAULT,
+        .acc_mode = NB_ACC_WRAP,
+        .pipeline = 0,
+        .lut_frac_bits = NB_LUT_FRAC_BITS_DEFAULT,
+        .command = "",
+    };
+    return p;
+}
+
+static int bits_for_count(int n)
+{
+    int b = 0;
+    while ((1 << b) < n)
+        b++;
+    return b;
+}
+
+static int set_grid_frac(const nb_format *set, int n)
+{
+    int f = 0;
+    for (int i = 0; i < n; i++)
+        if (set[i].frac_bits > f)
+            f = set[i].frac_bits;
+    return f;
+}
+
+static int set_code_bits(const nb_format *set, int n)
+{
+    int b = 0;
+    for (int i = 0; i < n; i++)
+        if (set[i].code_bits > b)
+            b = set[i].code_bits;
+    return b;
+}
+
+/* Signed width of every aligned mantissa in the set. */
+static int set_mant_bits(const nb_format *set, int n, int grid)
+{
+    int w = 1;
+    for (int i = 0; i < n; i++) {
+        nb_operand op = {&set[i], grid};
+        for (int c = 0; c < set[i].num_codes; c++) {
+            int b = nb_signed_width(nb_operand_mant(&op, (unsigned)c));
+            if (b > w)
+                w = b;
+        }
+    }
+    return w;
+}
+
+nb_operand nb_design_w_operand(const nb_design *d, int i)
+{
+    nb_operand op = {&d->w[i], d->w_grid_frac};
+    return op;
+}
+
+nb_operand nb_design_a_operand(const nb_design *d, int i)
+{
+    nb_operand op = {&d->a[i], d->a_grid_frac};
+    return op;
+}
+
+static int find_in(const nb_format *set, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(set[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int nb_design_find_w(const nb_design *d, const char *name)
+{
+    return find_in(d->w, d->nw, name);
+}
+
+int nb_design_find_a(const nb_design *d, const char *name)
+{
+    return find_in(d->a, d->na, name);
+}
+
+static bool copy_spec(char *dst, size_t cap, const char *src, const char *what, nb_err *err)
+{
+    if (!src)
+        src = "";
+    if (strlen(src) >= cap)
+        return nb_fail(err, "%s is longer than %zu characters", what, cap - 1);
+    memcpy(dst, src, strlen(src) + 1);
+    return true;
+}
+
+nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
+{
+    if (p->rows < 1 || p->rows > NB_ARRAY_DIM_MAX)
+        return nb_fail(err, "--rows %d is impossible: an array needs 1..%d rows", p->rows,
+                       NB_ARRAY_DIM_MAX), NULL;
+    if (p->cols < 1 || p->cols > NB_ARRAY_DIM_MAX)
+        return nb_fail(err, "--cols %d is impossible: an array needs 1..%d columns", p->cols,
+                       NB_ARRAY_DIM_MAX), NULL;
+    if (p->pipeline < 0 || p->pipeline > NB_PIPELINE_MAX)
+        return nb_fail(err, "--pipeline %d is not supported: use 0..%d register stages",
+                       p->pipeline, NB_PIPELINE_MAX), NULL;
+    if (p->acc_bits < 2 || p->acc_bits > NB_ACC_BITS_MAX)
+        return nb_fail(err, "--acc-bits %d is out of range: use 2..%d", p->acc_bits,
+                       NB_ACC_BITS_MAX), NULL;
+
+    nb_design *d = calloc(1, sizeof *d);
+    if (!d)
+        return nb_fail(err, "out of memory"), NULL;
+    if (!copy_spec(d->weights_spec, sizeof d->weights_spec, p->weights, "--weights", err) ||
+        !copy_spec(d->acts_spec, sizeof d->acts_spec, p->acts, "--acts", err) ||
+        !copy_spec(d->command, sizeof d->command, p->command, "the command line", err))
+        goto fail;
+    d->params = *p;
+    d->params.weights = d->weights_spec;
+    d->params.acts = d->acts_spec;
+    d->params.command = d->command;
+
+    nb_format_opts fo = {.lut_frac_bits = p->lut_frac_bits};
+    d->nw = nb_format_parse_list(p->weights, &fo, d->w, NB_SET_MAX, err);
+    if (d->nw < 0) {
+        nb_fail_prefix(err, "--weights");
+        goto fail;
+    }
+    d->na = nb_format_parse_list(p->acts, &fo, d->a, NB_SET_MAX, err);
+    if (d->na < 0) {
+        nb_fail_prefix(err, "--acts");
+        goto fail;
+    }
+    d->rows = p->rows;
+    d->cols = p->cols;
+    d->acc_bits = p->acc_bits;
+    d->acc_mode = p->acc_mode;
+    d->pipeline = p->pipeline;
+
+    d->w_code_bits = set_code_bits(d->w, d->nw);
+    d->a_code_bits = set_code_bits(d->a, d->na);
+    d->w_grid_frac = set_grid_frac(d->w, d->nw);
+    d->a_grid_frac = set_grid_frac(d->a, d->na);
+    d->w_mant_bits = set_mant_bits(d->w, d->nw, d->w_grid_frac);
+    d->a_mant_bits = set_mant_bits(d->a, d->na, d->a_grid_frac);
+    d->w_sel_bits = d->nw > 1 ? bits_for_count(d->nw) : 0;
+    d->a_sel_bits = d->na > 1 ? bits_for_count(d->na) : 0;
+    d->row_addr_bits = d->rows > 1 ? bits_for_count(d->rows) : 1;
+
+    /* The widest exact product over every pair of formats in the sets. */
+    int64_t widest = 0;
+    for (int i = 0; i < d->nw; i++)
+        for (int j = 0; j < d->na; j++) {
+            nb_operand w = nb_design_w_operand(d, i), a = nb_design_a_operand(d, j);
+            int64_t m = nb_product_max_abs(&w, &a);
+            if (m > widest)
+                widest = m;
+        }
+    int needed = nb_signed_width(widest);
+    if (d->acc_bits < needed) {
+        nb_fail(err, "--acc-bits %d is too small for one product: %s x %s needs %d bits on the "
+                "common grid 2^-%d; use --acc-bits %d or more", d->acc_bits, p->weights, p->acts,
+                needed, d->w_grid_frac + d->a_grid_frac, needed);
+        goto fail;
+    }
+    /* The product wire is as wide as the largest exact product (truncating the
+     * multiplier's full width there is exact), and never narrower than a factor. */
+    d->prod_bits = needed;
+    if (d->prod_bits < d->w_mant_bits)
+        d->prod_bits = d->w_mant_bits;
+    if (d->prod_bits < d->a_mant_bits)
+        d->prod_bits = d->a_mant_bits;
+    if (d->prod_bits > d->acc_bits)
+        d->prod_bits = d->acc_bits;
+
+    /* 1 input register + (rows-1) row skew + (cols-1) column shift + pipeline
+     * + 1 psum register at the bottom + 1 output register (after deskew). */
+    d->latency = 1 + (d->rows - 1) + (d->cols - 1) + d->pipeline + 1 + 1;
+    return d;
+fail:
+    free(d);
+    return NULL;
+}
+
+void nb_design_free(nb_design *d)
+{
+    free(d);
+}

@@ -1,0 +1,33 @@
+/* Verilog emitters, one per generated module kind. Each writes one module
+ * (one file) into a vbuf. */
+#ifndef NIBBLE_GEN_EMIT_H
+#define NIBBLE_GEN_EMIT_H
+
+#include "decoder.h"
+#include "nibble/design.h"
+#include "vbuf.h"
+
+/* The decoders of a design: one per distinct format across both sets. */
+typedef struct nb_decoder_set {
+    nb_decoder dec[2 * NB_SET_MAX];
+    int n;
+    int w_index[NB_SET_MAX];  /* weight format i uses dec[w_index[i]] */
+    int a_index[NB_SET_MAX];
+} nb_decoder_set;
+
+bool nb_decoder_set_build(const nb_design *d, nb_decoder_set *out, nb_err *err);
+
+/* File header: name, provenance, purpose. */
+void emit_header(vbuf *b, const nb_design *d, const char *file, const char *purpose);
+
+void emit_decoder(vbuf *b, const nb_design *d, const nb_decoder *dec);
+/* side: 'w' or 'a' -> nibble_wdec / nibble_adec */
+void emit_set_decoder(vbuf *b, const nb_design *d, const nb_decoder_set *ds, char side);
+void emit_pe(vbuf *b, const nb_design *d);
+void emit_array(vbuf *b, const nb_design *d);
+void emit_top(vbuf *b, const nb_design *d);
+void emit_ports_header(vbuf *b, const nb_design *d);
+/* manifest.json text (with the list of files) */
+bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nfiles, nb_err *err);
+
+#endif

@@ -1,0 +1,135 @@
+/* nibble_top: the array with its boundary: input registers, weight-row
+ * decode, activation skew, psum skew, output deskew and the valid pipeline. */
+#include <stdio.h>
+
+#include "emit.h"
+
+void emit_top(vbuf *b, const nb_design *d)
+{
+    int R = d->rows, C = d->cols, P = d->pipeline;
+    int wcb = d->w_code_bits, acb = d->a_code_bits, acc = d->acc_bits;
+    char purpose[2048];
+    snprintf(purpose, sizeof purpose,
+             "Top level of a %dx%d weight-stationary array.\n"
+             "Interface (all inputs are registered once at the boundary):\n"
+             "  load:   w_load_i with w_row_i and w_codes_i writes one row of weight codes;\n"
+             "          the row holds the new codes from two cycles later. Rows >= %d are ignored.\n"
+             "  stream: act_valid_i with act_codes_i (row k at [k*%d +: %d]) and psum_i (the\n"
+             "          initial accumulator of column n at [n*%d +: %d]) presented in cycle t\n"
+             "          leave as out_psum_o with out_valid_o in cycle t + %d (the latency).\n"
+             "          out_psum_o is 0 whenever out_valid_o is 0.\n"
+             "%s"
+             "Weights and format selects are quasi-static: change them only between streams,\n"
+             "or where no activation in flight still needs the old value (see gen/README.md).",
+             R, C, R, acb, acb, acc, acc, d->latency,
+             (d->w_sel_bits || d->a_sel_bits)
+                 ? "  config: wfmt_sel_i / afmt_sel_i pick the formats (registered like the rest).\n"
+                 : "");
+    emit_header(b, d, "nibble_top.v", purpose);
+
+    vb_puts(b, "module nibble_top (\n  input  wire clk_i,\n");
+    vb_puts(b, "  input  wire rst_ni,  // synchronous, active low: clears the valid pipeline\n");
+    if (d->w_sel_bits)
+        vb_printf(b, "  input  wire [%d:0] wfmt_sel_i,\n", d->w_sel_bits - 1);
+    if (d->a_sel_bits)
+        vb_printf(b, "  input  wire [%d:0] afmt_sel_i,\n", d->a_sel_bits - 1);
+    vb_puts(b, "  input  wire w_load_i,\n");
+    vb_printf(b, "  input  wire [%d:0] w_row_i,\n", d->row_addr_bits - 1);
+    vb_printf(b, "  input  wire [%d:0] w_codes_i,\n", C * wcb - 1);
+    vb_puts(b, "  input  wire act_valid_i,\n");
+    vb_printf(b, "  input  wire [%d:0] act_codes_i,\n", R * acb - 1);
+    vb_printf(b, "  input  wire [%d:0] psum_i,\n", C * acc - 1);
+    vb_puts(b, "  output reg  out_valid_o,\n");
+    vb_printf(b, "  output reg  [%d:0] out_psum_o\n);\n", C * acc - 1);
+    vb_printf(b, "  localparam integer ROWS = %d;\n  localparam integer COLS = %d;\n", R, C);
+    vb_printf(b, "  localparam integer ACB = %d;\n  localparam integer ACC = %d;\n\n", acb, acc);
+
+    /* Input registers */
+    vb_puts(b, "  // ---- Input registers\n");
+    if (d->w_sel_bits)
+        vb_printf(b, "  reg  [%d:0] wfmt_sel_q;\n", d->w_sel_bits - 1);
+    if (d->a_sel_bits)
+        vb_printf(b, "  reg  [%d:0] afmt_sel_q;\n", d->a_sel_bits - 1);
+    vb_printf(b, "  reg  w_load_q;\n  reg  [%d:0] w_row_q;\n  reg  [%d:0] w_codes_q;\n",
+              d->row_addr_bits - 1, C * wcb - 1);
+    vb_printf(b, "  reg  act_valid_q;\n  reg  [%d:0] act_codes_q;\n  reg  [%d:0] psum_q;\n\n",
+              R * acb - 1, C * acc - 1);
+    vb_puts(b, "  always @(posedge clk_i) begin\n");
+    vb_puts(b, "    if (!rst_ni) begin\n      w_load_q    <= 1'b0;\n      act_valid_q <= 1'b0;\n");
+    vb_puts(b, "    end else begin\n      w_load_q    <= w_load_i;\n      act_valid_q <= act_valid_i;\n    end\n");
+    if (d->w_sel_bits)
+        vb_puts(b, "    wfmt_sel_q  <= wfmt_sel_i;\n");
+    if (d->a_sel_bits)
+        vb_puts(b, "    afmt_sel_q  <= afmt_sel_i;\n");
+    vb_puts(b, "    w_row_q     <= w_row_i;\n    w_codes_q   <= w_codes_i;\n");
+    vb_puts(b, "    act_codes_q <= act_codes_i;\n    psum_q      <= psum_i;\n  end\n\n");
+
+    /* Row decode */
+    vb_puts(b, "  // ---- Weight row decode\n");
+    vb_puts(b, "  wire [ROWS-1:0] w_load_row;\n");
+    for (int k = 0; k < R; k++)
+        vb_printf(b, "  assign w_load_row[%d] = w_load_q && (w_row_q == %d'd%d);\n", k,
+                  d->row_addr_bits, k);
+    vb_puts(b, "\n");
+
+    /* Skew */
+    vb_puts(b, "  // ---- Row k's activations enter the array k cycles late (skew)\n");
+    vb_puts(b, "  wire [ROWS*ACB-1:0] act_skewed;\n");
+    for (int k = 0; k < R; k++) {
+        if (k == 0)
+            vb_printf(b, "  assign act_skewed[0 +: ACB] = act_codes_q[0 +: ACB];\n");
+        else
+            vb_printf(b, "  nibble_delay #(.W(ACB), .N(%d)) u_skew_row%d (.clk_i(clk_i), "
+                         ".data_i(act_codes_q[%d*ACB +: ACB]), .data_o(act_skewed[%d*ACB +: ACB]));\n",
+                      k, k, k, k);
+    }
+    vb_puts(b, "\n");
+    vb_printf(b, "  // ---- Column n's initial partial sum enters n + %d cycles late\n", P);
+    vb_puts(b, "  wire [COLS*ACC-1:0] psum_skewed;\n");
+    for (int n = 0; n < C; n++) {
+        if (n + P == 0)
+            vb_printf(b, "  assign psum_skewed[0 +: ACC] = psum_q[0 +: ACC];\n");
+        else
+            vb_printf(b, "  nibble_delay #(.W(ACC), .N(%d)) u_skew_col%d (.clk_i(clk_i), "
+                         ".data_i(psum_q[%d*ACC +: ACC]), .data_o(psum_skewed[%d*ACC +: ACC]));\n",
+                      n + P, n, n, n);
+    }
+    vb_puts(b, "\n");
+
+    /* Array */
+    vb_puts(b, "  // ---- The array\n  wire [COLS*ACC-1:0] psum_bottom;\n");
+    vb_puts(b, "  nibble_array #(.ROWS(ROWS), .COLS(COLS)) u_array (\n");
+    vb_puts(b, "    .clk_i       (clk_i),\n    .w_load_row_i(w_load_row),\n");
+    vb_puts(b, "    .w_codes_i   (w_codes_q),\n");
+    if (d->w_sel_bits)
+        vb_puts(b, "    .wfmt_sel_i  (wfmt_sel_q),\n");
+    if (d->a_sel_bits)
+        vb_puts(b, "    .afmt_sel_i  (afmt_sel_q),\n");
+    vb_puts(b, "    .a_codes_i   (act_skewed),\n    .psum_i      (psum_skewed),\n");
+    vb_puts(b, "    .psum_o      (psum_bottom)\n  );\n\n");
+
+    /* Deskew */
+    vb_puts(b, "  // ---- Column n waits COLS-1-n cycles so a vector's results leave together\n");
+    vb_puts(b, "  wire [COLS*ACC-1:0] psum_aligned;\n");
+    for (int n = 0; n < C; n++) {
+        int delay = C - 1 - n;
+        if (delay == 0)
+            vb_printf(b, "  assign psum_aligned[%d*ACC +: ACC] = psum_bottom[%d*ACC +: ACC];\n", n, n);
+        else
+            vb_printf(b, "  nibble_delay #(.W(ACC), .N(%d)) u_deskew_col%d (.clk_i(clk_i), "
+                         ".data_i(psum_bottom[%d*ACC +: ACC]), .data_o(psum_aligned[%d*ACC +: ACC]));\n",
+                      delay, n, n, n);
+    }
+    vb_puts(b, "\n");
+
+    /* Valid and output */
+    vb_puts(b, "  // ---- Valid travels beside the data; outputs are registered and zeroed when invalid\n");
+    vb_puts(b, "  wire valid_aligned;\n");
+    vb_printf(b, "  nibble_valid_delay #(.N(%d)) u_valid (.clk_i(clk_i), .rst_ni(rst_ni), "
+                 ".valid_i(act_valid_q), .valid_o(valid_aligned));\n\n",
+              d->latency - 2);
+    vb_puts(b, "  always @(posedge clk_i) begin\n");
+    vb_puts(b, "    if (!rst_ni) out_valid_o <= 1'b0;\n    else out_valid_o <= valid_aligned;\n");
+    vb_puts(b, "    out_psum_o <= valid_aligned ? psum_aligned : {COLS*ACC{1'b0}};\n  end\n");
+    vb_puts(b, "endmodule\n");
+}

@@ -1,0 +1,191 @@
+/* Produce every file of a generated design in memory, then write them into a
+ * temporary directory and rename it into place. */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "nibble/gen.h"
+
+typedef struct gen_file {
+    char name[160];
+    vbuf text;
+    bool verilog;
+} gen_file;
+
+typedef struct gen_output {
+    gen_file files[NB_GEN_MAX_FILES];
+    int n;
+} gen_output;
+
+static vbuf *add_file(gen_output *o, const char *name, bool verilog)
+{
+    gen_file *f = &o->files[o->n++];
+    snprintf(f->name, sizeof f->name, "%s", name);
+    vb_init(&f->text);
+    f->verilog = verilog;
+    return &f->text;
+}
+
+static const char *RTL_BLOCKS[] = {"nibble_acc_add.v", "nibble_delay.v", "nibble_valid_delay.v"};
+
+static bool read_block(const char *name, vbuf *out, nb_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rtl/%s", nb_data_dir(), name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nb_fail(err, "cannot read the RTL building block %s (%s); set NIBBLE_DATA_DIR to "
+                       "nibble's source tree", path, strerror(errno));
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
+        buf[n] = '\0';
+        vb_puts(out, buf);
+    }
+    fclose(f);
+    return true;
+}
+
+static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
+{
+    nb_decoder_set *ds = malloc(sizeof *ds);
+    if (!ds)
+        return nb_fail(err, "out of memory");
+    if (!nb_decoder_set_build(d, ds, err)) {
+        free(ds);
+        return false;
+    }
+    for (size_t i = 0; i < sizeof RTL_BLOCKS / sizeof RTL_BLOCKS[0]; i++)
+        if (!read_block(RTL_BLOCKS[i], add_file(o, RTL_BLOCKS[i], true), err)) {
+            free(ds);
+            return false;
+        }
+    for (int i = 0; i < ds->n; i++) {
+        char name[160];
+        snprintf(name, sizeof name, "%s.v", ds->dec[i].module);
+        emit_decoder(add_file(o, name, true), d, &ds->dec[i]);
+    }
+    emit_set_decoder(add_file(o, "nibble_wdec.v", true), d, ds, 'w');
+    emit_set_decoder(add_file(o, "nibble_adec.v", true), d, ds, 'a');
+    free(ds);
+    emit_pe(add_file(o, "nibble_pe.v", true), d);
+    emit_array(add_file(o, "nibble_array.v", true), d);
+    emit_top(add_file(o, "nibble_top.v", true), d);
+    emit_ports_header(add_file(o, "nibble_ports.h", false), d);
+
+    const char *names[NB_GEN_MAX_FILES];
+    int nv = 0;
+    vbuf *list = add_file(o, "files.f", false);
+    for (int i = 0; i < o->n; i++)
+        if (o->files[i].verilog) {
+            names[nv++] = o->files[i].name;
+            vb_printf(list, "%s\n", o->files[i].name);
+        }
+    if (!emit_manifest(add_file(o, "manifest.json", false), d, names, nv, err))
+        return false;
+    for (int i = 0; i < o->n; i++)
+        if (o->files[i].text.failed)
+            return nb_fail(err, "out of memory generating %s", o->files[i].name);
+    return true;
+}
+
+static void free_output(gen_output *o)
+{
+    for (int i = 0; i < o->n; i++)
+        vb_free(&o->files[i].text);
+}
+
+static bool write_all(const gen_output *o, const char *dir, nb_err *err)
+{
+    for (int i = 0; i < o->n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, o->files[i].name);
+        FILE *f = fopen(path, "wb");
+        if (!f)
+            return nb_fail(err, "cannot write %s: %s", path, strerror(errno));
+        size_t len = o->files[i].text.len;
+        bool ok = fwrite(o->files[i].text.data, 1, len, f) == len;
+        ok = fclose(f) == 0 && ok;
+        if (!ok)
+            return nb_fail(err, "cannot write %s: %s", path, strerror(errno));
+    }
+    return true;
+}
+
+/* An existing output may be replaced only if it is ours or empty. */
+static bool may_replace(const char *dir, nb_err *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return true;
+    if (!S_ISDIR(st.st_mode))
+        return nb_fail(err, "output %s exists and is not a directory; choose another -o", dir);
+    char manifest[4096];
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", dir);
+    if (access(manifest, F_OK) == 0)
+        return true;
+    DIR *dp = opendir(dir);
+    int entries = 0;
+    for (struct dirent *e; dp && (e = readdir(dp));)
+        entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (dp)
+        closedir(dp);
+    if (dp && entries == 0)
+        return true;
+    return nb_fail(err, "output directory %s is not empty and holds no nibble manifest; refusing "
+                   "to replace it (choose another -o)", dir);
+}
+
+bool nb_gen_write(const nb_design *d, const char *out_dir, nb_err *err)
+{
+    if (!out_dir || !*out_dir)
+        return nb_fail(err, "no output directory given; use -o DIR");
+    size_t len = strlen(out_dir);
+    if (len > 3000)
+        return nb_fail(err, "output path is too long");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", out_dir);
+    while (len > 1 && dir[len - 1] == '/')
+        dir[--len] = '\0';
+
+    gen_output *o = calloc(1, sizeof *o);
+    if (!o)
+        return nb_fail(err, "out of memory");
+    bool ok = build_output(d, o, err) && may_replace(dir, err);
+    char tmp[4200] = "", old[4200] = "";
+    if (ok) {
+        snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
+        if (!mkdtemp(tmp)) {
+            ok = nb_fail(err, "cannot create output directory %s: %s", dir, strerror(errno));
+            tmp[0] = '\0';
+        }
+    }
+    ok = ok && write_all(o, tmp, err);
+    if (ok) {
+        struct stat st;
+        if (stat(dir, &st) == 0) {
+            snprintf(old, sizeof old, "%s.old-XXXXXX", dir);
+            if (!mkdtemp(old) || rename(dir, old) != 0) {
+                ok = nb_fail(err, "cannot replace %s: %s", dir, strerror(errno));
+                old[0] = '\0';
+            }
+        }
+    }
+    if (ok && rename(tmp, dir) != 0)
+        ok = nb_fail(err, "cannot create %s: %s", dir, strerror(errno));
+    else if (ok)
+        tmp[0] = '\0';
+    if (tmp[0])
+        nb_remove_tree(tmp);
+    if (old[0])
+        nb_remove_tree(old);
+    free_output(o);
+    free(o);
+    return ok;
+}

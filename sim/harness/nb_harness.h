@@ -1,0 +1,55 @@
+/* The C ABI between nibble (C) and a compiled simulation model (a shared
+ * object built by Verilator, plain or SystemC). One clock cycle per step:
+ * the inputs are applied, the registered outputs of this cycle are read, then
+ * the rising clock edge happens. Kept in C so both sides include it. */
+#ifndef NIBBLE_HARNESS_H
+#define NIBBLE_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NB_HARNESS_ABI_VERSION 1
+
+/* Inputs of nibble_top for one cycle. Arrays are indexed by row / column. */
+typedef struct nb_port_in {
+    bool rst_n;
+    uint32_t wfmt_sel, afmt_sel;   /* ignored when the design has no such port */
+    bool w_load;
+    uint32_t w_row;
+    const uint8_t *w_codes;        /* [cols] */
+    bool act_valid;
+    const uint8_t *act_codes;      /* [rows] */
+    const int64_t *psum;           /* [cols], each within the accumulator range */
+} nb_port_in;
+
+/* Outputs of nibble_top during one cycle. */
+typedef struct nb_port_out {
+    bool out_valid;
+    int64_t *psum;                 /* [cols], sign-extended; caller's buffer */
+} nb_port_out;
+
+/* Kinds of model a harness library can instantiate. */
+enum { NB_HARNESS_RTL = 0, NB_HARNESS_SC_RTL = 1, NB_HARNESS_SC_CMODEL = 2 };
+
+/* Exported by every harness library:
+ *   int   nb_harness_abi_version(void);
+ *   void *nb_harness_create(int kind, const char *manifest, const char *trace_path);
+ *   void  nb_harness_step(void *h, const nb_port_in *in, nb_port_out *out);
+ *   void  nb_harness_destroy(void *h);
+ *   const char *nb_harness_error(void);   -- why create returned NULL
+ */
+typedef int (*nb_harness_abi_version_fn)(void);
+typedef void *(*nb_harness_create_fn)(int kind, const char *manifest, const char *trace_path);
+typedef void (*nb_harness_step_fn)(void *h, const nb_port_in *in, nb_port_out *out);
+typedef void (*nb_harness_destroy_fn)(void *h);
+typedef const char *(*nb_harness_error_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,106 @@
+/* Simulation of generated arrays: one interface for every backend (the C
+ * cycle model, Verilator, SystemC), the GEMM tiling driver that plays the
+ * host controller, and lock-step comparison of two backends. */
+#ifndef NIBBLE_SIM_H
+#define NIBBLE_SIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nb_harness.h"
+#include "nibble/design.h"
+
+typedef struct nb_backend nb_backend;
+
+typedef struct nb_backend_ops {
+    void (*step)(nb_backend *b, const nb_port_in *in, nb_port_out *out);
+    void (*destroy)(nb_backend *b);
+} nb_backend_ops;
+
+struct nb_backend {
+    const nb_backend_ops *ops;
+    const nb_design *design;
+    char name[64];
+};
+
+static inline void nb_backend_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
+{
+    b->ops->step(b, in, out);
+}
+void nb_backend_free(nb_backend *b);
+
+/* The C cycle model: bit- and cycle-exact at the nibble_top boundary. */
+nb_backend *nb_cmodel_new(const nb_design *d, nb_err *err);
+
+/* Which compiled model to load. */
+typedef enum nb_backend_kind {
+    NB_BACKEND_C,           /* the C cycle model */
+    NB_BACKEND_VERILATOR,   /* the RTL through Verilator */
+    NB_BACKEND_SC_RTL,      /* the RTL through verilator --sc in a SystemC testbench */
+    NB_BACKEND_SC_CMODEL,   /* the C cycle model wrapped as an sc_module */
+} nb_backend_kind;
+
+bool nb_backend_kind_parse(const char *s, nb_backend_kind *out, nb_err *err);
+const char *nb_backend_kind_name(nb_backend_kind k);
+
+/* Build (or reuse from the cache) the shared object for a generated design
+ * directory and backend kind; writes its path. Progress goes to `log`. */
+bool nb_model_build(const char *design_dir, nb_backend_kind kind, char *so_path, size_t len,
+                    FILE *log, nb_err *err);
+
+/* Open a backend of any kind for a design directory (builds models as needed).
+ * trace_path: waveform file to write (VCD), or NULL. */
+nb_backend *nb_backend_open(const nb_design *d, const char *design_dir, nb_backend_kind kind,
+                            const char *trace_path, FILE *log, nb_err *err);
+
+/* Root of the model/design cache: $NIBBLE_CACHE_DIR, or the build tree's cache. */
+const char *nb_cache_dir(void);
+
+/* ---- Lock-step comparison -------------------------------------------- */
+
+typedef struct nb_mismatch {
+    bool found;
+    uint64_t cycle;        /* first cycle whose outputs differ */
+    int column;            /* first differing column (-1: out_valid differs) */
+    bool valid_a, valid_b;
+    int64_t a, b;          /* the two values of that column */
+} nb_mismatch;
+
+/* A backend that steps `a` and `b` with the same inputs, returns a's outputs,
+ * and records the first cycle where they differ. Takes ownership of both. */
+nb_backend *nb_lockstep_new(nb_backend *a, nb_backend *b);
+const nb_mismatch *nb_lockstep_mismatch(const nb_backend *lockstep);
+
+/* ---- GEMM on the array -------------------------------------------------- */
+
+/* out[m][n] = for each segment s of the reduction axis, acc over k in s of
+ * P(w[n][k], a[m][k]), starting from init (or 0), in the design's W-bit
+ * accumulator. Segments model per-group scaling: each group is accumulated
+ * separately (results in seg_out[s][m][n]). */
+typedef struct nb_gemm_job {
+    int wsel, asel;              /* format indices into the design's sets */
+    size_t M, N, K;
+    const uint8_t *w_codes;      /* [N][K] */
+    const uint8_t *a_codes;      /* [M][K] */
+    size_t group;                /* segment length along K (0 = whole K) */
+    bool overlap_loads;          /* load the next tile while the last one drains */
+} nb_gemm_job;
+
+typedef struct nb_gemm_stats {
+    uint64_t cycles;             /* clock cycles from the first load to the last output */
+    uint64_t busy_vectors;       /* activation vectors streamed */
+    uint64_t macs;               /* useful MACs: M * N * K */
+    double utilization;          /* macs / (cycles * rows * cols) */
+    uint64_t tiles;
+} nb_gemm_stats;
+
+size_t nb_gemm_num_segments(const nb_gemm_job *job);
+
+/* Run a job; seg_out is [segments][M][N]. Returns false only on bad input. */
+bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gemm_stats *st,
+                 nb_err *err);
+
+/* The golden reference of the same job (nb_gemm_int per segment). */
+void nb_gemm_golden(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out);
+
+#endif

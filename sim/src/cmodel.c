@@ -1,0 +1,382 @@
+/* The C cycle model of nibble_top: the same outputs on the same cycles as the
+ * RTL, computed vector by vector instead of register by register.
+ *
+ * Timing it reproduces (see gen/README.md): a vector presented in cycle t is
+ * seen by PE(k, n) in cycle T = t + 1 + k + n, which decodes the activation
+ * with the afmt select of cycle T and uses the weight code and wfmt select of
+ * cycle T (T + 1 with two pipeline stages); its result leaves in cycle t + L.
+ * Weight loads presented in cycle t are visible from t + 2, select changes
+ * from t + 1. While no load or select change happens during a vector's flight
+ * (the normal case) the model uses precomputed product rows; otherwise it
+ * replays the event log to give every PE the value it really saw. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/sim.h"
+
+enum { EV_ROW, EV_WFMT, EV_AFMT };
+
+typedef struct cm_event {
+    int64_t eff;      /* first cycle the new value is visible */
+    int kind;
+    int row;
+    uint32_t value;
+    uint8_t codes[NB_ARRAY_DIM_MAX];
+} cm_event;
+
+typedef struct cm_vector {
+    int64_t t_in;
+    uint8_t codes[NB_ARRAY_DIM_MAX];
+    int64_t psum[NB_ARRAY_DIM_MAX];
+} cm_vector;
+
+typedef struct cmodel {
+    nb_backend base;
+    int R, C, L, A;           /* rows, cols, latency, activation codes (1 << bits) */
+    int nwsel, nasel;         /* table count: formats + one all-zero table */
+    int64_t t;
+
+    int64_t *wdec;            /* [nwsel][256] aligned weight mantissas (zero table last) */
+    int64_t *adec;            /* [nasel][256] */
+    int64_t max_prod;         /* bound on |product| for the saturation fast path */
+
+    /* State with every recorded event applied ("all") and with events up to
+     * the fold point applied ("base"); the log holds the events in between. */
+    uint8_t *w_all, *w_base;  /* [R][C] */
+    uint32_t wfmt_all, afmt_all, wfmt_base, afmt_base;
+    uint32_t wfmt_last_in, afmt_last_in;
+    int64_t last_eff;
+    cm_event *log;
+    size_t log_cap, log_head, log_len;
+
+    cm_vector *queue;
+    size_t q_cap, q_head, q_len;
+
+    bool out_valid;
+    int64_t *out_psum;
+
+    int64_t *prodtab;         /* [R][A][C] products for the "all" state */
+    bool *row_dirty;
+    bool all_dirty;
+    int64_t *acc;             /* [C] scratch */
+} cmodel;
+
+static uint32_t sel_mask(int bits, uint32_t v)
+{
+    return bits ? v & ((1u << bits) - 1) : 0;
+}
+
+/* Table index of a select value: out-of-range selects decode to 0 as in RTL. */
+static int sel_index(uint32_t sel, int n)
+{
+    return sel < (uint32_t)n ? (int)sel : n;
+}
+
+static void record(cmodel *m, const cm_event *ev)
+{
+    if (m->log_len == m->log_cap) {
+        /* grow (rare: only with very frequent reconfiguration) */
+        size_t cap = m->log_cap * 2;
+        cm_event *grown = malloc(cap * sizeof *grown);
+        if (!grown)
+            abort();
+        for (size_t i = 0; i < m->log_len; i++)
+            grown[i] = m->log[(m->log_head + i) % m->log_cap];
+        free(m->log);
+        m->log = grown;
+        m->log_cap = cap;
+        m->log_head = 0;
+    }
+    m->log[(m->log_head + m->log_len++) % m->log_cap] = *ev;
+    m->last_eff = ev->eff;
+    if (ev->kind == EV_ROW) {
+        memcpy(m->w_all + (size_t)ev->row * m->C, ev->codes, (size_t)m->C);
+        m->row_dirty[ev->row] = true;
+    } else {
+        if (ev->kind == EV_WFMT)
+            m->wfmt_all = ev->value;
+        else
+            m->afmt_all = ev->value;
+        m->all_dirty = true;
+    }
+}
+
+static void apply_to(const cmodel *m, const cm_event *ev, uint8_t *w, uint32_t *wfmt, uint32_t *afmt)
+{
+    if (ev->kind == EV_ROW)
+        memcpy(w + (size_t)ev->row * m->C, ev->codes, (size_t)m->C);
+    else if (ev->kind == EV_WFMT)
+        *wfmt = ev->value;
+    else
+        *afmt = ev->value;
+}
+
+static void fold(cmodel *m, int64_t upto)
+{
+    while (m->log_len && m->log[m->log_head].eff <= upto) {
+        apply_to(m, &m->log[m->log_head], m->w_base, &m->wfmt_base, &m->afmt_base);
+        m->log_head = (m->log_head + 1) % m->log_cap;
+        m->log_len--;
+    }
+}
+
+static void rebuild_row(cmodel *m, int k)
+{
+    const int64_t *wd = m->wdec + (size_t)sel_index(m->wfmt_all, m->nwsel - 1) * 256;
+    const int64_t *ad = m->adec + (size_t)sel_index(m->afmt_all, m->nasel - 1) * 256;
+    const uint8_t *w = m->w_all + (size_t)k * m->C;
+    for (int a = 0; a < m->A; a++) {
+        int64_t *row = m->prodtab + ((size_t)k * m->A + (size_t)a) * m->C;
+        for (int n = 0; n < m->C; n++)
+            row[n] = wd[w[n]] * ad[a];
+    }
+    m->row_dirty[k] = false;
+}
+
+static void refresh_tables(cmodel *m)
+{
+    for (int k = 0; k < m->R; k++)
+        if (m->all_dirty || m->row_dirty[k])
+            rebuild_row(m, k);
+    m->all_dirty = false;
+}
+
+static int64_t fit(const cmodel *m, int64_t v)
+{
+    return nb_acc_fit(v, m->base.design->acc_bits, m->base.design->acc_mode);
+}
+
+/* Result of one vector when nothing changed during its flight. */
+static void compute_fast(cmodel *m, const cm_vector *v, int64_t *out)
+{
+    const nb_design *d = m->base.design;
+    int R = m->R, C = m->C;
+    refresh_tables(m);
+    int64_t *acc = m->acc;
+    int64_t worst = 0;
+    for (int n = 0; n < C; n++) {
+        acc[n] = v->psum[n];
+        int64_t a = acc[n] < 0 ? -acc[n] : acc[n];
+        if (a > worst)
+            worst = a;
+    }
+    bool may_saturate = d->acc_mode == NB_ACC_SATURATE &&
+                        worst + (int64_t)R * m->max_prod > nb_acc_max(d->acc_bits);
+    if (!may_saturate) {
+        /* wrap-around is modular, so one fit at the end equals a fit per step */
+        for (int k = 0; k < R; k++) {
+            const int64_t *row = m->prodtab + ((size_t)k * m->A + v->codes[k]) * C;
+            for (int n = 0; n < C; n++)
+                acc[n] += row[n];
+        }
+        for (int n = 0; n < C; n++)
+            out[n] = fit(m, acc[n]);
+    } else {
+        for (int k = 0; k < R; k++) {
+            const int64_t *row = m->prodtab + ((size_t)k * m->A + v->codes[k]) * C;
+            for (int n = 0; n < C; n++)
+                acc[n] = fit(m, acc[n] + row[n]);
+        }
+        for (int n = 0; n < C; n++)
+            out[n] = acc[n];
+    }
+}
+
+/* Replay the log: the state PE(k, n) saw at cycle `when`. */
+static void state_at(const cmodel *m, int64_t when, int k, int n, uint8_t *w, uint32_t *wfmt,
+                     uint32_t *afmt)
+{
+    *w = m->w_base[(size_t)k * m->C + n];
+    *wfmt = m->wfmt_base;
+    *afmt = m->afmt_base;
+    for (size_t i = 0; i < m->log_len; i++) {
+        const cm_event *ev = &m->log[(m->log_head + i) % m->log_cap];
+        if (ev->eff > when)
+            break;
+        if (ev->kind == EV_ROW) {
+            if (ev->row == k)
+                *w = ev->codes[n];
+        } else if (ev->kind == EV_WFMT) {
+            *wfmt = ev->value;
+        } else {
+            *afmt = ev->value;
+        }
+    }
+}
+
+static void compute_exact(cmodel *m, const cm_vector *v, int64_t *out)
+{
+    const nb_design *d = m->base.design;
+    int wstage = d->pipeline >= 2 ? 1 : 0;
+    for (int n = 0; n < m->C; n++) {
+        int64_t acc = v->psum[n];
+        for (int k = 0; k < m->R; k++) {
+            int64_t T = v->t_in + 1 + k + n;
+            uint8_t w, w2;
+            uint32_t wfmt, afmt, wfmt2, afmt2;
+            state_at(m, T, k, n, &w, &wfmt, &afmt);
+            if (wstage)
+                state_at(m, T + 1, k, n, &w2, &wfmt2, &afmt2);
+            else
+                w2 = w, wfmt2 = wfmt;
+            int64_t wm = m->wdec[(size_t)sel_index(wfmt2, m->nwsel - 1) * 256 + w2];
+            int64_t am = m->adec[(size_t)sel_index(afmt, m->nasel - 1) * 256 + v->codes[k]];
+            acc = fit(m, acc + wm * am);
+        }
+        out[n] = acc;
+    }
+}
+
+static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
+{
+    cmodel *m = (cmodel *)b;
+    const nb_design *d = b->design;
+    out->out_valid = m->out_valid;
+    memcpy(out->psum, m->out_psum, (size_t)m->C * sizeof *out->psum);
+
+    /* ---- the clock edge at the end of cycle t ---- */
+    int64_t t = m->t;
+    if (!in->rst_n) {
+        m->q_len = 0;
+        m->out_valid = false;
+        memset(m->out_psum, 0, (size_t)m->C * sizeof *m->out_psum);
+    } else {
+        if (in->act_valid) {
+            cm_vector *v = &m->queue[(m->q_head + m->q_len++) % m->q_cap];
+            v->t_in = t;
+            uint32_t amask = (uint32_t)m->A - 1;
+            for (int k = 0; k < m->R; k++)
+                v->codes[k] = (uint8_t)(in->act_codes[k] & amask);
+            for (int n = 0; n < m->C; n++)
+                v->psum[n] = nb_acc_fit(in->psum[n], d->acc_bits, NB_ACC_WRAP);
+        }
+        cm_vector *head = m->q_len ? &m->queue[m->q_head] : NULL;
+        if (head && head->t_in + m->L - 1 == t) {
+            if (m->last_eff <= head->t_in + 1)
+                compute_fast(m, head, m->out_psum);
+            else
+                compute_exact(m, head, m->out_psum);
+            m->out_valid = true;
+            m->q_head = (m->q_head + 1) % m->q_cap;
+            m->q_len--;
+        } else {
+            m->out_valid = false;
+            memset(m->out_psum, 0, (size_t)m->C * sizeof *m->out_psum);
+        }
+    }
+
+    /* ---- events presented this cycle ---- */
+    cm_event ev;
+    uint32_t wfmt = sel_mask(d->w_sel_bits, in->wfmt_sel), afmt = sel_mask(d->a_sel_bits, in->afmt_sel);
+    if (wfmt != m->wfmt_last_in) {
+        ev.eff = t + 1;
+        ev.kind = EV_WFMT;
+        ev.value = wfmt;
+        record(m, &ev);
+        m->wfmt_last_in = wfmt;
+    }
+    if (afmt != m->afmt_last_in) {
+        ev.eff = t + 1;
+        ev.kind = EV_AFMT;
+        ev.value = afmt;
+        record(m, &ev);
+        m->afmt_last_in = afmt;
+    }
+    uint32_t row = in->w_row & ((1u << d->row_addr_bits) - 1);
+    if (in->rst_n && in->w_load && row < (uint32_t)m->R) {
+        ev.eff = t + 2;
+        ev.kind = EV_ROW;
+        ev.row = (int)row;
+        uint32_t wmask = (1u << d->w_code_bits) - 1;
+        for (int n = 0; n < m->C; n++)
+            ev.codes[n] = (uint8_t)(in->w_codes[n] & wmask);
+        record(m, &ev);
+    }
+    /* every vector still to be computed has its first sample after t - L + 1 */
+    fold(m, t - m->L + 2);
+    m->t = t + 1;
+}
+
+static void cmodel_destroy(nb_backend *b)
+{
+    cmodel *m = (cmodel *)b;
+    free(m->wdec);
+    free(m->adec);
+    free(m->w_all);
+    free(m->w_base);
+    free(m->log);
+    free(m->queue);
+    free(m->out_psum);
+    free(m->prodtab);
+    free(m->row_dirty);
+    free(m->acc);
+    free(m);
+}
+
+static const nb_backend_ops CMODEL_OPS = {cmodel_step, cmodel_destroy};
+
+/* Aligned decode table of each format of a set over every code of the port
+ * (a 4-bit format in an 8-bit set reads the low 4 bits), plus a zero table. */
+static int64_t *decode_tables(const nb_design *d, bool weights)
+{
+    int n = weights ? d->nw : d->na;
+    int64_t *t = calloc((size_t)(n + 1) * 256, sizeof *t);
+    if (!t)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        nb_operand op = weights ? nb_design_w_operand(d, i) : nb_design_a_operand(d, i);
+        for (int c = 0; c < 256; c++)
+            t[(size_t)i * 256 + c] = nb_operand_mant(&op, (unsigned)c & (unsigned)(op.fmt->num_codes - 1));
+    }
+    return t;
+}
+
+nb_backend *nb_cmodel_new(const nb_design *d, nb_err *err)
+{
+    cmodel *m = calloc(1, sizeof *m);
+    if (!m)
+        return nb_fail(err, "out of memory"), NULL;
+    m->base.ops = &CMODEL_OPS;
+    m->base.design = d;
+    snprintf(m->base.name, sizeof m->base.name, "c-model");
+    m->R = d->rows;
+    m->C = d->cols;
+    m->L = d->latency;
+    m->A = 1 << d->a_code_bits;
+    m->nwsel = d->nw + 1;
+    m->nasel = d->na + 1;
+    m->wdec = decode_tables(d, true);
+    m->adec = decode_tables(d, false);
+    m->w_all = calloc((size_t)m->R * m->C, 1);
+    m->w_base = calloc((size_t)m->R * m->C, 1);
+    m->log_cap = 64;
+    m->log = calloc(m->log_cap, sizeof *m->log);
+    m->q_cap = (size_t)m->L + 2;
+    m->queue = calloc(m->q_cap, sizeof *m->queue);
+    m->out_psum = calloc((size_t)m->C, sizeof *m->out_psum);
+    m->prodtab = calloc((size_t)m->R * m->A * m->C, sizeof *m->prodtab);
+    m->row_dirty = calloc((size_t)m->R, sizeof *m->row_dirty);
+    m->acc = calloc((size_t)m->C, sizeof *m->acc);
+    m->all_dirty = true;
+    m->last_eff = 0;
+    if (!m->wdec || !m->adec || !m->w_all || !m->w_base || !m->log || !m->queue || !m->out_psum ||
+        !m->prodtab || !m->row_dirty || !m->acc) {
+        cmodel_destroy(&m->base);
+        return nb_fail(err, "out of memory for the C model of a %dx%d array", d->rows, d->cols),
+               NULL;
+    }
+    for (int i = 0; i < d->nw; i++)
+        for (int j = 0; j < d->na; j++) {
+            nb_operand w = nb_design_w_operand(d, i), a = nb_design_a_operand(d, j);
+            int64_t p = nb_product_max_abs(&w, &a);
+            if (p > m->max_prod)
+                m->max_prod = p;
+        }
+    return &m->base;
+}
+
+void nb_backend_free(nb_backend *b)
+{
+    if (b)
+        b->ops->destroy(b);
+}

@@ -1,0 +1,185 @@
+/* The host controller: tiles a GEMM over the array and drives nibble_top
+ * cycle by cycle through any backend.
+ *
+ * Tiles run over output columns (C at a time), then the segments of the
+ * reduction axis (one per scaling group), then R rows at a time. A tile loads
+ * its R weight rows on consecutive cycles and streams the M activation
+ * vectors; the partial sums of the previous tile of the same segment come
+ * back in through psum_i, so the accumulation order (and any saturation) is
+ * exactly the golden one. With overlap_loads, the next tile's rows are
+ * loaded as soon as the last vector of the current tile has passed them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/sim.h"
+
+typedef struct tile {
+    size_t n0, ncols;   /* output columns */
+    size_t seg;         /* reduction segment */
+    size_t k0, nrows;   /* reduction rows */
+    bool first_in_seg;
+} tile;
+
+typedef struct in_flight {
+    size_t tile, m;
+} in_flight;
+
+size_t nb_gemm_num_segments(const nb_gemm_job *job)
+{
+    size_t g = job->group ? job->group : job->K;
+    return (job->K + g - 1) / g;
+}
+
+static size_t build_tiles(const nb_design *d, const nb_gemm_job *job, tile *t)
+{
+    size_t R = (size_t)d->rows, C = (size_t)d->cols, g = job->group ? job->group : job->K;
+    size_t n = 0;
+    for (size_t n0 = 0; n0 < job->N; n0 += C)
+        for (size_t s = 0; s * g < job->K; s++) {
+            size_t seg_end = (s + 1) * g < job->K ? (s + 1) * g : job->K;
+            for (size_t k0 = s * g; k0 < seg_end; k0 += R) {
+                if (t)
+                    t[n] = (tile){n0, job->N - n0 < C ? job->N - n0 : C, s, k0,
+                                  seg_end - k0 < R ? seg_end - k0 : R, k0 == s * g};
+                n++;
+            }
+        }
+    return n;
+}
+
+void nb_gemm_golden(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out)
+{
+    size_t g = job->group ? job->group : job->K;
+    size_t segs = nb_gemm_num_segments(job);
+    for (size_t s = 0; s < segs; s++) {
+        nb_gemm_int_args a = {
+            .M = job->M, .N = job->N, .K = job->K, .k0 = s * g,
+            .k1 = (s + 1) * g < job->K ? (s + 1) * g : job->K,
+            .w_codes = job->w_codes, .a_codes = job->a_codes,
+            .w = nb_design_w_operand(d, job->wsel), .a = nb_design_a_operand(d, job->asel),
+            .acc_bits = d->acc_bits, .acc_mode = d->acc_mode, .init = NULL,
+        };
+        nb_gemm_int(&a, seg_out + s * job->M * job->N);
+    }
+}
+
+bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gemm_stats *st,
+                 nb_err *err)
+{
+    const nb_design *d = b->design;
+    if (job->wsel < 0 || job->wsel >= d->nw || job->asel < 0 || job->asel >= d->na)
+        return nb_fail(err, "format index out of range for this design");
+    if (!job->M || !job->N || !job->K)
+        return nb_fail(err, "empty GEMM %zux%zux%zu", job->M, job->K, job->N);
+    size_t R = (size_t)d->rows, C = (size_t)d->cols, M = job->M, N = job->N, K = job->K;
+    int P = d->pipeline, wstage = P >= 2 ? 1 : 0;
+    size_t ntiles = build_tiles(d, job, NULL);
+    tile *tiles = malloc(ntiles * sizeof *tiles);
+    size_t *received = calloc(ntiles, sizeof *received);
+    int64_t *load_base = malloc(ntiles * sizeof *load_base);
+    int64_t *last_vector = malloc(ntiles * sizeof *last_vector);
+    in_flight *fifo = malloc((size_t)(d->latency + 4) * sizeof *fifo);
+    uint8_t *w_codes = calloc(C, 1), *a_codes = calloc(R, 1);
+    int64_t *psum_in = calloc(C, sizeof *psum_in), *psum_out = calloc(C, sizeof *psum_out);
+    if (!tiles || !received || !load_base || !last_vector || !fifo || !w_codes || !a_codes || !psum_in || !psum_out) {
+        free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
+        free(w_codes), free(a_codes), free(psum_in), free(psum_out);
+        return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
+    }
+    build_tiles(d, job, tiles);
+    const nb_format *wf = &d->w[job->wsel], *af = &d->a[job->asel];
+    size_t fifo_cap = (size_t)d->latency + 4, fifo_head = 0, fifo_len = 0;
+
+    nb_port_in in = {.rst_n = false, .wfmt_sel = (uint32_t)job->wsel, .afmt_sel = (uint32_t)job->asel,
+                     .w_codes = w_codes, .act_codes = a_codes, .psum = psum_in};
+    nb_port_out out = {.psum = psum_out};
+    /* two cycles of reset, selects already applied */
+    for (int i = 0; i < 2; i++)
+        nb_backend_step(b, &in, &out);
+    in.rst_n = true;
+
+    size_t li = 0, load_row = 0;     /* tile being loaded, next row */
+    /* A tile's rows may be overwritten once the previous tile's last vector has
+     * passed them (overlap) or has left the array. */
+    int64_t reuse_after = job->overlap_loads ? (int64_t)C - 1 + wstage : d->latency + 1;
+    size_t si = 0, m_next = 0;       /* tile streaming, next vector */
+    bool ok = true;
+    int64_t t = 0, idle = 0, idle_limit = 4 * (int64_t)d->latency + 64;
+    uint64_t vectors = 0;
+    while (si < ntiles || fifo_len) {
+        /* ---- weight load: one row per cycle ---- */
+        in.w_load = false;
+        bool may_load = load_row > 0 || li == 0 || (si >= li && t >= last_vector[li - 1] + reuse_after);
+        if (li < ntiles && may_load) {
+            const tile *tl = &tiles[li];
+            if (load_row == 0)
+                load_base[li] = t;
+            for (size_t n = 0; n < C; n++) {
+                bool real = load_row < tl->nrows && n < tl->ncols;
+                w_codes[n] = real ? job->w_codes[(tl->n0 + n) * K + tl->k0 + load_row] : wf->zero_code;
+            }
+            in.w_load = true;
+            in.w_row = (uint32_t)load_row;
+            if (++load_row == R) {
+                load_row = 0;
+                li++;
+            }
+        }
+        /* ---- stream: one activation vector per cycle when its inputs are ready ---- */
+        in.act_valid = false;
+        bool load_started = si < li || (si == li && load_row > 0);
+        if (si < ntiles && load_started && t >= load_base[si] + 1 - wstage) {
+            const tile *tl = &tiles[si];
+            bool psum_ready = tl->first_in_seg || received[si - 1] > m_next;
+            if (psum_ready) {
+                for (size_t k = 0; k < R; k++)
+                    a_codes[k] = k < tl->nrows ? job->a_codes[m_next * K + tl->k0 + k] : af->zero_code;
+                for (size_t n = 0; n < C; n++)
+                    psum_in[n] = (!tl->first_in_seg && n < tl->ncols)
+                                     ? seg_out[(tl->seg * M + m_next) * N + tl->n0 + n] : 0;
+                in.act_valid = true;
+                fifo[(fifo_head + fifo_len++) % fifo_cap] = (in_flight){si, m_next};
+                vectors++;
+                if (++m_next == M) {
+                    last_vector[si] = t;
+                    m_next = 0;
+                    si++;
+                }
+            }
+        }
+        nb_backend_step(b, &in, &out);
+        t++;
+        idle = (in.act_valid || in.w_load) ? 0 : idle + 1;
+        if (out.out_valid) {
+            idle = 0;
+            if (!fifo_len) {
+                ok = nb_fail(err, "cycle %lld: the array produced an unexpected output",
+                             (long long)(t - 1));
+                break;
+            }
+            in_flight f = fifo[fifo_head];
+            fifo_head = (fifo_head + 1) % fifo_cap;
+            fifo_len--;
+            const tile *tl = &tiles[f.tile];
+            for (size_t n = 0; n < tl->ncols; n++)
+                seg_out[(tl->seg * M + f.m) * N + tl->n0 + n] = out.psum[n];
+            received[f.tile]++;
+        } else if (idle > idle_limit) {
+            ok = nb_fail(err, "cycle %lld: no progress for %lld cycles with %zu vectors in flight "
+                         "(latency %d); %s", (long long)(t - 1), (long long)idle, fifo_len,
+                         d->latency, fifo_len ? "the array lost its valid signal"
+                                              : "internal scheduling error");
+            break;
+        }
+    }
+    if (st) {
+        st->cycles = (uint64_t)t;
+        st->busy_vectors = vectors;
+        st->macs = (uint64_t)M * N * K;
+        st->utilization = t ? (double)st->macs / ((double)t * (double)(R * C)) : 0;
+        st->tiles = ntiles;
+    }
+    free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
+    free(w_codes), free(a_codes), free(psum_in), free(psum_out);
+    return ok;
+}

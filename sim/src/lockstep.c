@@ -1,0 +1,70 @@
+/* Two backends driven with the same inputs, compared on every cycle. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/sim.h"
+
+typedef struct lockstep {
+    nb_backend base;
+    nb_backend *a, *b;
+    int64_t *psum_b;
+    uint64_t cycle;
+    nb_mismatch first;
+} lockstep;
+
+static void lockstep_step(nb_backend *self, const nb_port_in *in, nb_port_out *out)
+{
+    lockstep *l = (lockstep *)self;
+    nb_port_out ob = {.psum = l->psum_b};
+    nb_backend_step(l->a, in, out);
+    nb_backend_step(l->b, in, &ob);
+    if (!l->first.found) {
+        int col = -2;
+        if (out->out_valid != ob.out_valid)
+            col = -1;
+        else
+            for (int n = 0; n < self->design->cols && col == -2; n++)
+                if (out->psum[n] != ob.psum[n])
+                    col = n;
+        if (col != -2) {
+            l->first = (nb_mismatch){true, l->cycle, col, out->out_valid, ob.out_valid,
+                                     col >= 0 ? out->psum[col] : 0, col >= 0 ? ob.psum[col] : 0};
+        }
+    }
+    l->cycle++;
+}
+
+static void lockstep_destroy(nb_backend *self)
+{
+    lockstep *l = (lockstep *)self;
+    nb_backend_free(l->a);
+    nb_backend_free(l->b);
+    free(l->psum_b);
+    free(l);
+}
+
+static const nb_backend_ops LOCKSTEP_OPS = {lockstep_step, lockstep_destroy};
+
+nb_backend *nb_lockstep_new(nb_backend *a, nb_backend *b)
+{
+    lockstep *l = calloc(1, sizeof *l);
+    int64_t *buf = calloc((size_t)a->design->cols, sizeof *buf);
+    if (!l || !buf) {
+        free(l);
+        free(buf);
+        return NULL;
+    }
+    l->base.ops = &LOCKSTEP_OPS;
+    l->base.design = a->design;
+    snprintf(l->base.name, sizeof l->base.name, "%s|%s", a->name, b->name);
+    l->a = a;
+    l->b = b;
+    l->psum_b = buf;
+    return &l->base;
+}
+
+const nb_mismatch *nb_lockstep_mismatch(const nb_backend *self)
+{
+    return &((const lockstep *)self)->first;
+}
