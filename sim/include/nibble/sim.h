@@ -31,6 +31,9 @@ void nb_backend_free(nb_backend *b);
 
 /* The C cycle model: bit- and cycle-exact at the nibble_top boundary. */
 nb_backend *nb_cmodel_new(const nb_design *d, nb_err *err);
+/* The C model's output registers as they stand (what the next step reports),
+ * for wrappers that present outputs right after the clock edge. */
+void nb_cmodel_outputs(const nb_backend *cmodel, nb_port_out *out);
 
 /* Which compiled model to load. */
 typedef enum nb_backend_kind {

@@ -1,0 +1,192 @@
+/* nibble sim: run a quantized GEMM through a generated array on one backend. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "design_arg.h"
+#include "nibble/metrics.h"
+#include "nibble/workload.h"
+
+static const char *CMD = "sim";
+
+static void help(void)
+{
+    printf("usage: nibble sim --config DIR/manifest.json [--gemm MxKxN] [--dist D] [options]\n\n"
+           "Quantize a GEMM Y = A x W^T (A: MxK activations, W: NxK weights) with the golden\n"
+           "quantizer, tile it over the generated array and run it cycle by cycle. Prints\n"
+           "cycles, utilization, throughput, the bit-exact check against the golden integer\n"
+           "GEMM and the error against the float reference.\n\n"
+           "  --config PATH       manifest.json written by 'nibble gen' (or its directory)\n"
+           "  --gemm MxKxN        shape (default 64x64x64)\n"
+           "  --dist D            weight distribution (default t:5)\n"
+           "  --act-dist D        activation distribution (default: as --dist)\n"
+           "  --wfmt F, --afmt F  formats from the design's sets (default: the first of each)\n"
+           "  --group G           scaling group along K (default 128; 0 = per channel)\n"
+           "  --backend B         c, verilator, systemc or systemc-c (default c)\n"
+           "  --compare B         also run backend B in lock step and compare every cycle\n"
+           "  --trace FILE        write a VCD waveform (verilator and systemc backends)\n"
+           "  --no-overlap        load the next tile only after the previous one drained\n"
+           "  --seed S            PRNG seed (default 1)\n"
+           "  -h, --help          this text\n");
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},  {"gemm", required_argument, NULL, 'g'},
+        {"dist", required_argument, NULL, 'd'},    {"act-dist", required_argument, NULL, 'D'},
+        {"wfmt", required_argument, NULL, 'w'},    {"afmt", required_argument, NULL, 'a'},
+        {"group", required_argument, NULL, 'G'},   {"backend", required_argument, NULL, 'b'},
+        {"compare", required_argument, NULL, 'C'}, {"trace", required_argument, NULL, 't'},
+        {"no-overlap", no_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    const char *config = NULL, *shape = "64x64x64", *wdist = "t:5", *adist = NULL;
+    const char *wfmt = NULL, *afmt = NULL, *trace = NULL;
+    long group = 128;
+    nb_backend_kind kind = NB_BACKEND_C, cmp_kind = NB_BACKEND_C;
+    bool compare = false, overlap = true;
+    uint64_t seed = 1;
+    nb_err err;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'g': shape = optarg; break;
+        case 'd': wdist = optarg; break;
+        case 'D': adist = optarg; break;
+        case 'w': wfmt = optarg; break;
+        case 'a': afmt = optarg; break;
+        case 't': trace = optarg; break;
+        case 'n': overlap = false; break;
+        case 'G':
+            if (!cli_parse_long("--group", optarg, 0, 1L << 20, &group, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'b':
+            if (!nb_backend_kind_parse(optarg, &kind, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'C':
+            if (!nb_backend_kind_parse(optarg, &cmp_kind, &err))
+                return cli_fail_err(CMD, &err);
+            compare = true;
+            break;
+        case 's':
+            if (!cli_parse_u64("--seed", optarg, &seed, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'h': help(); return 0;
+        default: return cli_bad_option(CMD, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
+    if (!config)
+        return cli_fail(CMD, "give the design with --config DIR/manifest.json (from 'nibble gen')");
+    nb_workload_spec spec = {.group = (size_t)group, .seed = seed};
+    if (!nb_parse_gemm_shape(shape, &spec.M, &spec.K, &spec.N, &err) ||
+        !nb_dist_parse(wdist, &spec.wdist, &err) ||
+        !nb_dist_parse(adist ? adist : wdist, &spec.adist, &err))
+        return cli_fail_err(CMD, &err);
+    if (compare && (cmp_kind == NB_BACKEND_SC_RTL || cmp_kind == NB_BACKEND_SC_CMODEL) &&
+        (kind == NB_BACKEND_SC_RTL || kind == NB_BACKEND_SC_CMODEL))
+        return cli_fail(CMD, "two SystemC backends cannot share one process; compare a SystemC "
+                        "backend with c or verilator");
+    char dir[4096];
+    nb_design *d = cli_load_design(config, dir, sizeof dir, &err);
+    if (!d)
+        return cli_fail_err(CMD, &err);
+    int wsel = wfmt ? nb_design_find_w(d, wfmt) : 0, asel = afmt ? nb_design_find_a(d, afmt) : 0;
+    if (wsel < 0 || asel < 0) {
+        int rc = cli_fail(CMD, "format %s is not in the design's %s set {%s}",
+                          wsel < 0 ? wfmt : afmt, wsel < 0 ? "weight" : "activation",
+                          wsel < 0 ? d->weights_spec : d->acts_spec);
+        nb_design_free(d);
+        return rc;
+    }
+    nb_workload wl;
+    if (!nb_workload_make(d, wsel, asel, &spec, &wl, &err)) {
+        nb_design_free(d);
+        return cli_fail_err(CMD, &err);
+    }
+    wl.job.overlap_loads = overlap;
+    int status = 0;
+    nb_backend *b = nb_backend_open(d, dir, kind, trace, stderr, &err);
+    if (b && compare) {
+        nb_backend *other = nb_backend_open(d, dir, cmp_kind, NULL, stderr, &err);
+        b = other ? nb_lockstep_new(b, other) : (nb_backend_free(b), NULL);
+    }
+    size_t segs = nb_gemm_num_segments(&wl.job), nres = segs * spec.M * spec.N;
+    int64_t *got = calloc(nres, sizeof *got), *want = calloc(nres, sizeof *want);
+    double *y = malloc(spec.M * spec.N * sizeof *y);
+    nb_gemm_stats st = {0};
+    double t0 = now(), secs = 0;
+    if (!b || !got || !want || !y || !nb_gemm_run(b, &wl.job, got, &st, &err)) {
+        status = cli_fail_err(CMD, &err);
+    } else {
+        secs = now() - t0;
+        nb_gemm_golden(d, &wl.job, want);
+        size_t bad = 0, first = 0;
+        for (size_t i = 0; i < nres; i++)
+            if (got[i] != want[i] && !bad++)
+                first = i;
+        nb_workload_dequantize(d, &wl, got, y);
+        nb_error_stats es = nb_error_stats_double(wl.reference, y, spec.M * spec.N);
+        printf("design:   %dx%d array, weights {%s}, activations {%s}, %d-bit %s accumulator, "
+               "latency %d\n", d->rows, d->cols, d->weights_spec, d->acts_spec, d->acc_bits,
+               nb_acc_mode_name(d->acc_mode), d->latency);
+        char wd[64], ad[64];
+        nb_dist_format(&spec.wdist, wd, sizeof wd);
+        nb_dist_format(&spec.adist, ad, sizeof ad);
+        printf("workload: %zux%zux%zu (MxKxN), weights %s as %s, activations %s as %s, ", spec.M,
+               spec.K, spec.N, wd, d->w[wsel].name, ad, d->a[asel].name);
+        if (wl.group)
+            printf("groups of %zu\n", wl.group);
+        else
+            printf("per-channel scales\n");
+        printf("backend:  %s: %llu cycles, %llu tiles, utilization %.1f%%, %.3g MAC/s (%.3f s)\n",
+               b->name, (unsigned long long)st.cycles, (unsigned long long)st.tiles,
+               100 * st.utilization, secs > 0 ? (double)st.macs / secs : 0, secs);
+        if (bad) {
+            printf("bit-exact vs golden integer GEMM: NO, %zu of %zu results differ (first: segment "
+                   "%zu, m %zu, n %zu: got %lld, golden %lld)\n", bad, nres,
+                   first / (spec.M * spec.N), first / spec.N % spec.M, first % spec.N,
+                   (long long)got[first], (long long)want[first]);
+            status = EXIT_CHECK_FAILED;
+        } else {
+            printf("bit-exact vs golden integer GEMM: yes (%zu results)\n", nres);
+        }
+        if (compare) {
+            const nb_mismatch *mm = nb_lockstep_mismatch(b);
+            if (mm->found) {
+                printf("lock-step: first difference at cycle %llu, column %d: %lld (valid %d) vs "
+                       "%lld (valid %d)\n", (unsigned long long)mm->cycle, mm->column,
+                       (long long)mm->a, mm->valid_a, (long long)mm->b, mm->valid_b);
+                status = EXIT_CHECK_FAILED;
+            } else {
+                printf("lock-step: %s agree on every output of every cycle\n", b->name);
+            }
+        }
+        printf("error vs float reference: SQNR %.2f dB, MSE %.4g, max error %.4g\n", es.sqnr_db,
+               es.mse, es.max_abs_error);
+        if (trace)
+            printf("waveform: %s\n", trace);
+    }
+    nb_backend_free(b);
+    free(got), free(want), free(y);
+    nb_workload_free(&wl);
+    nb_design_free(d);
+    return status;
+}

@@ -1,0 +1,37 @@
+/* A quantized GEMM workload: float tensors from a distribution (or given),
+ * quantized by the golden quantizer exactly as the hardware will see them,
+ * the job for the array, and the float reference to measure error against. */
+#ifndef NIBBLE_WORKLOAD_H
+#define NIBBLE_WORKLOAD_H
+
+#include "nibble/quant.h"
+#include "nibble/random.h"
+#include "nibble/sim.h"
+
+typedef struct nb_workload {
+    size_t M, N, K, group;        /* group: scaling group along K (== segment) */
+    float *w;                     /* [N][K] weights */
+    float *a;                     /* [M][K] activations */
+    nb_qtensor wq, aq;
+    nb_gemm_job job;
+    double *reference;            /* [M][N] float GEMM of w and a */
+} nb_workload;
+
+/* Shapes and sources. group 0 = one group over all of K. */
+typedef struct nb_workload_spec {
+    size_t M, K, N, group;
+    nb_dist wdist, adist;
+    uint64_t seed;
+} nb_workload_spec;
+
+bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_spec *spec,
+                      nb_workload *wl, nb_err *err);
+/* Scale each segment's integer result back to real numbers: y is [M][N]. */
+void nb_workload_dequantize(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,
+                            double *y);
+void nb_workload_free(nb_workload *wl);
+
+/* Parse "MxKxN" (e.g. 256x256x256). */
+bool nb_parse_gemm_shape(const char *s, size_t *M, size_t *K, size_t *N, nb_err *err);
+
+#endif

@@ -1,0 +1,96 @@
+/* Backends living in a harness shared object (Verilator or SystemC). */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nibble/sim.h"
+
+typedef struct dl_backend {
+    nb_backend base;
+    void *handle;
+    nb_harness_step_fn step;
+    nb_harness_destroy_fn destroy;
+} dl_backend;
+
+static void dl_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
+{
+    dl_backend *d = (dl_backend *)b;
+    d->step(d->handle, in, out);
+}
+
+static void dl_destroy(nb_backend *b)
+{
+    dl_backend *d = (dl_backend *)b;
+    d->destroy(d->handle);
+    /* the library stays loaded: SystemC cannot be unloaded safely */
+    free(d);
+}
+
+static const nb_backend_ops DL_OPS = {dl_step, dl_destroy};
+
+static const char *KIND_NAMES[] = {"c", "verilator", "systemc", "systemc-c"};
+
+bool nb_backend_kind_parse(const char *s, nb_backend_kind *out, nb_err *err)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcasecmp(s, KIND_NAMES[i]) == 0) {
+            *out = (nb_backend_kind)i;
+            return true;
+        }
+    if (strcasecmp(s, "sc") == 0) {
+        *out = NB_BACKEND_SC_RTL;
+        return true;
+    }
+    return nb_fail(err, "unknown backend '%s': use c, verilator, systemc (the RTL in SystemC) or "
+                   "systemc-c (the C model as an sc_module)", s);
+}
+
+const char *nb_backend_kind_name(nb_backend_kind k)
+{
+    return KIND_NAMES[k];
+}
+
+nb_backend *nb_backend_open(const nb_design *d, const char *design_dir, nb_backend_kind kind,
+                            const char *trace_path, FILE *log, nb_err *err)
+{
+    if (kind == NB_BACKEND_C)
+        return nb_cmodel_new(d, err);
+    char so[4096];
+    if (!nb_model_build(design_dir, kind, so, sizeof so, log, err))
+        return NULL;
+    if (kind != NB_BACKEND_VERILATOR)
+        setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    void *lib = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    if (!lib)
+        return nb_fail(err, "cannot load the model %s: %s", so, dlerror()), NULL;
+    nb_harness_abi_version_fn version = (nb_harness_abi_version_fn)dlsym(lib, "nb_harness_abi_version");
+    nb_harness_create_fn create = (nb_harness_create_fn)dlsym(lib, "nb_harness_create");
+    nb_harness_error_fn why = (nb_harness_error_fn)dlsym(lib, "nb_harness_error");
+    dl_backend *b = calloc(1, sizeof *b);
+    if (!b)
+        return nb_fail(err, "out of memory"), NULL;
+    b->step = (nb_harness_step_fn)dlsym(lib, "nb_harness_step");
+    b->destroy = (nb_harness_destroy_fn)dlsym(lib, "nb_harness_destroy");
+    if (!version || !create || !why || !b->step || !b->destroy || version() != NB_HARNESS_ABI_VERSION) {
+        free(b);
+        return nb_fail(err, "%s is not a nibble harness of ABI version %d; delete it and rebuild",
+                       so, NB_HARNESS_ABI_VERSION), NULL;
+    }
+    char manifest[4200];
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", design_dir);
+    int hk = kind == NB_BACKEND_VERILATOR ? NB_HARNESS_RTL
+           : kind == NB_BACKEND_SC_RTL    ? NB_HARNESS_SC_RTL
+                                          : NB_HARNESS_SC_CMODEL;
+    b->handle = create(hk, manifest, trace_path);
+    if (!b->handle) {
+        free(b);
+        return nb_fail(err, "cannot start the %s model: %s", KIND_NAMES[kind], why()), NULL;
+    }
+    b->base.ops = &DL_OPS;
+    b->base.design = d;
+    snprintf(b->base.name, sizeof b->base.name, "%s", KIND_NAMES[kind]);
+    return &b->base;
+}

@@ -1,0 +1,87 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/workload.h"
+
+bool nb_parse_gemm_shape(const char *s, size_t *M, size_t *K, size_t *N, nb_err *err)
+{
+    unsigned long long m, k, n;
+    char tail;
+    if (sscanf(s, "%llux%llux%llu%c", &m, &k, &n, &tail) != 3 || !m || !k || !n ||
+        m > (1u << 20) || k > (1u << 20) || n > (1u << 20))
+        return nb_fail(err, "GEMM shape '%s' is not MxKxN with each dimension in 1..%u (e.g. "
+                       "64x256x32)", s, 1u << 20);
+    *M = (size_t)m;
+    *K = (size_t)k;
+    *N = (size_t)n;
+    return true;
+}
+
+bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_spec *spec,
+                      nb_workload *wl, nb_err *err)
+{
+    memset(wl, 0, sizeof *wl);
+    size_t M = spec->M, N = spec->N, K = spec->K;
+    wl->M = M;
+    wl->N = N;
+    wl->K = K;
+    wl->group = spec->group && spec->group < K ? spec->group : 0;
+    wl->w = malloc(N * K * sizeof *wl->w);
+    wl->a = malloc(M * K * sizeof *wl->a);
+    wl->reference = malloc(M * N * sizeof *wl->reference);
+    nb_rng *rng = nb_rng_new(spec->seed);
+    if (!wl->w || !wl->a || !wl->reference || !rng) {
+        nb_rng_free(rng);
+        nb_workload_free(wl);
+        return nb_fail(err, "out of memory for a %zux%zux%zu workload", M, K, N);
+    }
+    nb_rng_fill(rng, &spec->wdist, wl->w, N * K);
+    nb_rng_fill(rng, &spec->adist, wl->a, M * K);
+    nb_rng_free(rng);
+    nb_quant_opts q = nb_quant_opts_default();
+    if (wl->group) {
+        q.granularity = NB_SCALE_GROUP;
+        q.group_size = wl->group;
+    } else {
+        q.granularity = NB_SCALE_CHANNEL;
+    }
+    if (!nb_quantize(wl->w, N, K, &d->w[wsel], &q, &wl->wq, err) ||
+        !nb_quantize(wl->a, M, K, &d->a[asel], &q, &wl->aq, err)) {
+        nb_workload_free(wl);
+        return false;
+    }
+    nb_gemm_float(wl->a, wl->w, M, N, K, wl->reference);
+    wl->job = (nb_gemm_job){.wsel = wsel, .asel = asel, .M = M, .N = N, .K = K,
+                            .w_codes = wl->wq.codes, .a_codes = wl->aq.codes, .group = wl->group,
+                            .overlap_loads = true};
+    return true;
+}
+
+void nb_workload_dequantize(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,
+                            double *y)
+{
+    size_t segs = nb_gemm_num_segments(&wl->job);
+    double grid = ldexp(1.0, -(d->w_grid_frac + d->a_grid_frac));
+    for (size_t m = 0; m < wl->M; m++)
+        for (size_t n = 0; n < wl->N; n++) {
+            double sum = 0;
+            for (size_t s = 0; s < segs; s++) {
+                size_t k = s * (wl->group ? wl->group : wl->K);
+                double sw = wl->wq.scales[nb_quant_scale_index(n, k, wl->N, wl->K, &wl->wq.opts)];
+                double sa = wl->aq.scales[nb_quant_scale_index(m, k, wl->M, wl->K, &wl->aq.opts)];
+                sum += sw * sa * (double)seg_out[(s * wl->M + m) * wl->N + n];
+            }
+            y[m * wl->N + n] = sum * grid;
+        }
+}
+
+void nb_workload_free(nb_workload *wl)
+{
+    free(wl->w);
+    free(wl->a);
+    free(wl->reference);
+    nb_qtensor_free(&wl->wq);
+    nb_qtensor_free(&wl->aq);
+    memset(wl, 0, sizeof *wl);
+}

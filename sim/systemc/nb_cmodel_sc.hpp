@@ -1,0 +1,123 @@
+// The C cycle model wrapped as an sc_module with exactly the ports of the
+// Verilator SystemC model of nibble_top (types are taken from it), so a
+// virtual platform can swap one for the other:
+//
+//   Vnibble_top rtl("dut");                       // RTL, cycle-exact
+//   nb::CModelSc<Vnibble_top> fast("dut", path);  // C model, same ports, faster
+//
+// `path` is the design's manifest.json. The model reacts to clk_i rising edges.
+#ifndef NIBBLE_CMODEL_SC_HPP
+#define NIBBLE_CMODEL_SC_HPP
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nb_sc_types.hpp"
+#include "nibble_ports.h"
+
+extern "C" {
+#include "nibble/sim.h"
+}
+
+namespace nb {
+
+template <class Rtl>
+class CModelSc : public sc_core::sc_module {
+  public:
+    sc_core::sc_in<bool> clk_i;
+    sc_core::sc_in<bool> rst_ni;
+#if NB_W_SEL_BITS > 0
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().wfmt_sel_i)>> wfmt_sel_i;
+#endif
+#if NB_A_SEL_BITS > 0
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().afmt_sel_i)>> afmt_sel_i;
+#endif
+    sc_core::sc_in<bool> w_load_i;
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().w_row_i)>> w_row_i;
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().w_codes_i)>> w_codes_i;
+    sc_core::sc_in<bool> act_valid_i;
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().act_codes_i)>> act_codes_i;
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().psum_i)>> psum_i;
+    sc_core::sc_out<bool> out_valid_o;
+    sc_core::sc_out<port_data_t<decltype(std::declval<Rtl &>().out_psum_o)>> out_psum_o;
+
+    SC_HAS_PROCESS(CModelSc);
+
+    CModelSc(sc_core::sc_module_name name, const char *manifest)
+        : sc_module(name), clk_i("clk_i"), rst_ni("rst_ni"),
+#if NB_W_SEL_BITS > 0
+          wfmt_sel_i("wfmt_sel_i"),
+#endif
+#if NB_A_SEL_BITS > 0
+          afmt_sel_i("afmt_sel_i"),
+#endif
+          w_load_i("w_load_i"), w_row_i("w_row_i"), w_codes_i("w_codes_i"),
+          act_valid_i("act_valid_i"), act_codes_i("act_codes_i"), psum_i("psum_i"),
+          out_valid_o("out_valid_o"), out_psum_o("out_psum_o"),
+          w_codes_(NB_COLS), act_codes_(NB_ROWS), psum_(NB_COLS), out_(NB_COLS)
+    {
+        nb_err err;
+        design_ = nb_design_load(manifest, &err);
+        if (design_)
+            model_ = nb_cmodel_new(design_, &err);
+        if (!design_ || !model_)
+            throw std::runtime_error(err.msg);
+        SC_METHOD(on_clock);
+        sensitive << clk_i.pos();
+        dont_initialize();
+    }
+
+    ~CModelSc() override
+    {
+        nb_backend_free(model_);
+        nb_design_free(design_);
+    }
+
+  private:
+    void on_clock()
+    {
+        nb_port_in in = {};
+        in.rst_n = rst_ni.read();
+#if NB_W_SEL_BITS > 0
+        in.wfmt_sel = uint32_t(get_bits(wfmt_sel_i.read(), 0, NB_W_SEL_BITS));
+#endif
+#if NB_A_SEL_BITS > 0
+        in.afmt_sel = uint32_t(get_bits(afmt_sel_i.read(), 0, NB_A_SEL_BITS));
+#endif
+        in.w_load = w_load_i.read();
+        in.w_row = uint32_t(get_bits(w_row_i.read(), 0, NB_ROW_ADDR_BITS));
+        auto wc = w_codes_i.read();
+        for (int n = 0; n < NB_COLS; n++)
+            w_codes_[size_t(n)] = uint8_t(get_bits(wc, n * NB_W_CODE_BITS, NB_W_CODE_BITS));
+        in.act_valid = act_valid_i.read();
+        auto ac = act_codes_i.read();
+        for (int k = 0; k < NB_ROWS; k++)
+            act_codes_[size_t(k)] = uint8_t(get_bits(ac, k * NB_A_CODE_BITS, NB_A_CODE_BITS));
+        auto ps = psum_i.read();
+        for (int n = 0; n < NB_COLS; n++)
+            psum_[size_t(n)] = sign_extend(get_bits(ps, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
+        in.w_codes = w_codes_.data();
+        in.act_codes = act_codes_.data();
+        in.psum = psum_.data();
+
+        // step() reports this cycle's outputs; the registers then hold the next ones.
+        nb_port_out out = {false, out_.data()};
+        nb_backend_step(model_, &in, &out);
+        nb_cmodel_outputs(model_, &out);
+        out_valid_o.write(out.out_valid);
+        port_data_t<decltype(std::declval<Rtl &>().out_psum_o)> v{};
+        for (int n = 0; n < NB_COLS; n++)
+            put_bits(v, n * NB_ACC_BITS, NB_ACC_BITS, uint64_t(out_[size_t(n)]));
+        out_psum_o.write(v);
+    }
+
+    nb_design *design_ = nullptr;
+    nb_backend *model_ = nullptr;
+    std::vector<uint8_t> w_codes_, act_codes_;
+    std::vector<int64_t> psum_, out_;
+};
+
+}  // namespace nb
+
+#endif
