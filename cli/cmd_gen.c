@@ -30,11 +30,18 @@ static void help(void)
            NB_ACC_BITS_DEFAULT, NB_PIPELINE_MAX, NB_LUT_FRAC_BITS_DEFAULT, nb_format_valid_names());
 }
 
-/* The command line, for the provenance header of every generated file. */
+/* The command line, for the provenance header of every generated file. The
+ * output directory is left out so the files do not depend on where they go. */
 static void join_command(int argc, char **argv, char *buf, size_t len)
 {
     size_t o = (size_t)snprintf(buf, len, "nibble");
     for (int i = 0; i < argc && o < len; i++) {
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--output=", 9) == 0 || (strncmp(argv[i], "-o", 2) == 0 && argv[i][2]))
+            continue;
         bool quote = strpbrk(argv[i], " \t'\"") != NULL;
         o += (size_t)snprintf(buf + o, len - o, quote ? " '%s'" : " %s", argv[i]);
     }

@@ -9,6 +9,7 @@ static const cli_command COMMANDS[] = {
     {"formats", cmd_formats, "list every number format: codebook, encoding, hardware grid"},
     {"quantize", cmd_quantize, "quantize a tensor and print MSE / SQNR per format"},
     {"gen", cmd_gen, "generate Verilog for a systolic array over a set of formats"},
+    {"regress", cmd_regress, "co-simulation regression: RTL vs C model vs golden, every format pair"},
     {"sim", cmd_sim, "run a quantized GEMM on a generated array (C model, Verilator, SystemC)"},
 };
 

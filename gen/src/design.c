@@ -157,15 +157,14 @@ nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
     d->row_addr_bits = d->rows > 1 ? bits_for_count(d->rows) : 1;
 
     /* The widest exact product over every pair of formats in the sets. */
-    int64_t widest = 0;
+    int needed = 1;
     for (int i = 0; i < d->nw; i++)
         for (int j = 0; j < d->na; j++) {
             nb_operand w = nb_design_w_operand(d, i), a = nb_design_a_operand(d, j);
-            int64_t m = nb_product_max_abs(&w, &a);
-            if (m > widest)
-                widest = m;
+            int b = nb_product_width(&w, &a);
+            if (b > needed)
+                needed = b;
         }
-    int needed = nb_signed_width(widest);
     if (d->acc_bits < needed) {
         nb_fail(err, "--acc-bits %d is too small for one product: %s x %s needs %d bits on the "
                 "common grid 2^-%d; use --acc-bits %d or more", d->acc_bits, p->weights, p->acts,

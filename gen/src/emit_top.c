@@ -129,7 +129,8 @@ void emit_top(vbuf *b, const nb_design *d)
                  ".valid_i(act_valid_q), .valid_o(valid_aligned));\n\n",
               d->latency - 2);
     vb_puts(b, "  always @(posedge clk_i) begin\n");
-    vb_puts(b, "    if (!rst_ni) out_valid_o <= 1'b0;\n    else out_valid_o <= valid_aligned;\n");
-    vb_puts(b, "    out_psum_o <= valid_aligned ? psum_aligned : {COLS*ACC{1'b0}};\n  end\n");
+    vb_puts(b, "    // a reset edge also clears the data, so invalid outputs always read 0\n");
+    vb_puts(b, "    out_valid_o <= rst_ni && valid_aligned;\n");
+    vb_puts(b, "    out_psum_o  <= (rst_ni && valid_aligned) ? psum_aligned : {COLS*ACC{1'b0}};\n  end\n");
     vb_puts(b, "endmodule\n");
 }

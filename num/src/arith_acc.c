@@ -51,6 +51,18 @@ int64_t nb_product_max_abs(const nb_operand *w, const nb_operand *a)
     return best;
 }
 
+int nb_product_width(const nb_operand *w, const nb_operand *a)
+{
+    int width = 1;
+    for (int wc = 0; wc < w->fmt->num_codes; wc++)
+        for (int ac = 0; ac < a->fmt->num_codes; ac++) {
+            int b = nb_signed_width(nb_product(w, (unsigned)wc, a, (unsigned)ac));
+            if (b > width)
+                width = b;
+        }
+    return width;
+}
+
 bool nb_acc_mode_parse(const char *s, nb_acc_mode *out, nb_err *err)
 {
     if (strcasecmp(s, "wrap") == 0) {

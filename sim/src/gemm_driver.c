@@ -57,7 +57,7 @@ void nb_gemm_golden(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out
             .k1 = (s + 1) * g < job->K ? (s + 1) * g : job->K,
             .w_codes = job->w_codes, .a_codes = job->a_codes,
             .w = nb_design_w_operand(d, job->wsel), .a = nb_design_a_operand(d, job->asel),
-            .acc_bits = d->acc_bits, .acc_mode = d->acc_mode, .init = NULL,
+            .acc_bits = d->acc_bits, .acc_mode = d->acc_mode, .init = job->init,
         };
         nb_gemm_int(&a, seg_out + s * job->M * job->N);
     }
@@ -134,9 +134,14 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
             if (psum_ready) {
                 for (size_t k = 0; k < R; k++)
                     a_codes[k] = k < tl->nrows ? job->a_codes[m_next * K + tl->k0 + k] : af->zero_code;
-                for (size_t n = 0; n < C; n++)
-                    psum_in[n] = (!tl->first_in_seg && n < tl->ncols)
-                                     ? seg_out[(tl->seg * M + m_next) * N + tl->n0 + n] : 0;
+                for (size_t n = 0; n < C; n++) {
+                    if (n >= tl->ncols)
+                        psum_in[n] = 0;
+                    else if (!tl->first_in_seg)
+                        psum_in[n] = seg_out[(tl->seg * M + m_next) * N + tl->n0 + n];
+                    else
+                        psum_in[n] = job->init ? job->init[m_next * N + tl->n0 + n] : 0;
+                }
                 in.act_valid = true;
                 fifo[(fifo_head + fifo_len++) % fifo_cap] = (in_flight){si, m_next};
                 vectors++;

@@ -68,3 +68,8 @@ const nb_mismatch *nb_lockstep_mismatch(const nb_backend *self)
 {
     return &((const lockstep *)self)->first;
 }
+
+void nb_lockstep_clear(nb_backend *self)
+{
+    ((lockstep *)self)->first.found = false;
+}

@@ -147,9 +147,13 @@ static bool read_file_list(const char *design_dir, build_spec *b, nb_err *err)
     return b->nfiles > 0 || nb_fail(err, "%s lists no Verilog files", path);
 }
 
-bool nb_model_build(const char *design_dir, nb_backend_kind kind, char *so_path, size_t len,
+bool nb_model_build(const char *design_dir_arg, nb_backend_kind kind, char *so_path, size_t len,
                     FILE *log, nb_err *err)
 {
+    /* verilator runs in a scratch directory: everything it sees must be absolute */
+    char design_dir[4096];
+    if (!realpath(design_dir_arg, design_dir))
+        return nb_fail(err, "design directory %s: %s", design_dir_arg, strerror(errno));
     build_spec *b = calloc(1, sizeof *b);
     if (!b)
         return nb_fail(err, "out of memory");

@@ -51,8 +51,10 @@ static inline int64_t nb_acc_add(int64_t acc, int64_t prod, int bits, nb_acc_mod
 int64_t nb_acc_min(int bits);
 int64_t nb_acc_max(int bits);
 
-/* Largest |product| over all used codes of a pair (for width checks). */
+/* Largest |product| over all codes of a pair (for overflow bounds). */
 int64_t nb_product_max_abs(const nb_operand *w, const nb_operand *a);
+/* Signed width that holds every product of a pair (for the RTL's product wire). */
+int nb_product_width(const nb_operand *w, const nb_operand *a);
 
 /* Signed two's-complement width needed for v (at least 1). */
 int nb_signed_width(int64_t v);

@@ -73,6 +73,8 @@ typedef struct nb_mismatch {
  * and records the first cycle where they differ. Takes ownership of both. */
 nb_backend *nb_lockstep_new(nb_backend *a, nb_backend *b);
 const nb_mismatch *nb_lockstep_mismatch(const nb_backend *lockstep);
+/* Forget the recorded mismatch (before checking the next job). */
+void nb_lockstep_clear(nb_backend *lockstep);
 
 /* ---- GEMM on the array -------------------------------------------------- */
 
@@ -87,6 +89,7 @@ typedef struct nb_gemm_job {
     const uint8_t *a_codes;      /* [M][K] */
     size_t group;                /* segment length along K (0 = whole K) */
     bool overlap_loads;          /* load the next tile while the last one drains */
+    const int64_t *init;         /* [M][N] initial accumulator of every segment, or NULL */
 } nb_gemm_job;
 
 typedef struct nb_gemm_stats {

@@ -1,0 +1,542 @@
+/* The co-simulation regression (see nibble/regress.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nibble/gen.h"
+#include "nibble/regress.h"
+#include "nibble/workload.h"
+
+enum { T_PE = 1, T_GEMM = 2, T_CHAOS = 4 };
+
+#define ALL_WEIGHTS                                                                                \
+    "int4,int4-full,uint4,int8,e2m1,e2m1-sr,e2m1-sp,e2m1-sp1,e2m1-ns,e2m1-i,e2m1-b,e1m2,e3m0,"    \
+    "nf4,sf4,sf4:7,apot4,apot4-sp"
+#define ALL_ACTS "int4,int8,e2m1,e2m1-sr,e2m1-sp,e2m1-sp1,e2m1-ns,e2m1-i,e2m1-b"
+
+typedef struct rcfg {
+    const char *name;
+    const char *weights, *acts;  /* NULL: every format of the matrix (+ a user codebook) */
+    int rows, cols, pipeline;
+    nb_acc_mode mode;
+    int acc_bits;                /* 0: narrowest that holds a product, plus 3 */
+    unsigned tests;
+    bool full_only, systemc;
+} rcfg;
+
+static const rcfg CONFIGS[] = {
+    {"pe-1x1", NULL, NULL, 1, 1, 0, NB_ACC_WRAP, 32, T_PE | T_CHAOS, false, true},
+    {"pe-1x1-p1-sat", NULL, NULL, 1, 1, 1, NB_ACC_SATURATE, 0, T_PE, false, false},
+    {"array-4x4", NULL, NULL, 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, true},
+    {"array-8x8", NULL, NULL, 8, 8, 0, NB_ACC_WRAP, 32, T_GEMM, false, true},
+    {"array-4x4-p1-sat", NULL, NULL, 4, 4, 1, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, false, false},
+    {"array-4x4-p2", NULL, NULL, 4, 4, 2, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, false},
+    {"array-3x5-sf4-int4", "sf4", "int4", 3, 5, 0, NB_ACC_WRAP, 20, T_GEMM | T_CHAOS, false, false},
+    {"array-16x16", NULL, NULL, 16, 16, 0, NB_ACC_WRAP, 32, T_GEMM, true, true},
+    {"array-8x8-p2-sat", NULL, NULL, 8, 8, 2, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, true, false},
+    {"array-16x16-e2m1", "e2m1,e2m1-sr,e2m1-sp", "e2m1,e2m1-sr,e2m1-sp", 16, 16, 1, NB_ACC_SATURATE,
+     24, T_GEMM | T_CHAOS, true, true},
+};
+#define NUM_CONFIGS (sizeof CONFIGS / sizeof CONFIGS[0])
+
+/* A user codebook the regression writes for itself (a Laplace-like shape). */
+static const char *EXAMPLE_CODEBOOK =
+    "# nibble regression: an example user codebook\n"
+    "-1\n-0.62\n-0.41\n-0.28\n-0.19\n-0.12\n-0.055\n0\n0.05\n0.1\n0.16\n0.23\n0.32\n0.45\n0.66\n1\n";
+
+typedef struct ctx {
+    const nb_regress_opts *o;
+    nb_format filter[NB_SET_MAX * 2];
+    int nfilter;
+    char work[4096];
+    char waves[4096];
+    int failures;
+} ctx;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+void nb_regress_list(FILE *out, bool full)
+{
+    for (size_t i = 0; i < NUM_CONFIGS; i++)
+        if (full || !CONFIGS[i].full_only)
+            fprintf(out, "  %-22s %2dx%-2d pipeline %d, %s accumulator%s%s\n", CONFIGS[i].name,
+                    CONFIGS[i].rows, CONFIGS[i].cols, CONFIGS[i].pipeline,
+                    CONFIGS[i].mode == NB_ACC_SATURATE ? "saturating" : "wrapping",
+                    CONFIGS[i].full_only ? " (--full)" : "", CONFIGS[i].systemc ? ", +SystemC" : "");
+}
+
+static bool in_filter(const ctx *c, const char *name)
+{
+    if (!c->nfilter)
+        return true;
+    for (int i = 0; i < c->nfilter; i++)
+        if (strcmp(c->filter[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static bool pair_selected(const ctx *c, const nb_design *d, int w, int a)
+{
+    return in_filter(c, d->w[w].name) && in_filter(c, d->a[a].name);
+}
+
+/* ---- checks ------------------------------------------------------------ */
+
+typedef struct run_result {
+    uint64_t cycles;
+    int pairs, failed;
+} run_result;
+
+/* Report a failed job: lock-step data, golden data, and (Verilator) the PE. */
+static void report_failure(ctx *c, const nb_design *d, const char *dir, const char *label,
+                           const char *what, const nb_gemm_job *job, const nb_mismatch *mm,
+                           size_t bad, size_t nres, bool verilator)
+{
+    FILE *log = c->o->log;
+    fprintf(log, "FAIL %s %s: %s x %s: %zu of %zu results differ from the golden GEMM\n", label,
+            what, d->w[job->wsel].name, d->a[job->asel].name, bad, nres);
+    if (mm && mm->found) {
+        fprintf(log, "  first mismatch at cycle %llu, column %d: RTL %lld (valid %d), C model %lld "
+                "(valid %d)\n", (unsigned long long)mm->cycle, mm->column, (long long)mm->a,
+                mm->valid_a, (long long)mm->b, mm->valid_b);
+    }
+    if (!verilator || !mm || !mm->found)
+        return;
+    /* Rerun with a waveform and find the PE that went wrong. */
+    char vcd[4600];
+    mkdir(c->waves, 0777);
+    int len = snprintf(vcd, sizeof vcd, "%s/", c->waves);
+    snprintf(vcd + len, sizeof vcd - (size_t)len, "%.*s-%s-%s-%s.vcd",
+             (int)strcspn(label, " "), label, what,
+             d->w[job->wsel].name, d->a[job->asel].name);
+    for (char *p = vcd + len; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.'))
+            *p = '_';
+    nb_err err;
+    nb_backend *rtl = nb_backend_open(d, dir, NB_BACKEND_VERILATOR, vcd, log, &err);
+    nb_backend *cm = rtl ? nb_cmodel_new(d, &err) : NULL;
+    nb_backend *ls = cm ? nb_lockstep_new(rtl, cm) : NULL;
+    size_t segs = nb_gemm_num_segments(job);
+    int64_t *out = calloc(segs * job->M * job->N, sizeof *out);
+    if (!ls || !out) {
+        fprintf(log, "  (could not rerun with a waveform: %s)\n", ls ? "out of memory" : err.msg);
+        if (ls)
+            nb_backend_free(ls);
+        else
+            nb_backend_free(rtl);
+        free(out);
+        return;
+    }
+    nb_gemm_run(ls, job, out, NULL, &err);
+    nb_backend_free(ls); /* closes the waveform */
+    free(out);
+    nb_pe_fault f;
+    if (mm->column >= 0 &&
+        nb_diagnose_column(d, vcd, (int64_t)mm->cycle - d->latency, mm->column, &f, &err) &&
+        f.found)
+        fprintf(log, "  first failing PE(%d, %d) at cycle %lld: weight code %u (%s), activation "
+                "code %u (%s), psum in %lld: expected %lld, got %lld (product %lld instead of "
+                "%lld)\n", f.row, f.col, (long long)f.cycle, f.w_code,
+                f.wsel < (unsigned)d->nw ? d->w[f.wsel].name : "?", f.a_code,
+                f.asel < (unsigned)d->na ? d->a[f.asel].name : "?", (long long)f.psum_in,
+                (long long)f.expected, (long long)f.actual, (long long)(f.actual - f.psum_in),
+                (long long)(f.expected - f.psum_in));
+    else
+        fprintf(log, "  (no single PE disagrees with its own inputs: the fault is outside the "
+                "PEs, e.g. in the skew, valid or output logic)\n");
+    fprintf(log, "  waveform: %s\n", vcd);
+}
+
+/* Run one job through the lock-step backend and check it against the golden. */
+static bool check_job(ctx *c, nb_backend *b, const nb_design *d, const char *dir, const char *label,
+                      const char *what, const nb_gemm_job *job, run_result *r, bool first_failure,
+                      bool verilator)
+{
+    size_t segs = nb_gemm_num_segments(job), nres = segs * job->M * job->N;
+    int64_t *got = calloc(nres, sizeof *got), *want = calloc(nres, sizeof *want);
+    nb_gemm_stats st = {0};
+    nb_err err;
+    nb_lockstep_clear(b);
+    bool ran = got && want && nb_gemm_run(b, job, got, &st, &err);
+    size_t bad = 0;
+    if (ran) {
+        nb_gemm_golden(d, job, want);
+        for (size_t i = 0; i < nres; i++)
+            bad += got[i] != want[i];
+    } else {
+        fprintf(c->o->log, "FAIL %s %s: %s x %s: %s\n", label, what, d->w[job->wsel].name,
+                d->a[job->asel].name, got ? err.msg : "out of memory");
+    }
+    const nb_mismatch *mm = nb_lockstep_mismatch(b);
+    bool ok = ran && !bad && !mm->found;
+    if (!ok && ran && first_failure)
+        report_failure(c, d, dir, label, what, job, mm, bad, nres, verilator);
+    r->cycles += st.cycles;
+    r->pairs++;
+    r->failed += !ok;
+    free(got);
+    free(want);
+    return ok;
+}
+
+static int64_t corner(const nb_design *d, unsigned i, uint64_t rnd)
+{
+    int64_t lo = nb_acc_min(d->acc_bits), hi = nb_acc_max(d->acc_bits);
+    switch (i % 7) {
+    case 0: return 0;
+    case 1: return hi;
+    case 2: return lo;
+    case 3: return hi - (int64_t)(rnd % 64);
+    case 4: return lo + (int64_t)(rnd % 64);
+    case 5: return -1;
+    default: return nb_acc_fit((int64_t)rnd, d->acc_bits, NB_ACC_WRAP);
+    }
+}
+
+/* Every weight code against every activation code, with accumulator corners
+ * (0, max, min, near max/min, -1, random) as the incoming partial sum. */
+static void test_pe(ctx *c, nb_backend *b, const nb_design *d, const char *dir, const char *label,
+                    bool verilator, run_result *r)
+{
+    nb_rng *rng = nb_rng_new(c->o->seed);
+    for (int w = 0; w < d->nw; w++)
+        for (int a = 0; a < d->na; a++) {
+            if (!pair_selected(c, d, w, a))
+                continue;
+            size_t M = (size_t)d->a[a].num_codes, N = (size_t)d->w[w].num_codes;
+            uint8_t *wc = malloc(N), *ac = malloc(M);
+            int64_t *init = malloc(M * N * sizeof *init);
+            for (size_t i = 0; i < N; i++)
+                wc[i] = (uint8_t)i;
+            for (size_t i = 0; i < M; i++)
+                ac[i] = (uint8_t)i;
+            for (size_t i = 0; i < M * N; i++) {
+                uint64_t rnd = ((uint64_t)nb_rng_below(rng, 0xffffffffu) << 32) | nb_rng_below(rng, 0xffffffffu);
+                init[i] = corner(d, (unsigned)(i + (size_t)w), rnd);
+            }
+            nb_gemm_job job = {.wsel = w, .asel = a, .M = M, .N = N, .K = 1, .w_codes = wc,
+                               .a_codes = ac, .overlap_loads = true, .init = init};
+            check_job(c, b, d, dir, label, "pe-exhaustive", &job, r, r->failed == 0, verilator);
+            free(wc), free(ac), free(init);
+        }
+    nb_rng_free(rng);
+}
+
+/* Quantized t-distributed GEMMs of several ragged shapes per format pair. */
+static void test_gemm(ctx *c, nb_backend *b, const nb_design *d, const char *dir, const char *label,
+                      bool verilator, run_result *r)
+{
+    size_t R = (size_t)d->rows, C = (size_t)d->cols, L = (size_t)d->latency;
+    struct { size_t M, K, N, group; } shapes[] = {
+        {R + 5, 2 * R + 3, C + 3, 0},
+        {3, 3 * R + 1, 2 * C + 1, 2 * R},
+        {2 * L + 3, 5 * R + 2, 3 * C - 1, R},
+        {1, 1, 1, 0},
+    };
+    size_t nshapes = c->o->full ? 4 : 3;
+    for (int w = 0; w < d->nw; w++)
+        for (int a = 0; a < d->na; a++) {
+            if (!pair_selected(c, d, w, a))
+                continue;
+            for (size_t s = 0; s < nshapes; s++) {
+                nb_workload_spec spec = {.M = shapes[s].M, .K = shapes[s].K, .N = shapes[s].N,
+                                         .group = shapes[s].group,
+                                         .seed = c->o->seed + (uint64_t)(w * 131 + a * 7 + (int)s)};
+                nb_err err;
+                nb_dist_parse("t:5", &spec.wdist, &err);
+                nb_dist_parse("t:5", &spec.adist, &err);
+                nb_workload wl;
+                if (!nb_workload_make(d, w, a, &spec, &wl, &err)) {
+                    fprintf(c->o->log, "FAIL %s gemm: %s\n", label, err.msg);
+                    r->failed++;
+                    continue;
+                }
+                wl.job.overlap_loads = s != 1; /* one shape uses the simple schedule */
+                check_job(c, b, d, dir, label, "gemm", &wl.job, r, r->failed == 0, verilator);
+                nb_workload_free(&wl);
+            }
+        }
+}
+
+/* Arbitrary cycle-level stimulus: format selects switching at any cycle (also
+ * out of range), loads to any row, codes wider than a format uses, resets.
+ * Only the lock-step comparison applies: the C model must track the RTL. */
+static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *label, run_result *r)
+{
+    nb_lockstep_clear(b);
+    nb_rng *rng = nb_rng_new(c->o->seed ^ 0x5eed);
+    int R = d->rows, C = d->cols, cycles = c->o->full ? 100000 : 20000;
+    uint8_t *wc = calloc((size_t)C, 1), *ac = calloc((size_t)R, 1);
+    int64_t *ps = calloc((size_t)C, sizeof *ps), *out = calloc((size_t)C, sizeof *out);
+    nb_port_in in = {.w_codes = wc, .act_codes = ac, .psum = ps};
+    nb_port_out o = {.psum = out};
+    for (int t = 0; t < cycles; t++) {
+        in.rst_n = t >= 2 && nb_rng_below(rng, 700) != 0;
+        if (nb_rng_below(rng, 30) == 0)
+            in.wfmt_sel = nb_rng_below(rng, 1u << (d->w_sel_bits ? d->w_sel_bits : 1));
+        if (nb_rng_below(rng, 30) == 0)
+            in.afmt_sel = nb_rng_below(rng, 1u << (d->a_sel_bits ? d->a_sel_bits : 1));
+        in.w_load = nb_rng_below(rng, 5) == 0;
+        in.w_row = nb_rng_below(rng, 1u << d->row_addr_bits);
+        for (int n = 0; n < C; n++) {
+            wc[n] = (uint8_t)nb_rng_below(rng, 1u << d->w_code_bits);
+            uint64_t hi = nb_rng_below(rng, 0xffffffffu), lo = nb_rng_below(rng, 0xffffffffu);
+            ps[n] = nb_acc_fit((int64_t)((hi << 32) | lo), d->acc_bits, NB_ACC_WRAP);
+        }
+        in.act_valid = nb_rng_below(rng, 4) != 0;
+        for (int k = 0; k < R; k++)
+            ac[k] = (uint8_t)nb_rng_below(rng, 1u << d->a_code_bits);
+        nb_backend_step(b, &in, &o);
+    }
+    const nb_mismatch *mm = nb_lockstep_mismatch(b);
+    r->cycles += (uint64_t)cycles;
+    r->pairs++;
+    if (mm->found) {
+        r->failed++;
+        fprintf(c->o->log, "FAIL %s chaos: first mismatch at cycle %llu, column %d: %lld (valid %d) "
+                "vs C model %lld (valid %d)\n", label, (unsigned long long)mm->cycle, mm->column,
+                (long long)mm->a, mm->valid_a, (long long)mm->b, mm->valid_b);
+    }
+    free(wc), free(ac), free(ps), free(out);
+    nb_rng_free(rng);
+}
+
+/* ---- one configuration on one backend pairing --------------------------- */
+
+/* kind: the backend under test; it runs in lock step with the C model (or,
+ * for the SystemC C model, with Verilator). Returns failures, or -1. */
+static int run_config(ctx *c, const char *name, unsigned tests, nb_design *d, const char *dir,
+                      nb_backend_kind kind)
+{
+    FILE *log = c->o->log;
+    nb_err err;
+    nb_backend *dut = nb_backend_open(d, dir, kind, NULL, log, &err);
+    nb_backend *ref = !dut ? NULL
+                      : kind == NB_BACKEND_SC_CMODEL
+                          ? nb_backend_open(d, dir, NB_BACKEND_VERILATOR, NULL, log, &err)
+                          : nb_cmodel_new(d, &err);
+    if (!dut || !ref) {
+        fprintf(log, "ERROR %s: %s\n", name, err.msg);
+        nb_backend_free(dut);
+        return -1;
+    }
+    nb_backend *b = nb_lockstep_new(dut, ref);
+    char label[160];
+    snprintf(label, sizeof label, "%s [%s]", name, b->name);
+    bool verilator = kind == NB_BACKEND_VERILATOR;
+    int failed = 0;
+    struct { unsigned bit; const char *what; } order[] = {{T_PE, "pe-exhaustive"},
+                                                         {T_GEMM, "gemm"}, {T_CHAOS, "chaos"}};
+    for (size_t i = 0; i < 3; i++) {
+        if (!(tests & order[i].bit))
+            continue;
+        run_result r = {0};
+        double t0 = now();
+        if (order[i].bit == T_PE)
+            test_pe(c, b, d, dir, label, verilator, &r);
+        else if (order[i].bit == T_GEMM)
+            test_gemm(c, b, d, dir, label, verilator, &r);
+        else
+            test_chaos(c, b, d, label, &r);
+        fprintf(log, "%s %-40s %-14s %5d runs %9llu cycles %6.1f s\n", r.failed ? "FAIL" : "ok  ",
+                label, order[i].what, r.pairs, (unsigned long long)r.cycles, now() - t0);
+        fflush(log);
+        failed += r.failed;
+    }
+    nb_backend_free(b);
+    return failed;
+}
+
+/* SystemC elaborates once per process: each SystemC pairing runs in a child. */
+static int run_config_isolated(ctx *c, const char *name, unsigned tests, nb_design *d,
+                               const char *dir, nb_backend_kind kind)
+{
+    fflush(c->o->log);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int f = run_config(c, name, tests, d, dir, kind);
+        fflush(c->o->log);
+        _exit(f < 0 ? 2 : f > 0 ? 1 : 0);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status)) {
+        fprintf(c->o->log, "FAIL %s [%s]: the simulation process crashed (signal %d)\n", name,
+                nb_backend_kind_name(kind), WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        return 1;
+    }
+    return WEXITSTATUS(status) == 2 ? -1 : WEXITSTATUS(status);
+}
+
+static int run_design(ctx *c, const char *name, unsigned tests, bool systemc, nb_design *d,
+                      const char *dir)
+{
+    int failures = 0;
+    bool any = false;
+    for (int w = 0; w < d->nw; w++)
+        for (int a = 0; a < d->na; a++)
+            any = any || pair_selected(c, d, w, a);
+    if (!any) {
+        fprintf(c->o->log, "skip %s: no format pair matches --formats\n", name);
+        return 0;
+    }
+    nb_backend_kind kinds[3] = {NB_BACKEND_VERILATOR, NB_BACKEND_SC_RTL, NB_BACKEND_SC_CMODEL};
+    int nk = systemc && c->o->systemc ? 3 : 1;
+    for (int i = 0; i < nk; i++) {
+        int f = i == 0 ? run_config(c, name, tests, d, dir, kinds[i])
+                       : run_config_isolated(c, name, tests, d, dir, kinds[i]);
+        if (f < 0)
+            return -1;
+        failures += f;
+    }
+    return failures;
+}
+
+/* ---- designs ------------------------------------------------------------ */
+
+static nb_design *make_design(ctx *c, const rcfg *cfg, char *dir, size_t len, nb_err *err)
+{
+    char weights[2048], codebook[4200];
+    snprintf(codebook, sizeof codebook, "%s/codebook_example.txt", c->work);
+    snprintf(weights, sizeof weights, "%s,lut:%s", ALL_WEIGHTS, codebook);
+    nb_design_params p = nb_design_params_default();
+    p.weights = cfg->weights ? cfg->weights : weights;
+    p.acts = cfg->acts ? cfg->acts : ALL_ACTS;
+    p.rows = cfg->rows;
+    p.cols = cfg->cols;
+    p.pipeline = cfg->pipeline;
+    p.acc_mode = cfg->mode;
+    p.acc_bits = cfg->acc_bits ? cfg->acc_bits : NB_ACC_BITS_MAX;
+    p.command = "nibble regress";
+    nb_design *d = nb_design_create(&p, err);
+    if (d && !cfg->acc_bits) {
+        p.acc_bits = d->prod_bits + 3;
+        nb_design_free(d);
+        d = nb_design_create(&p, err);
+    }
+    snprintf(dir, len, "%s/%s", c->work, cfg->name);
+    if (d && !nb_gen_write(d, dir, err)) {
+        nb_design_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static bool prepare_work(ctx *c, nb_err *err)
+{
+    snprintf(c->work, sizeof c->work, "%s/regress", nb_cache_dir());
+    char path[4200];
+    snprintf(path, sizeof path, "%s", nb_cache_dir());
+    mkdir(path, 0777);
+    if (mkdir(c->work, 0777) != 0 && errno != EEXIST)
+        return nb_fail(err, "cannot create %s: %s", c->work, strerror(errno));
+    snprintf(path, sizeof path, "%s/codebook_example.txt", c->work);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return nb_fail(err, "cannot write %s: %s", path, strerror(errno));
+    fputs(EXAMPLE_CODEBOOK, f);
+    fclose(f);
+    return true;
+}
+
+int nb_regress(const nb_regress_opts *o, nb_err *err)
+{
+    ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return nb_fail(err, "out of memory"), 2;
+    c->o = o;
+    if (o->formats) {
+        c->nfilter = nb_format_parse_list(o->formats, NULL, c->filter, NB_SET_MAX * 2, err);
+        if (c->nfilter < 0) {
+            free(c);
+            return 2;
+        }
+    }
+    if (!prepare_work(c, err)) {
+        free(c);
+        return 2;
+    }
+    snprintf(c->waves, sizeof c->waves, "%s", o->waves_dir ? o->waves_dir : c->work);
+    if (o->waves_dir)
+        mkdir(c->waves, 0777);
+    else
+        snprintf(c->waves, sizeof c->waves, "%s/failures", c->work);
+    int failures = 0, rc = 0;
+    double t0 = now();
+    if (o->config_dir) {
+        char manifest[4200];
+        snprintf(manifest, sizeof manifest, "%s/manifest.json", o->config_dir);
+        nb_design *d = nb_design_load(manifest, err);
+        if (!d) {
+            free(c);
+            return 2;
+        }
+        unsigned tests = T_GEMM | (d->rows == 1 && d->cols == 1 ? T_PE : 0);
+        const char *slash = strrchr(o->config_dir, '/');
+        int f = run_design(c, slash && slash[1] ? slash + 1 : o->config_dir, tests, true, d,
+                           o->config_dir);
+        nb_design_free(d);
+        if (f < 0) {
+            nb_fail(err, "the design in %s could not be simulated (see above)", o->config_dir);
+            rc = 2;
+        }
+        failures += f > 0 ? f : 0;
+    } else {
+        bool matched = false;
+        for (size_t i = 0; i < NUM_CONFIGS && rc == 0; i++) {
+            const rcfg *cfg = &CONFIGS[i];
+            if (o->only ? strcmp(o->only, cfg->name) != 0 : (cfg->full_only && !o->full))
+                continue;
+            matched = true;
+            char dir[4600];
+            nb_design *d = make_design(c, cfg, dir, sizeof dir, err);
+            if (!d) {
+                rc = 2;
+                break;
+            }
+            if (o->build_only) {
+                char so[4096];
+                bool ok = nb_model_build(dir, NB_BACKEND_VERILATOR, so, sizeof so, o->log, err) &&
+                          (!cfg->systemc || !o->systemc ||
+                           nb_model_build(dir, NB_BACKEND_SC_RTL, so, sizeof so, o->log, err));
+                if (ok)
+                    fprintf(o->log, "built %s\n", cfg->name);
+                else
+                    rc = 2;
+            } else {
+                int f = run_design(c, cfg->name, cfg->tests, cfg->systemc, d, dir);
+                if (f < 0) {
+                    nb_fail(err, "configuration %s could not run (see above)", cfg->name);
+                    rc = 2;
+                }
+                failures += f > 0 ? f : 0;
+            }
+            nb_design_free(d);
+        }
+        if (!matched && rc == 0) {
+            nb_fail(err, "no regression configuration named '%s'; see 'nibble regress --list'",
+                    o->only ? o->only : "");
+            rc = 2;
+        }
+    }
+    if (rc == 0 && !o->build_only)
+        fprintf(o->log, "regression %s: %d failing run%s (%.1f s)\n", failures ? "FAILED" : "passed",
+                failures, failures == 1 ? "" : "s", now() - t0);
+    free(c);
+    return rc ? rc : failures ? 1 : 0;
+}
