@@ -30,6 +30,8 @@ static void help(void)
            "  --compare B         also run backend B in lock step and compare every cycle\n"
            "  --trace FILE        write a VCD waveform (verilator and systemc backends)\n"
            "  --no-overlap        load the next tile only after the previous one drained\n"
+           "  --fast-forward      C model only: compute the same results and cycle count per\n"
+           "                      tile instead of stepping every clock (much faster)\n"
            "  --seed S            PRNG seed (default 1)\n"
            "  -h, --help          this text\n");
 }
@@ -50,13 +52,14 @@ int cmd_sim(int argc, char **argv)
         {"group", required_argument, NULL, 'G'},   {"backend", required_argument, NULL, 'b'},
         {"compare", required_argument, NULL, 'C'}, {"trace", required_argument, NULL, 't'},
         {"no-overlap", no_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
+        {"fast-forward", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *config = NULL, *shape = "64x64x64", *wdist = "t:5", *adist = NULL;
     const char *wfmt = NULL, *afmt = NULL, *trace = NULL;
     long group = 128;
     nb_backend_kind kind = NB_BACKEND_C, cmp_kind = NB_BACKEND_C;
-    bool compare = false, overlap = true;
+    bool compare = false, overlap = true, fast = false;
     uint64_t seed = 1;
     nb_err err;
     int c;
@@ -70,6 +73,7 @@ int cmd_sim(int argc, char **argv)
         case 'a': afmt = optarg; break;
         case 't': trace = optarg; break;
         case 'n': overlap = false; break;
+        case 'F': fast = true; break;
         case 'G':
             if (!cli_parse_long("--group", optarg, 0, 1L << 20, &group, &err))
                 return cli_fail_err(CMD, &err);
@@ -104,6 +108,8 @@ int cmd_sim(int argc, char **argv)
         (kind == NB_BACKEND_SC_RTL || kind == NB_BACKEND_SC_CMODEL))
         return cli_fail(CMD, "two SystemC backends cannot share one process; compare a SystemC "
                         "backend with c or verilator");
+    if (fast && (kind != NB_BACKEND_C || compare || trace))
+        return cli_fail(CMD, "--fast-forward runs the C model alone: drop --backend/--compare/--trace");
     char dir[4096];
     nb_design *d = cli_load_design(config, dir, sizeof dir, &err);
     if (!d)
@@ -123,7 +129,7 @@ int cmd_sim(int argc, char **argv)
     }
     wl.job.overlap_loads = overlap;
     int status = 0;
-    nb_backend *b = nb_backend_open(d, dir, kind, trace, stderr, &err);
+    nb_backend *b = fast ? NULL : nb_backend_open(d, dir, kind, trace, stderr, &err);
     if (b && compare) {
         nb_backend *other = nb_backend_open(d, dir, cmp_kind, NULL, stderr, &err);
         b = other ? nb_lockstep_new(b, other) : (nb_backend_free(b), NULL);
@@ -133,7 +139,10 @@ int cmd_sim(int argc, char **argv)
     double *y = malloc(spec.M * spec.N * sizeof *y);
     nb_gemm_stats st = {0};
     double t0 = now(), secs = 0;
-    if (!b || !got || !want || !y || !nb_gemm_run(b, &wl.job, got, &st, &err)) {
+    bool ran = got && want && y &&
+               (fast ? nb_gemm_fast(d, &wl.job, got, &st, &err)
+                     : b && nb_gemm_run(b, &wl.job, got, &st, &err));
+    if (!ran) {
         status = cli_fail_err(CMD, &err);
     } else {
         secs = now() - t0;
@@ -157,7 +166,7 @@ int cmd_sim(int argc, char **argv)
         else
             printf("per-channel scales\n");
         printf("backend:  %s: %llu cycles, %llu tiles, utilization %.1f%%, %.3g MAC/s (%.3f s)\n",
-               b->name, (unsigned long long)st.cycles, (unsigned long long)st.tiles,
+               fast ? "c-model (fast-forward)" : b->name, (unsigned long long)st.cycles, (unsigned long long)st.tiles,
                100 * st.utilization, secs > 0 ? (double)st.macs / secs : 0, secs);
         if (bad) {
             printf("bit-exact vs golden integer GEMM: NO, %zu of %zu results differ (first: segment "

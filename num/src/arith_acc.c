@@ -13,22 +13,6 @@ int64_t nb_acc_max(int bits)
     return ((int64_t)1 << (bits - 1)) - 1;
 }
 
-int64_t nb_acc_fit(int64_t exact, int bits, nb_acc_mode mode)
-{
-    if (mode == NB_ACC_SATURATE) {
-        if (exact > nb_acc_max(bits))
-            return nb_acc_max(bits);
-        if (exact < nb_acc_min(bits))
-            return nb_acc_min(bits);
-        return exact;
-    }
-    /* Keep the low W bits and sign-extend; done on uint64 to stay defined. */
-    uint64_t mask = ((uint64_t)1 << bits) - 1;
-    uint64_t low = (uint64_t)exact & mask;
-    uint64_t sign = (uint64_t)1 << (bits - 1);
-    return (int64_t)(low ^ sign) - (int64_t)sign;
-}
-
 int nb_signed_width(int64_t v)
 {
     int w = 1;

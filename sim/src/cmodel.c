@@ -6,9 +6,12 @@
  * with the afmt select of cycle T and uses the weight code and wfmt select of
  * cycle T (T + 1 with two pipeline stages); its result leaves in cycle t + L.
  * Weight loads presented in cycle t are visible from t + 2, select changes
- * from t + 1. While no load or select change happens during a vector's flight
- * (the normal case) the model uses precomputed product rows; otherwise it
- * replays the event log to give every PE the value it really saw. */
+ * from t + 1. Each vector is computed from precomputed product rows, keeping
+ * the previous version of a row while the next tile's weights are loaded into
+ * it (overlapped loading), so a vector still in flight sees old weights in the
+ * PEs it reaches early and new ones after; anything more unusual (a format
+ * switch mid-flight, two loads of a row within one flight) replays the event
+ * log so every PE gets the value it really saw. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +48,6 @@ typedef struct cmodel {
     uint8_t *w_all, *w_base;  /* [R][C] */
     uint32_t wfmt_all, afmt_all, wfmt_base, afmt_base;
     uint32_t wfmt_last_in, afmt_last_in;
-    int64_t last_eff;
     cm_event *log;
     size_t log_cap, log_head, log_len;
 
@@ -55,11 +57,23 @@ typedef struct cmodel {
     bool out_valid;
     int64_t *out_psum;
 
-    int64_t *prodtab;         /* [R][A][C] products for the "all" state */
-    bool *row_dirty;
-    bool all_dirty;
+    /* Product rows: two slots per row, the current weights ("all" state) and
+     * the ones before the latest load, so a vector that passes a row while it
+     * is reloaded (overlapped loading) still uses tables. */
+    int64_t *prodtab;         /* [2][R][A][C] */
+    uint8_t *cur_slot;        /* [R] slot of the current version */
+    int64_t *ver_eff;         /* [R][2] first cycle each slot's version is visible */
+    bool *prev_ok;            /* [R] the other slot holds the previous version's table */
+    bool *row_dirty;          /* [R] the current slot needs rebuilding */
+    bool all_dirty, any_dirty;
+    int64_t last_fmt_eff;     /* latest format-select change */
     int64_t *acc;             /* [C] scratch */
 } cmodel;
+
+static int64_t *prod_row(const cmodel *m, int slot, int k, unsigned a)
+{
+    return m->prodtab + (((size_t)slot * m->R + (size_t)k) * m->A + a) * m->C;
+}
 
 static uint32_t sel_mask(int bits, uint32_t v)
 {
@@ -88,16 +102,24 @@ static void record(cmodel *m, const cm_event *ev)
         m->log_head = 0;
     }
     m->log[(m->log_head + m->log_len++) % m->log_cap] = *ev;
-    m->last_eff = ev->eff;
     if (ev->kind == EV_ROW) {
-        memcpy(m->w_all + (size_t)ev->row * m->C, ev->codes, (size_t)m->C);
-        m->row_dirty[ev->row] = true;
+        int k = ev->row;
+        memcpy(m->w_all + (size_t)k * m->C, ev->codes, (size_t)m->C);
+        /* the current table becomes the previous version, if it was built */
+        m->prev_ok[k] = !m->row_dirty[k] && !m->all_dirty;
+        m->cur_slot[k] ^= 1;
+        m->ver_eff[2 * k + m->cur_slot[k]] = ev->eff;
+        m->row_dirty[k] = true;
+        m->any_dirty = true;
     } else {
         if (ev->kind == EV_WFMT)
             m->wfmt_all = ev->value;
         else
             m->afmt_all = ev->value;
-        m->all_dirty = true;
+        m->all_dirty = m->any_dirty = true;
+        m->last_fmt_eff = ev->eff;
+        for (int k = 0; k < m->R; k++)
+            m->prev_ok[k] = false;
     }
 }
 
@@ -126,7 +148,7 @@ static void rebuild_row(cmodel *m, int k)
     const int64_t *ad = m->adec + (size_t)sel_index(m->afmt_all, m->nasel - 1) * 256;
     const uint8_t *w = m->w_all + (size_t)k * m->C;
     for (int a = 0; a < m->A; a++) {
-        int64_t *row = m->prodtab + ((size_t)k * m->A + (size_t)a) * m->C;
+        int64_t *row = prod_row(m, m->cur_slot[k], k, (unsigned)a);
         for (int n = 0; n < m->C; n++)
             row[n] = wd[w[n]] * ad[a];
     }
@@ -135,10 +157,13 @@ static void rebuild_row(cmodel *m, int k)
 
 static void refresh_tables(cmodel *m)
 {
+    if (!m->any_dirty)
+        return;
     for (int k = 0; k < m->R; k++)
         if (m->all_dirty || m->row_dirty[k])
             rebuild_row(m, k);
     m->all_dirty = false;
+    m->any_dirty = false;
 }
 
 static int64_t fit(const cmodel *m, int64_t v)
@@ -146,12 +171,54 @@ static int64_t fit(const cmodel *m, int64_t v)
     return nb_acc_fit(v, m->base.design->acc_bits, m->base.design->acc_mode);
 }
 
-/* Result of one vector when nothing changed during its flight. */
-static void compute_fast(cmodel *m, const cm_vector *v, int64_t *out)
+/* The hot loop: one product row into the column accumulators. An AVX2 clone
+ * is picked at load time where the CPU has it. */
+__attribute__((target_clones("avx2", "default"))) static void add_row(int64_t *restrict acc,
+                                                                      const int64_t *restrict row,
+                                                                      int from, int to)
+{
+    for (int n = from; n < to; n++)
+        acc[n] += row[n];
+}
+
+static void add_row_fit(const cmodel *m, int64_t *restrict acc, const int64_t *restrict row,
+                        int from, int to)
+{
+    for (int n = from; n < to; n++)
+        acc[n] = fit(m, acc[n] + row[n]);
+}
+
+/* Which table each PE of row k uses for the vector: columns [0, split) the
+ * previous version, [split, C) the current one. False if neither holds the
+ * weights some PE of the row saw (then the log must be replayed). */
+static bool row_split(const cmodel *m, const cm_vector *v, int k, int wstage, int *split)
+{
+    int64_t first = v->t_in + 1 + k + wstage; /* PE(k, 0) samples its weight */
+    int cur = m->cur_slot[k];
+    int64_t eff = m->ver_eff[2 * k + cur];
+    if (eff <= first) {
+        *split = 0;
+        return true;
+    }
+    if (!m->prev_ok[k] || m->ver_eff[2 * k + (cur ^ 1)] > first)
+        return false;
+    int64_t s = eff - first;
+    *split = s > m->C ? m->C : (int)s;
+    return true;
+}
+
+/* Result of one vector from the product tables; false if it needs the log. */
+static bool compute_fast(cmodel *m, const cm_vector *v, int64_t *out)
 {
     const nb_design *d = m->base.design;
-    int R = m->R, C = m->C;
+    int R = m->R, C = m->C, wstage = d->pipeline >= 2 ? 1 : 0;
+    if (m->last_fmt_eff > v->t_in + 1)
+        return false;
     refresh_tables(m);
+    int split[NB_ARRAY_DIM_MAX];
+    for (int k = 0; k < R; k++)
+        if (!row_split(m, v, k, wstage, &split[k]))
+            return false;
     int64_t *acc = m->acc;
     int64_t worst = 0;
     for (int n = 0; n < C; n++) {
@@ -160,71 +227,85 @@ static void compute_fast(cmodel *m, const cm_vector *v, int64_t *out)
         if (a > worst)
             worst = a;
     }
-    bool may_saturate = d->acc_mode == NB_ACC_SATURATE &&
-                        worst + (int64_t)R * m->max_prod > nb_acc_max(d->acc_bits);
-    if (!may_saturate) {
-        /* wrap-around is modular, so one fit at the end equals a fit per step */
-        for (int k = 0; k < R; k++) {
-            const int64_t *row = m->prodtab + ((size_t)k * m->A + v->codes[k]) * C;
-            for (int n = 0; n < C; n++)
-                acc[n] += row[n];
+    /* Wrap-around is modular, so one fit at the end equals a fit per step;
+     * saturation needs per-step fits only if the sum can leave the range. */
+    bool per_step = d->acc_mode == NB_ACC_SATURATE &&
+                    worst + (int64_t)R * m->max_prod > nb_acc_max(d->acc_bits);
+    for (int k = 0; k < R; k++) {
+        int cur = m->cur_slot[k];
+        const int64_t *now = prod_row(m, cur, k, v->codes[k]);
+        const int64_t *before = prod_row(m, cur ^ 1, k, v->codes[k]);
+        if (per_step) {
+            add_row_fit(m, acc, before, 0, split[k]);
+            add_row_fit(m, acc, now, split[k], C);
+        } else {
+            add_row(acc, before, 0, split[k]);
+            add_row(acc, now, split[k], C);
         }
-        for (int n = 0; n < C; n++)
-            out[n] = fit(m, acc[n]);
-    } else {
-        for (int k = 0; k < R; k++) {
-            const int64_t *row = m->prodtab + ((size_t)k * m->A + v->codes[k]) * C;
-            for (int n = 0; n < C; n++)
-                acc[n] = fit(m, acc[n] + row[n]);
-        }
-        for (int n = 0; n < C; n++)
-            out[n] = acc[n];
     }
+    for (int n = 0; n < C; n++)
+        out[n] = per_step ? acc[n] : fit(m, acc[n]);
+    return true;
 }
 
-/* Replay the log: the state PE(k, n) saw at cycle `when`. */
-static void state_at(const cmodel *m, int64_t when, int k, int n, uint8_t *w, uint32_t *wfmt,
-                     uint32_t *afmt)
+/* The event log replayed for one row: the row's weight codes and the format
+ * selects as they stand at a cycle that only moves forward. */
+typedef struct row_cursor {
+    uint8_t w[NB_ARRAY_DIM_MAX];
+    uint32_t wfmt, afmt;
+    size_t next;          /* next log entry to apply */
+} row_cursor;
+
+static void cursor_start(const cmodel *m, int k, row_cursor *c)
 {
-    *w = m->w_base[(size_t)k * m->C + n];
-    *wfmt = m->wfmt_base;
-    *afmt = m->afmt_base;
-    for (size_t i = 0; i < m->log_len; i++) {
-        const cm_event *ev = &m->log[(m->log_head + i) % m->log_cap];
+    memcpy(c->w, m->w_base + (size_t)k * m->C, (size_t)m->C);
+    c->wfmt = m->wfmt_base;
+    c->afmt = m->afmt_base;
+    c->next = 0;
+}
+
+static void cursor_advance(const cmodel *m, int k, row_cursor *c, int64_t when)
+{
+    while (c->next < m->log_len) {
+        const cm_event *ev = &m->log[(m->log_head + c->next) % m->log_cap];
         if (ev->eff > when)
             break;
         if (ev->kind == EV_ROW) {
             if (ev->row == k)
-                *w = ev->codes[n];
+                memcpy(c->w, ev->codes, (size_t)m->C);
         } else if (ev->kind == EV_WFMT) {
-            *wfmt = ev->value;
+            c->wfmt = ev->value;
         } else {
-            *afmt = ev->value;
+            c->afmt = ev->value;
         }
+        c->next++;
     }
 }
 
+/* A vector in flight while weights or selects changed: every PE gets the
+ * values of its own sampling cycle, replayed row by row from the log. */
 static void compute_exact(cmodel *m, const cm_vector *v, int64_t *out)
 {
-    const nb_design *d = m->base.design;
-    int wstage = d->pipeline >= 2 ? 1 : 0;
-    for (int n = 0; n < m->C; n++) {
-        int64_t acc = v->psum[n];
-        for (int k = 0; k < m->R; k++) {
+    int wstage = m->base.design->pipeline >= 2 ? 1 : 0;
+    int64_t *acc = m->acc;
+    for (int n = 0; n < m->C; n++)
+        acc[n] = v->psum[n];
+    for (int k = 0; k < m->R; k++) {
+        /* PE(k, n) decodes the activation at T = t_in + 1 + k + n and the
+         * weight at T + wstage: two cursors walk the row in time order. */
+        row_cursor ca, cw;
+        cursor_start(m, k, &ca);
+        cursor_start(m, k, &cw);
+        for (int n = 0; n < m->C; n++) {
             int64_t T = v->t_in + 1 + k + n;
-            uint8_t w, w2;
-            uint32_t wfmt, afmt, wfmt2, afmt2;
-            state_at(m, T, k, n, &w, &wfmt, &afmt);
-            if (wstage)
-                state_at(m, T + 1, k, n, &w2, &wfmt2, &afmt2);
-            else
-                w2 = w, wfmt2 = wfmt;
-            int64_t wm = m->wdec[(size_t)sel_index(wfmt2, m->nwsel - 1) * 256 + w2];
-            int64_t am = m->adec[(size_t)sel_index(afmt, m->nasel - 1) * 256 + v->codes[k]];
-            acc = fit(m, acc + wm * am);
+            cursor_advance(m, k, &ca, T);
+            cursor_advance(m, k, &cw, T + wstage);
+            int64_t wm = m->wdec[(size_t)sel_index(cw.wfmt, m->nwsel - 1) * 256 + cw.w[n]];
+            int64_t am = m->adec[(size_t)sel_index(ca.afmt, m->nasel - 1) * 256 + v->codes[k]];
+            acc[n] = fit(m, acc[n] + wm * am);
         }
-        out[n] = acc;
     }
+    memcpy(out, acc, (size_t)m->C * sizeof *out);
 }
 
 static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
@@ -252,9 +333,7 @@ static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
         }
         cm_vector *head = m->q_len ? &m->queue[m->q_head] : NULL;
         if (head && head->t_in + m->L - 1 == t) {
-            if (m->last_eff <= head->t_in + 1)
-                compute_fast(m, head, m->out_psum);
-            else
+            if (!compute_fast(m, head, m->out_psum))
                 compute_exact(m, head, m->out_psum);
             m->out_valid = true;
             m->q_head = (m->q_head + 1) % m->q_cap;
@@ -308,6 +387,9 @@ static void cmodel_destroy(nb_backend *b)
     free(m->queue);
     free(m->out_psum);
     free(m->prodtab);
+    free(m->cur_slot);
+    free(m->ver_eff);
+    free(m->prev_ok);
     free(m->row_dirty);
     free(m->acc);
     free(m);
@@ -354,13 +436,15 @@ nb_backend *nb_cmodel_new(const nb_design *d, nb_err *err)
     m->q_cap = (size_t)m->L + 2;
     m->queue = calloc(m->q_cap, sizeof *m->queue);
     m->out_psum = calloc((size_t)m->C, sizeof *m->out_psum);
-    m->prodtab = calloc((size_t)m->R * m->A * m->C, sizeof *m->prodtab);
+    m->prodtab = calloc(2 * (size_t)m->R * m->A * m->C, sizeof *m->prodtab);
+    m->cur_slot = calloc((size_t)m->R, 1);
+    m->ver_eff = calloc(2 * (size_t)m->R, sizeof *m->ver_eff);
+    m->prev_ok = calloc((size_t)m->R, sizeof *m->prev_ok);
     m->row_dirty = calloc((size_t)m->R, sizeof *m->row_dirty);
     m->acc = calloc((size_t)m->C, sizeof *m->acc);
-    m->all_dirty = true;
-    m->last_eff = 0;
+    m->all_dirty = m->any_dirty = true;
     if (!m->wdec || !m->adec || !m->w_all || !m->w_base || !m->log || !m->queue || !m->out_psum ||
-        !m->prodtab || !m->row_dirty || !m->acc) {
+        !m->prodtab || !m->cur_slot || !m->ver_eff || !m->prev_ok || !m->row_dirty || !m->acc) {
         cmodel_destroy(&m->base);
         return nb_fail(err, "out of memory for the C model of a %dx%d array", d->rows, d->cols),
                NULL;

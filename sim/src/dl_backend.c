@@ -59,7 +59,7 @@ nb_backend *nb_backend_open(const nb_design *d, const char *design_dir, nb_backe
     if (kind == NB_BACKEND_C)
         return nb_cmodel_new(d, err);
     char so[4096];
-    if (!nb_model_build(design_dir, kind, so, sizeof so, log, err))
+    if (!nb_model_build(design_dir, kind, trace_path != NULL, so, sizeof so, log, err))
         return NULL;
     if (kind != NB_BACKEND_VERILATOR)
         setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);

@@ -11,14 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nibble/sim.h"
-
-typedef struct tile {
-    size_t n0, ncols;   /* output columns */
-    size_t seg;         /* reduction segment */
-    size_t k0, nrows;   /* reduction rows */
-    bool first_in_seg;
-} tile;
+#include "gemm_tiles.h"
 
 typedef struct in_flight {
     size_t tile, m;
@@ -30,7 +23,7 @@ size_t nb_gemm_num_segments(const nb_gemm_job *job)
     return (job->K + g - 1) / g;
 }
 
-static size_t build_tiles(const nb_design *d, const nb_gemm_job *job, tile *t)
+size_t nb_gemm_tiles(const nb_design *d, const nb_gemm_job *job, nb_tile *t)
 {
     size_t R = (size_t)d->rows, C = (size_t)d->cols, g = job->group ? job->group : job->K;
     size_t n = 0;
@@ -39,7 +32,7 @@ static size_t build_tiles(const nb_design *d, const nb_gemm_job *job, tile *t)
             size_t seg_end = (s + 1) * g < job->K ? (s + 1) * g : job->K;
             for (size_t k0 = s * g; k0 < seg_end; k0 += R) {
                 if (t)
-                    t[n] = (tile){n0, job->N - n0 < C ? job->N - n0 : C, s, k0,
+                    t[n] = (nb_tile){n0, job->N - n0 < C ? job->N - n0 : C, s, k0,
                                   seg_end - k0 < R ? seg_end - k0 : R, k0 == s * g};
                 n++;
             }
@@ -73,8 +66,8 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         return nb_fail(err, "empty GEMM %zux%zux%zu", job->M, job->K, job->N);
     size_t R = (size_t)d->rows, C = (size_t)d->cols, M = job->M, N = job->N, K = job->K;
     int P = d->pipeline, wstage = P >= 2 ? 1 : 0;
-    size_t ntiles = build_tiles(d, job, NULL);
-    tile *tiles = malloc(ntiles * sizeof *tiles);
+    size_t ntiles = nb_gemm_tiles(d, job, NULL);
+    nb_tile *tiles = malloc(ntiles * sizeof *tiles);
     size_t *received = calloc(ntiles, sizeof *received);
     int64_t *load_base = malloc(ntiles * sizeof *load_base);
     int64_t *last_vector = malloc(ntiles * sizeof *last_vector);
@@ -86,7 +79,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         free(w_codes), free(a_codes), free(psum_in), free(psum_out);
         return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
     }
-    build_tiles(d, job, tiles);
+    nb_gemm_tiles(d, job, tiles);
     const nb_format *wf = &d->w[job->wsel], *af = &d->a[job->asel];
     size_t fifo_cap = (size_t)d->latency + 4, fifo_head = 0, fifo_len = 0;
 
@@ -101,7 +94,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     size_t li = 0, load_row = 0;     /* tile being loaded, next row */
     /* A tile's rows may be overwritten once the previous tile's last vector has
      * passed them (overlap) or has left the array. */
-    int64_t reuse_after = job->overlap_loads ? (int64_t)C - 1 + wstage : d->latency + 1;
+    int64_t reuse_after = nb_gemm_reuse_after(d, job);
     size_t si = 0, m_next = 0;       /* tile streaming, next vector */
     bool ok = true;
     int64_t t = 0, idle = 0, idle_limit = 4 * (int64_t)d->latency + 64;
@@ -111,7 +104,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         in.w_load = false;
         bool may_load = load_row > 0 || li == 0 || (si >= li && t >= last_vector[li - 1] + reuse_after);
         if (li < ntiles && may_load) {
-            const tile *tl = &tiles[li];
+            const nb_tile *tl = &tiles[li];
             if (load_row == 0)
                 load_base[li] = t;
             for (size_t n = 0; n < C; n++) {
@@ -129,7 +122,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         in.act_valid = false;
         bool load_started = si < li || (si == li && load_row > 0);
         if (si < ntiles && load_started && t >= load_base[si] + 1 - wstage) {
-            const tile *tl = &tiles[si];
+            const nb_tile *tl = &tiles[si];
             bool psum_ready = tl->first_in_seg || received[si - 1] > m_next;
             if (psum_ready) {
                 for (size_t k = 0; k < R; k++)
@@ -165,7 +158,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
             in_flight f = fifo[fifo_head];
             fifo_head = (fifo_head + 1) % fifo_cap;
             fifo_len--;
-            const tile *tl = &tiles[f.tile];
+            const nb_tile *tl = &tiles[f.tile];
             for (size_t n = 0; n < tl->ncols; n++)
                 seg_out[(tl->seg * M + f.m) * N + tl->n0 + n] = out.psum[n];
             received[f.tile]++;

@@ -147,8 +147,8 @@ static bool read_file_list(const char *design_dir, build_spec *b, nb_err *err)
     return b->nfiles > 0 || nb_fail(err, "%s lists no Verilog files", path);
 }
 
-bool nb_model_build(const char *design_dir_arg, nb_backend_kind kind, char *so_path, size_t len,
-                    FILE *log, nb_err *err)
+bool nb_model_build(const char *design_dir_arg, nb_backend_kind kind, bool traced, char *so_path,
+                    size_t len, FILE *log, nb_err *err)
 {
     /* verilator runs in a scratch directory: everything it sees must be absolute */
     char design_dir[4096];
@@ -158,7 +158,8 @@ bool nb_model_build(const char *design_dir_arg, nb_backend_kind kind, char *so_p
     if (!b)
         return nb_fail(err, "out of memory");
     b->systemc = kind == NB_BACKEND_SC_RTL || kind == NB_BACKEND_SC_CMODEL;
-    b->tag = b->systemc ? "sc" : "vl";
+    b->tag = b->systemc ? "sc" : traced ? "vlt" : "vl";
+    traced = traced && !b->systemc; /* SystemC traces its boundary signals with sc_trace */
     bool ok = read_file_list(design_dir, b, err);
     char version[256];
     ok = ok && tool_version(version, sizeof version, err);
@@ -244,13 +245,14 @@ bool nb_model_build(const char *design_dir_arg, nb_backend_kind kind, char *so_p
     snprintf(logp, sizeof logp, "%s/build.log", tmp);
     if (log)
         fprintf(log, "[nibble] building %s model of %s (log: %s)\n",
-                b->systemc ? "SystemC" : "Verilator", design_dir, logp);
+                b->systemc ? "SystemC" : traced ? "traced Verilator" : "Verilator", design_dir, logp);
 
     char cflags[8192], ldflags[8192], jobs[16];
     snprintf(cflags, sizeof cflags,
-             "-fPIC -std=c++17 %s -I%s -I%s/harness -I%s/systemc -I%s/include -I%s/gen/include "
+             "-fPIC -std=c++17 %s%s -I%s -I%s/harness -I%s/systemc -I%s/include -I%s/gen/include "
              "-I%s/num/include",
-             opt, design_dir, sim_dir, sim_dir, sim_dir, nb_data_dir(), nb_data_dir());
+             opt, traced ? " -DNB_TRACE" : "", design_dir, sim_dir, sim_dir, sim_dir,
+             nb_data_dir(), nb_data_dir());
     snprintf(ldflags, sizeof ldflags, "-shared -Wl,-Bsymbolic");
     if (b->systemc) {
         snprintf(libs, sizeof libs, "%s", NIBBLE_HOST_LIBS);
@@ -287,7 +289,7 @@ bool nb_model_build(const char *design_dir_arg, nb_backend_kind kind, char *so_p
     argv[a++] = "--x-initial";
     argv[a++] = "0";
     argv[a++] = "-Wno-fatal";
-    if (!b->systemc)
+    if (traced)
         argv[a++] = "--trace";
     for (int i = 0; i < b->nfiles; i++) {
         snprintf(file_paths[i], sizeof file_paths[i], "%s/%s", design_dir, b->files[i]);

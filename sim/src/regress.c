@@ -104,12 +104,17 @@ static void report_failure(ctx *c, const nb_design *d, const char *dir, const ch
                            size_t bad, size_t nres, bool verilator)
 {
     FILE *log = c->o->log;
-    fprintf(log, "FAIL %s %s: %s x %s: %zu of %zu results differ from the golden GEMM\n", label,
-            what, d->w[job->wsel].name, d->a[job->asel].name, bad, nres);
+    if (bad)
+        fprintf(log, "FAIL %s %s: %s x %s: %zu of %zu results differ from the golden GEMM\n",
+                label, what, d->w[job->wsel].name, d->a[job->asel].name, bad, nres);
+    else
+        fprintf(log, "FAIL %s %s: %s x %s: results match the golden GEMM but the two backends "
+                "disagree\n", label, what, d->w[job->wsel].name, d->a[job->asel].name);
     if (mm && mm->found) {
-        fprintf(log, "  first mismatch at cycle %llu, column %d: RTL %lld (valid %d), C model %lld "
-                "(valid %d)\n", (unsigned long long)mm->cycle, mm->column, (long long)mm->a,
-                mm->valid_a, (long long)mm->b, mm->valid_b);
+        fprintf(log, "  first mismatch at cycle %llu, column %d: %s %lld (valid %d), reference "
+                "%lld (valid %d)\n", (unsigned long long)mm->cycle, mm->column,
+                verilator ? "RTL" : "backend", (long long)mm->a, mm->valid_a, (long long)mm->b,
+                mm->valid_b);
     }
     if (!verilator || !mm || !mm->found)
         return;
@@ -511,9 +516,9 @@ int nb_regress(const nb_regress_opts *o, nb_err *err)
             }
             if (o->build_only) {
                 char so[4096];
-                bool ok = nb_model_build(dir, NB_BACKEND_VERILATOR, so, sizeof so, o->log, err) &&
+                bool ok = nb_model_build(dir, NB_BACKEND_VERILATOR, false, so, sizeof so, o->log, err) &&
                           (!cfg->systemc || !o->systemc ||
-                           nb_model_build(dir, NB_BACKEND_SC_RTL, so, sizeof so, o->log, err));
+                           nb_model_build(dir, NB_BACKEND_SC_RTL, false, so, sizeof so, o->log, err));
                 if (ok)
                     fprintf(o->log, "built %s\n", cfg->name);
                 else

@@ -9,7 +9,9 @@
 #include "nb_port_bits.hpp"
 #include "nibble_ports.h"
 #include "verilated.h"
+#ifdef NB_TRACE
 #include "verilated_vcd_c.h"
+#endif
 
 namespace {
 
@@ -33,7 +35,9 @@ using nb::put_bits;
 struct Harness {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<Vnibble_top> top;
+#ifdef NB_TRACE
     std::unique_ptr<VerilatedVcdC> vcd;
+#endif
     uint64_t cycle = 0;
 };
 
@@ -52,10 +56,17 @@ void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
         g_error = "this library holds the plain Verilator model only";
         return nullptr;
     }
+#ifndef NB_TRACE
+    if (trace_path) {
+        g_error = "this model was built without waveform support";
+        return nullptr;
+    }
+#endif
     auto *h = new Harness;
     h->ctx.reset(new VerilatedContext);
-    h->ctx->traceEverOn(trace_path != nullptr);
     h->top.reset(new Vnibble_top(h->ctx.get(), "nibble_top"));
+#ifdef NB_TRACE
+    h->ctx->traceEverOn(trace_path != nullptr);
     if (trace_path) {
         h->vcd.reset(new VerilatedVcdC);
         h->top->trace(h->vcd.get(), 99);
@@ -66,6 +77,7 @@ void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
             return nullptr;
         }
     }
+#endif
     h->top->clk_i = 0;
     h->top->eval();
     return h;
@@ -98,10 +110,14 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
     for (int n = 0; n < NB_COLS; n++)
         out->psum[n] = nb::sign_extend(get_bits(t.out_psum_o, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
 
+#ifdef NB_TRACE
     if (h->vcd) h->vcd->dump(10 * h->cycle);
+#endif
     t.clk_i = 1;
     t.eval();
+#ifdef NB_TRACE
     if (h->vcd) h->vcd->dump(10 * h->cycle + 5);
+#endif
     t.clk_i = 0;
     t.eval();
     h->cycle++;
@@ -110,10 +126,12 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
 void nb_harness_destroy(void *handle)
 {
     auto *h = static_cast<Harness *>(handle);
+#ifdef NB_TRACE
     if (h->vcd) {
         h->vcd->dump(10 * h->cycle);
         h->vcd->close();
     }
+#endif
     h->top->final();
     delete h;
 }

@@ -44,6 +44,15 @@ static void run_case(nb_design *d, int wsel, int asel, size_t M, size_t K, size_
     nb_gemm_stats st;
     cr_assert(nb_gemm_run(b, &job, got, &st, &err), "%s", err.msg);
     nb_gemm_golden(d, &job, want);
+    /* the fast-forward mode: same results, same cycle count */
+    int64_t *fast = calloc(segs * M * N, sizeof *fast);
+    nb_gemm_stats fst;
+    cr_assert(nb_gemm_fast(d, &job, fast, &fst, &err), "%s", err.msg);
+    cr_assert_eq(fst.cycles, st.cycles, "fast-forward cycles %llu, stepped %llu (%dx%d P%d %zux%zux%zu g%zu overlap %d)",
+                 (unsigned long long)fst.cycles, (unsigned long long)st.cycles, d->rows, d->cols,
+                 d->pipeline, M, K, N, group, overlap);
+    cr_assert(memcmp(fast, got, segs * M * N * sizeof *fast) == 0, "fast-forward results differ");
+    free(fast);
     for (size_t i = 0; i < segs * M * N; i++)
         cr_assert_eq(got[i], want[i], "%dx%d P%d %s: %zux%zux%zu g%zu overlap %d: element %zu got %lld want %lld",
                      d->rows, d->cols, d->pipeline, nb_acc_mode_name(d->acc_mode), M, K, N, group,
@@ -88,4 +97,19 @@ Test(cmodel, one_by_one_and_tall_shapes)
     run_case(d, 0, 0, 2, 50, 5, 16, true, 7);
     run_case(d, 0, 0, 30, 3, 1, 0, true, 8);
     nb_design_free(d);
+}
+
+Test(cmodel, fast_forward_matches_stepping_on_random_configs)
+{
+    srand(99);
+    for (int trial = 0; trial < 60; trial++) {
+        int rows = 1 + rand() % 6, cols = 1 + rand() % 6, pipe = rand() % 3;
+        nb_acc_mode mode = rand() % 2 ? NB_ACC_SATURATE : NB_ACC_WRAP;
+        int acc = mode == NB_ACC_SATURATE ? 13 + rand() % 8 : 16 + rand() % 40;
+        nb_design *d = make("int4,e2m1-sr", "int4,int8", rows, cols, acc, mode, pipe);
+        size_t M = 1 + (size_t)(rand() % 25), K = 1 + (size_t)(rand() % 30), N = 1 + (size_t)(rand() % 15);
+        size_t group = rand() % 3 ? 0 : 1 + (size_t)(rand() % 10);
+        run_case(d, rand() % 2, rand() % 2, M, K, N, group, rand() % 2, (unsigned)trial);
+        nb_design_free(d);
+    }
 }

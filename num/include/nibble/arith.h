@@ -39,8 +39,16 @@ static inline int64_t nb_product(const nb_operand *w, unsigned wcode, const nb_o
     return nb_operand_mant(w, wcode) * nb_operand_mant(a, acode);
 }
 
-/* Wrap or saturate an exact integer into W bits. */
-int64_t nb_acc_fit(int64_t exact, int bits, nb_acc_mode mode);
+/* Wrap or saturate an exact integer into W bits (inline: the simulators call
+ * it per MAC). Wrapping works on uint64 to stay defined. */
+static inline int64_t nb_acc_fit(int64_t exact, int bits, nb_acc_mode mode)
+{
+    int64_t hi = (int64_t)(((uint64_t)1 << (bits - 1)) - 1), lo = -hi - 1;
+    if (mode == NB_ACC_SATURATE)
+        return exact > hi ? hi : exact < lo ? lo : exact;
+    uint64_t mask = ((uint64_t)1 << bits) - 1, sign = (uint64_t)1 << (bits - 1);
+    return (int64_t)(((uint64_t)exact & mask) ^ sign) - (int64_t)sign;
+}
 
 /* acc + prod in W bits; acc must already be a W-bit value. */
 static inline int64_t nb_acc_add(int64_t acc, int64_t prod, int bits, nb_acc_mode mode)

@@ -47,9 +47,10 @@ bool nb_backend_kind_parse(const char *s, nb_backend_kind *out, nb_err *err);
 const char *nb_backend_kind_name(nb_backend_kind k);
 
 /* Build (or reuse from the cache) the shared object for a generated design
- * directory and backend kind; writes its path. Progress goes to `log`. */
-bool nb_model_build(const char *design_dir, nb_backend_kind kind, char *so_path, size_t len,
-                    FILE *log, nb_err *err);
+ * directory and backend kind; writes its path. Progress goes to `log`.
+ * `traced`: compile waveform support in (Verilator; slower, built on demand). */
+bool nb_model_build(const char *design_dir, nb_backend_kind kind, bool traced, char *so_path,
+                    size_t len, FILE *log, nb_err *err);
 
 /* Open a backend of any kind for a design directory (builds models as needed).
  * trace_path: waveform file to write (VCD), or NULL. */
@@ -105,6 +106,11 @@ size_t nb_gemm_num_segments(const nb_gemm_job *job);
 /* Run a job; seg_out is [segments][M][N]. Returns false only on bad input. */
 bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gemm_stats *st,
                  nb_err *err);
+
+/* The C model's fast-forward mode: the results and cycle count nb_gemm_run
+ * gives with the C cycle model, computed per tile instead of per clock. */
+bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, nb_gemm_stats *st,
+                  nb_err *err);
 
 /* The golden reference of the same job (nb_gemm_int per segment). */
 void nb_gemm_golden(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out);
