@@ -24,6 +24,10 @@ static void help(void)
            "  --acc-mode M        wrap or sat (default wrap)\n"
            "  --pipeline N        register stages inside the PE, 0..%d (default 0)\n"
            "  --lut-frac-bits F   lookup ROM fractional bits (default %d)\n"
+           "  --cascade C         OverQ cascade depth when --acts has overq (default 1;\n"
+           "                      0 = plain 4-bit, 1 = adjacent zero, each step one more)\n"
+           "  --overq-mode M      range (default) or range+precision\n"
+           "  --overq-encoder     put the OverQ encoder at the array edge (act_values_i in)\n"
            "  -o, --output DIR    output directory\n"
            "  -h, --help          this text\n\n"
            "formats: %s\n",
@@ -55,6 +59,8 @@ int cmd_gen(int argc, char **argv)
         {"acc-bits", required_argument, NULL, 'b'}, {"acc-mode", required_argument, NULL, 'm'},
         {"pipeline", required_argument, NULL, 'p'}, {"lut-frac-bits", required_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
+        {"cascade", required_argument, NULL, 'C'},  {"overq-mode", required_argument, NULL, 'M'},
+        {"overq-encoder", no_argument, NULL, 'E'},
         {NULL, 0, NULL, 0},
     };
     nb_design_params p = nb_design_params_default();
@@ -89,6 +95,18 @@ int cmd_gen(int argc, char **argv)
         case 'm':
             if (!nb_acc_mode_parse(optarg, &p.acc_mode, &err))
                 return cli_fail_err(CMD, &err);
+            break;
+        case 'C':
+            if (!cli_parse_long("--cascade", optarg, 0, NB_OVERQ_CASCADE_MAX, &v, &err))
+                return cli_fail_err(CMD, &err);
+            p.cascade = (int)v;
+            break;
+        case 'M':
+            if (!nb_overq_mode_parse(optarg, &p.overq_mode, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'E':
+            p.overq_encoder = true;
             break;
         case 'o':
             out = optarg;

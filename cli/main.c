@@ -10,6 +10,7 @@ static const cli_command COMMANDS[] = {
     {"quantize", cmd_quantize, "quantize a tensor and print MSE / SQNR per format"},
     {"gen", cmd_gen, "generate Verilog for a systolic array over a set of formats"},
     {"regress", cmd_regress, "co-simulation regression: RTL vs C model vs golden, every format pair"},
+    {"overq", cmd_overq, "OverQ outlier coverage and SQNR gain vs cascade depth and zero fraction"},
     {"sim", cmd_sim, "run a quantized GEMM on a generated array (C model, Verilator, SystemC)"},
 };
 

@@ -16,6 +16,9 @@ nb_design_params nb_design_params_default(void)
         .acc_mode = NB_ACC_WRAP,
         .pipeline = 0,
         .lut_frac_bits = NB_LUT_FRAC_BITS_DEFAULT,
+        .cascade = -1,
+        .overq_mode = NB_OVERQ_RANGE,
+        .overq_encoder = false,
         .command = "",
     };
     return p;
@@ -102,6 +105,49 @@ static bool copy_spec(char *dst, size_t cap, const char *src, const char *what, 
     return true;
 }
 
+static bool is_integer_format(const nb_format *f)
+{
+    return f->encoding == NB_ENC_TWOS || f->encoding == NB_ENC_UNSIGNED;
+}
+
+/* OverQ rules: activations only, alongside integer formats only, chains that
+ * fit in the array's height, the encoder block only for an OverQ-only set. */
+static bool check_overq(const nb_design_params *p, nb_design *d, nb_err *err)
+{
+    d->overq_index = -1;
+    for (int i = 0; i < d->nw; i++)
+        if (d->w[i].is_overq)
+            return nb_fail(err, "--weights: overq is an activation encoding, not a weight format");
+    for (int i = 0; i < d->na; i++)
+        if (d->a[i].is_overq)
+            d->overq_index = i;
+    if (d->overq_index < 0) {
+        if (p->cascade >= 0 || p->overq_encoder)
+            return nb_fail(err, "--cascade and --overq-encoder need overq among --acts");
+        return true;
+    }
+    for (int i = 0; i < d->na; i++)
+        if (!d->a[i].is_overq && !is_integer_format(&d->a[i]))
+            return nb_fail(err, "--acts: OverQ can share the array only with integer activation "
+                           "formats (int4, int4-full, uint4, int8); %s is not one", d->a[i].name);
+    d->cascade = p->cascade >= 0 ? p->cascade : 1;
+    d->overq_mode = p->overq_mode;
+    nb_overq_params op = {d->cascade, d->overq_mode, (size_t)d->rows};
+    if (d->cascade >= d->rows)
+        return nb_fail(err, "--cascade %d is larger than the array allows: a chain spans depth + 1 "
+                       "rows and the array has %d; use a depth below %d or more --rows",
+                       d->cascade, d->rows, d->rows);
+    if (!nb_overq_params_check(&op, err))
+        return nb_fail_prefix(err, "--cascade");
+    d->tag_bits = nb_overq_tag_bits(&op);
+    d->overq_encoder = p->overq_encoder;
+    if (d->overq_encoder && d->na != 1)
+        return nb_fail(err, "--overq-encoder needs overq as the only activation format (the "
+                       "encoder replaces the activation codes at the array edge)");
+    d->act_value_bits = 8 + nb_overq_input_frac(d->overq_mode);
+    return true;
+}
+
 nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
 {
     if (p->rows < 1 || p->rows > NB_ARRAY_DIM_MAX)
@@ -146,10 +192,15 @@ nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
     d->acc_mode = p->acc_mode;
     d->pipeline = p->pipeline;
 
+    if (!check_overq(p, d, err))
+        goto fail;
     d->w_code_bits = set_code_bits(d->w, d->nw);
     d->a_code_bits = set_code_bits(d->a, d->na);
     d->w_grid_frac = set_grid_frac(d->w, d->nw);
     d->a_grid_frac = set_grid_frac(d->a, d->na);
+    /* LOW slots add 4 fraction bits: the whole activation grid carries them */
+    if (d->tag_bits && d->overq_mode == NB_OVERQ_RANGE_PRECISION && d->a_grid_frac < 4)
+        d->a_grid_frac = 4;
     d->w_mant_bits = set_mant_bits(d->w, d->nw, d->w_grid_frac);
     d->a_mant_bits = set_mant_bits(d->a, d->na, d->a_grid_frac);
     d->w_sel_bits = d->nw > 1 ? bits_for_count(d->nw) : 0;
@@ -162,6 +213,8 @@ nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
         for (int j = 0; j < d->na; j++) {
             nb_operand w = nb_design_w_operand(d, i), a = nb_design_a_operand(d, j);
             int b = nb_product_width(&w, &a);
+            if (j == d->overq_index && d->tag_bits) /* a HIGH slot is worth 16 times */
+                b = nb_signed_width(nb_product_max_abs(&w, &a) * 16);
             if (b > needed)
                 needed = b;
         }

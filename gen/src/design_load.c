@@ -48,8 +48,18 @@ nb_design *nb_design_load(const char *path, nb_err *err)
     p.weights = weights;
     p.acts = acts;
     p.command = command;
+    json_t *oq = json_object_get(doc, "overq");
+    const char *oq_mode = "range";
+    int oq_encoder = 0;
+    if (oq && json_unpack_ex(oq, &jerr, 0, "{s:i, s:s, s:b}", "cascade", &p.cascade, "mode",
+                             &oq_mode, "encoder", &oq_encoder) != 0) {
+        nb_fail(err, "manifest %s: malformed overq section: %s", path, jerr.text);
+        json_decref(doc);
+        return NULL;
+    }
+    p.overq_encoder = oq_encoder;
     nb_design *d = NULL;
-    if (nb_acc_mode_parse(mode, &p.acc_mode, err))
+    if (nb_acc_mode_parse(mode, &p.acc_mode, err) && nb_overq_mode_parse(oq_mode, &p.overq_mode, err))
         d = nb_design_create(&p, err);
     if (!d)
         nb_fail_prefix(err, "manifest %s", path);

@@ -26,23 +26,42 @@ void emit_array(vbuf *b, const nb_design *d)
         vb_printf(b, "  input  wire [%d:0] afmt_sel_i,\n", d->a_sel_bits - 1);
     vb_printf(b, "  input  wire [ROWS*%d-1:0] a_codes_i,  // row k at [k*%d +: %d], skewed\n",
               d->a_code_bits, d->a_code_bits, d->a_code_bits);
+    if (d->tag_bits)
+        vb_printf(b, "  input  wire [ROWS*%d-1:0] a_tags_i,   // OverQ tag of row k, skewed like the codes\n",
+                  d->tag_bits);
     vb_printf(b, "  input  wire [COLS*%d-1:0] psum_i,     // top of column n, skewed\n",
               d->acc_bits);
     vb_printf(b, "  output wire [COLS*%d-1:0] psum_o      // bottom of column n\n);\n",
               d->acc_bits);
     vb_printf(b, "  localparam integer ACB = %d;  // activation code bits\n", d->a_code_bits);
     vb_printf(b, "  localparam integer WCB = %d;  // weight code bits\n", d->w_code_bits);
-    vb_printf(b, "  localparam integer ACC = %d;  // accumulator bits\n\n", d->acc_bits);
+    vb_printf(b, "  localparam integer ACC = %d;  // accumulator bits\n", d->acc_bits);
+    if (d->tag_bits) {
+        vb_printf(b, "  localparam integer TW  = %d;  // OverQ tag bits\n", d->tag_bits);
+        vb_printf(b, "  localparam integer WM  = %d;  // decoded weight bits\n", d->w_mant_bits);
+    }
+    vb_puts(b, "\n");
     vb_puts(b, "  // The rightmost column's activation outputs leave the array unused.\n");
     vb_puts(b, "  /* verilator lint_off UNUSED */\n");
     vb_puts(b, "  wire [ROWS*(COLS+1)*ACB-1:0] a_bus;\n");
+    if (d->tag_bits) {
+        vb_puts(b, "  wire [ROWS*(COLS+1)*TW-1:0] t_bus;    // tags, beside a_bus\n");
+        vb_puts(b, "  // OverQ: slot k*COLS+n carries PE(k-1, n)'s decoded weight to PE(k, n); the\n"
+                   "  // bottom row's weights go nowhere, the top row sees zeros.\n");
+        vb_puts(b, "  wire [(ROWS+1)*COLS*WM-1:0] wm_bus;\n");
+    }
     vb_puts(b, "  /* verilator lint_on UNUSED */\n");
     vb_puts(b, "  wire [(ROWS+1)*COLS*ACC-1:0] p_bus;\n\n");
     vb_puts(b, "  assign p_bus[0 +: COLS*ACC] = psum_i;\n");
-    vb_puts(b, "  assign psum_o = p_bus[ROWS*COLS*ACC +: COLS*ACC];\n\n");
+    vb_puts(b, "  assign psum_o = p_bus[ROWS*COLS*ACC +: COLS*ACC];\n");
+    if (d->tag_bits)
+        vb_puts(b, "  assign wm_bus[0 +: COLS*WM] = {COLS*WM{1'b0}};\n");
+    vb_puts(b, "\n");
     vb_puts(b, "  genvar k, n;\n  generate\n");
     vb_puts(b, "    for (k = 0; k < ROWS; k = k + 1) begin : g_row\n");
     vb_puts(b, "      assign a_bus[(k*(COLS+1))*ACB +: ACB] = a_codes_i[k*ACB +: ACB];\n");
+    if (d->tag_bits)
+        vb_puts(b, "      assign t_bus[(k*(COLS+1))*TW +: TW] = a_tags_i[k*TW +: TW];\n");
     vb_puts(b, "      for (n = 0; n < COLS; n = n + 1) begin : g_col\n");
     vb_puts(b, "        nibble_pe u_pe (\n");
     vb_puts(b, "          .clk_i    (clk_i),\n");
@@ -54,6 +73,12 @@ void emit_array(vbuf *b, const nb_design *d)
         vb_puts(b, "          .afmt_sel_i(afmt_sel_i),\n");
     vb_puts(b, "          .a_code_i (a_bus[(k*(COLS+1)+n)*ACB +: ACB]),\n");
     vb_puts(b, "          .a_code_o (a_bus[(k*(COLS+1)+n+1)*ACB +: ACB]),\n");
+    if (d->tag_bits) {
+        vb_puts(b, "          .a_tag_i  (t_bus[(k*(COLS+1)+n)*TW +: TW]),\n");
+        vb_puts(b, "          .a_tag_o  (t_bus[(k*(COLS+1)+n+1)*TW +: TW]),\n");
+        vb_puts(b, "          .w_mant_above_i(wm_bus[(k*COLS+n)*WM +: WM]),\n");
+        vb_puts(b, "          .w_mant_o (wm_bus[((k+1)*COLS+n)*WM +: WM]),\n");
+    }
     vb_puts(b, "          .psum_i   (p_bus[(k*COLS+n)*ACC +: ACC]),\n");
     vb_puts(b, "          .psum_o   (p_bus[((k+1)*COLS+n)*ACC +: ACC])\n");
     vb_puts(b, "        );\n      end\n    end\n  endgenerate\nendmodule\n");

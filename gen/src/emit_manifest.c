@@ -28,8 +28,16 @@ static int design_ports(const nb_design *d, port_desc *p)
     p[n++] = (port_desc){"w_codes_i", "input", d->cols * d->w_code_bits,
                          "weight code of column n at [n*w_code_bits +: w_code_bits]"};
     p[n++] = (port_desc){"act_valid_i", "input", 1, "an activation vector is presented"};
-    p[n++] = (port_desc){"act_codes_i", "input", d->rows * d->a_code_bits,
-                         "activation code of row k at [k*a_code_bits +: a_code_bits]"};
+    if (d->overq_encoder) {
+        p[n++] = (port_desc){"act_values_i", "input", d->rows * d->act_value_bits,
+                             "OverQ encoder input of row k at [k*act_value_bits +: act_value_bits]"};
+    } else {
+        p[n++] = (port_desc){"act_codes_i", "input", d->rows * d->a_code_bits,
+                             "activation code of row k at [k*a_code_bits +: a_code_bits]"};
+        if (d->tag_bits)
+            p[n++] = (port_desc){"act_tags_i", "input", d->rows * d->tag_bits,
+                                 "OverQ tag of row k at [k*tag_bits +: tag_bits]"};
+    }
     p[n++] = (port_desc){"psum_i", "input", d->cols * d->acc_bits,
                          "initial accumulator of column n at [n*acc_bits +: acc_bits]"};
     p[n++] = (port_desc){"out_valid_o", "output", 1, "out_psum_o holds a result"};
@@ -76,6 +84,12 @@ bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nf
         "act_formats", format_set_json(d->a, d->na), "files", jfiles);
     if (!doc)
         return nb_fail(err, "internal: cannot build the manifest JSON");
+    if (d->overq_index >= 0)
+        json_object_set_new(doc, "overq",
+                            json_pack("{s:i, s:s, s:b, s:i, s:i, s:i}", "cascade", d->cascade, "mode",
+                                      nb_overq_mode_name(d->overq_mode), "encoder", d->overq_encoder,
+                                      "tag_bits", d->tag_bits, "act_value_bits", d->act_value_bits,
+                                      "select", d->overq_index));
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(doc);
     if (!text)
@@ -99,5 +113,8 @@ void emit_ports_header(vbuf *b, const nb_design *d)
     vb_printf(b, "#define NB_A_SEL_BITS %d /* 0: no afmt_sel_i port */\n", d->a_sel_bits);
     vb_printf(b, "#define NB_ROW_ADDR_BITS %d\n#define NB_LATENCY %d\n", d->row_addr_bits,
               d->latency);
+    vb_printf(b, "#define NB_TAG_BITS %d /* 0: no act_tags_i port */\n", d->overq_encoder ? 0 : d->tag_bits);
+    vb_printf(b, "#define NB_ACT_VALUE_BITS %d /* 0: act_codes_i, else act_values_i (OverQ encoder) */\n",
+              d->overq_encoder ? d->act_value_bits : 0);
     vb_puts(b, "#endif\n");
 }

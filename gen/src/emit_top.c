@@ -7,7 +7,7 @@
 void emit_top(vbuf *b, const nb_design *d)
 {
     int R = d->rows, C = d->cols, P = d->pipeline;
-    int wcb = d->w_code_bits, acb = d->a_code_bits, acc = d->acc_bits;
+    int wcb = d->w_code_bits, acb = d->a_code_bits, acc = d->acc_bits, tw = d->tag_bits;
     char purpose[2048];
     snprintf(purpose, sizeof purpose,
              "Top level of a %dx%d weight-stationary array.\n"
@@ -19,12 +19,18 @@ void emit_top(vbuf *b, const nb_design *d)
              "          leave as out_psum_o with out_valid_o in cycle t + %d (the latency).\n"
              "          out_psum_o is 0 whenever out_valid_o is 0.\n"
              "%s"
+             "%s"
              "Weights and format selects are quasi-static: change them only between streams,\n"
              "or where no activation in flight still needs the old value (see gen/README.md).",
              R, C, R, acb, acb, acc, acc, d->latency,
              (d->w_sel_bits || d->a_sel_bits)
                  ? "  config: wfmt_sel_i / afmt_sel_i pick the formats (registered like the rest).\n"
-                 : "");
+                 : "",
+             d->overq_encoder ? "  OverQ: act_values_i replaces act_codes_i; the encoder block turns each\n"
+                                "          vector into 4-bit slots and tags (nibble_overq_encoder.v).\n"
+             : tw             ? "  OverQ: act_tags_i carries each slot's tag (NORMAL 0, HIGH 1, MOVED 2,\n"
+                                "          LOW 3; see num/include/nibble/overq.h) beside its code.\n"
+                              : "");
     emit_header(b, d, "nibble_top.v", purpose);
 
     vb_puts(b, "module nibble_top (\n  input  wire clk_i,\n");
@@ -37,7 +43,15 @@ void emit_top(vbuf *b, const nb_design *d)
     vb_printf(b, "  input  wire [%d:0] w_row_i,\n", d->row_addr_bits - 1);
     vb_printf(b, "  input  wire [%d:0] w_codes_i,\n", C * wcb - 1);
     vb_puts(b, "  input  wire act_valid_i,\n");
-    vb_printf(b, "  input  wire [%d:0] act_codes_i,\n", R * acb - 1);
+    if (d->overq_encoder) {
+        vb_printf(b, "  input  wire [%d:0] act_values_i,  // OverQ encoder input of row k at [k*%d +: %d]\n",
+                  R * d->act_value_bits - 1, d->act_value_bits, d->act_value_bits);
+    } else {
+        vb_printf(b, "  input  wire [%d:0] act_codes_i,\n", R * acb - 1);
+        if (tw)
+            vb_printf(b, "  input  wire [%d:0] act_tags_i,   // OverQ tag of row k at [k*%d +: %d]\n",
+                      R * tw - 1, tw, tw);
+    }
     vb_printf(b, "  input  wire [%d:0] psum_i,\n", C * acc - 1);
     vb_puts(b, "  output reg  out_valid_o,\n");
     vb_printf(b, "  output reg  [%d:0] out_psum_o\n);\n", C * acc - 1);
@@ -52,8 +66,14 @@ void emit_top(vbuf *b, const nb_design *d)
         vb_printf(b, "  reg  [%d:0] afmt_sel_q;\n", d->a_sel_bits - 1);
     vb_printf(b, "  reg  w_load_q;\n  reg  [%d:0] w_row_q;\n  reg  [%d:0] w_codes_q;\n",
               d->row_addr_bits - 1, C * wcb - 1);
-    vb_printf(b, "  reg  act_valid_q;\n  reg  [%d:0] act_codes_q;\n  reg  [%d:0] psum_q;\n\n",
-              R * acb - 1, C * acc - 1);
+    vb_puts(b, "  reg  act_valid_q;\n");
+    if (d->overq_encoder)
+        vb_printf(b, "  reg  [%d:0] act_values_q;\n", R * d->act_value_bits - 1);
+    else
+        vb_printf(b, "  reg  [%d:0] act_codes_q;\n", R * acb - 1);
+    if (tw && !d->overq_encoder)
+        vb_printf(b, "  reg  [%d:0] act_tags_q;\n", R * tw - 1);
+    vb_printf(b, "  reg  [%d:0] psum_q;\n\n", C * acc - 1);
     vb_puts(b, "  always @(posedge clk_i) begin\n");
     vb_puts(b, "    if (!rst_ni) begin\n      w_load_q    <= 1'b0;\n      act_valid_q <= 1'b0;\n");
     vb_puts(b, "    end else begin\n      w_load_q    <= w_load_i;\n      act_valid_q <= act_valid_i;\n    end\n");
@@ -62,7 +82,21 @@ void emit_top(vbuf *b, const nb_design *d)
     if (d->a_sel_bits)
         vb_puts(b, "    afmt_sel_q  <= afmt_sel_i;\n");
     vb_puts(b, "    w_row_q     <= w_row_i;\n    w_codes_q   <= w_codes_i;\n");
-    vb_puts(b, "    act_codes_q <= act_codes_i;\n    psum_q      <= psum_i;\n  end\n\n");
+    if (d->overq_encoder)
+        vb_puts(b, "    act_values_q <= act_values_i;\n");
+    else
+        vb_puts(b, "    act_codes_q <= act_codes_i;\n");
+    if (tw && !d->overq_encoder)
+        vb_puts(b, "    act_tags_q  <= act_tags_i;\n");
+    vb_puts(b, "    psum_q      <= psum_i;\n  end\n\n");
+    if (d->overq_encoder) {
+        vb_puts(b, "  // ---- OverQ encoder: activation values -> 4-bit slots and tags\n");
+        vb_printf(b, "  wire [%d:0] act_codes_q;\n", R * acb - 1);
+        if (tw)
+            vb_printf(b, "  wire [%d:0] act_tags_q;\n", R * tw - 1);
+        vb_printf(b, "  nibble_overq_encoder u_encoder (.values_i(act_values_q), .codes_o(act_codes_q)%s);\n\n",
+                  tw ? ", .tags_o(act_tags_q)" : "");
+    }
 
     /* Row decode */
     vb_puts(b, "  // ---- Weight row decode\n");
@@ -75,13 +109,23 @@ void emit_top(vbuf *b, const nb_design *d)
     /* Skew */
     vb_puts(b, "  // ---- Row k's activations enter the array k cycles late (skew)\n");
     vb_puts(b, "  wire [ROWS*ACB-1:0] act_skewed;\n");
+    if (tw)
+        vb_printf(b, "  wire [ROWS*%d-1:0] tag_skewed;  // OverQ tags travel with their codes\n", tw);
     for (int k = 0; k < R; k++) {
-        if (k == 0)
+        if (k == 0) {
             vb_printf(b, "  assign act_skewed[0 +: ACB] = act_codes_q[0 +: ACB];\n");
-        else
+            if (tw)
+                vb_printf(b, "  assign tag_skewed[0 +: %d] = act_tags_q[0 +: %d];\n", tw, tw);
+        } else if (tw) {
+            vb_printf(b, "  nibble_delay #(.W(ACB+%d), .N(%d)) u_skew_row%d (.clk_i(clk_i), "
+                         ".data_i({act_tags_q[%d*%d +: %d], act_codes_q[%d*ACB +: ACB]}), "
+                         ".data_o({tag_skewed[%d*%d +: %d], act_skewed[%d*ACB +: ACB]}));\n",
+                      tw, k, k, k, tw, tw, k, k, tw, tw, k);
+        } else {
             vb_printf(b, "  nibble_delay #(.W(ACB), .N(%d)) u_skew_row%d (.clk_i(clk_i), "
                          ".data_i(act_codes_q[%d*ACB +: ACB]), .data_o(act_skewed[%d*ACB +: ACB]));\n",
                       k, k, k, k);
+        }
     }
     vb_puts(b, "\n");
     vb_printf(b, "  // ---- Column n's initial partial sum enters n + %d cycles late\n", P);
@@ -105,7 +149,10 @@ void emit_top(vbuf *b, const nb_design *d)
         vb_puts(b, "    .wfmt_sel_i  (wfmt_sel_q),\n");
     if (d->a_sel_bits)
         vb_puts(b, "    .afmt_sel_i  (afmt_sel_q),\n");
-    vb_puts(b, "    .a_codes_i   (act_skewed),\n    .psum_i      (psum_skewed),\n");
+    vb_puts(b, "    .a_codes_i   (act_skewed),\n");
+    if (tw)
+        vb_puts(b, "    .a_tags_i    (tag_skewed),\n");
+    vb_puts(b, "    .psum_i      (psum_skewed),\n");
     vb_puts(b, "    .psum_o      (psum_bottom)\n  );\n\n");
 
     /* Deskew */

@@ -76,6 +76,8 @@ static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
     free(ds);
     emit_pe(add_file(o, "nibble_pe.v", true), d);
     emit_array(add_file(o, "nibble_array.v", true), d);
+    if (d->overq_encoder)
+        emit_overq_encoder(add_file(o, "nibble_overq_encoder.v", true), d);
     emit_top(add_file(o, "nibble_top.v", true), d);
     emit_ports_header(add_file(o, "nibble_ports.h", false), d);
 

@@ -22,6 +22,9 @@ bool nb_build_int(nb_format *f, const char *variant, nb_err *err)
     } else if (strcmp(variant, "uint4") == 0) {
         is_unsigned = true;
         title = "UINT4 (0..15, post-ReLU)";
+    } else if (strcmp(variant, "overq") == 0) {
+        is_unsigned = true;
+        title = "OverQ slots (uint4 nibble + tag, post-ReLU activations)";
     } else {
         return nb_fail(err, "internal: unknown integer format %s", variant);
     }
@@ -34,5 +37,6 @@ bool nb_build_int(nb_format *f, const char *variant, nb_err *err)
         f->used[c] = !(symmetric && !is_unsigned && c == f->num_codes / 2);
     }
     f->supports_rne = true;
+    f->is_overq = strcmp(variant, "overq") == 0;
     return true;
 }

@@ -22,6 +22,7 @@ static const registry_entry REGISTRY[] = {
     {"int4", "int4-sym", B_INT, NULL},
     {"int4-full", "int4-fr", B_INT, NULL},
     {"uint4", "", B_INT, NULL},
+    {"overq", "", B_INT, NULL},
     {"int8", "", B_INT, NULL},
     {"e2m1", "fp4,fp4_basic", B_MINIFLOAT, NULL},
     {"e2m1-sr", "fp4_range,e2m1+sr", B_MINIFLOAT, NULL},

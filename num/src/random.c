@@ -1,5 +1,6 @@
 /* Seeded samplers on GSL's MT19937. */
 #include <errno.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -65,6 +66,19 @@ double nb_rng_sample(nb_rng *rng, const nb_dist *d)
     if (d->relu)
         x = x > d->shift ? x - d->shift : 0.0;
     return x * d->scale;
+}
+
+double nb_dist_quantile(const nb_dist *d, double p)
+{
+    switch (d->kind) {
+    case NB_DIST_LAPLACE:
+        return gsl_cdf_laplace_Pinv(p, 1.0);
+    case NB_DIST_STUDENT_T:
+        return gsl_cdf_tdist_Pinv(p, d->nu);
+    case NB_DIST_NORMAL:
+    default:
+        return gsl_cdf_ugaussian_Pinv(p);
+    }
 }
 
 void nb_rng_fill(nb_rng *rng, const nb_dist *d, float *out, size_t n)

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define NB_HARNESS_ABI_VERSION 1
+#define NB_HARNESS_ABI_VERSION 2
 
 /* Inputs of nibble_top for one cycle. Arrays are indexed by row / column. */
 typedef struct nb_port_in {
@@ -23,6 +23,8 @@ typedef struct nb_port_in {
     const uint8_t *w_codes;        /* [cols] */
     bool act_valid;
     const uint8_t *act_codes;      /* [rows] */
+    const uint8_t *act_tags;       /* [rows] OverQ tags (designs with act_tags_i), else NULL */
+    const uint16_t *act_values;    /* [rows] OverQ encoder inputs (act_values_i), else NULL */
     const int64_t *psum;           /* [cols], each within the accumulator range */
 } nb_port_in;
 

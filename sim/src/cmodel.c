@@ -30,6 +30,7 @@ typedef struct cm_event {
 typedef struct cm_vector {
     int64_t t_in;
     uint8_t codes[NB_ARRAY_DIM_MAX];
+    uint8_t tags[NB_ARRAY_DIM_MAX];   /* OverQ slot tags (all NORMAL without OverQ) */
     int64_t psum[NB_ARRAY_DIM_MAX];
 } cm_vector;
 
@@ -171,6 +172,25 @@ static int64_t fit(const cmodel *m, int64_t v)
     return nb_acc_fit(v, m->base.design->acc_bits, m->base.design->acc_mode);
 }
 
+/* OverQ: does this vector's tag make row k use the PE above? (the select
+ * that enables tags is the one in effect while the vector is decoded) */
+static bool overq_active(const cmodel *m, uint32_t afmt)
+{
+    const nb_design *d = m->base.design;
+    return d->tag_bits && (d->na == 1 || (int)afmt == d->overq_index);
+}
+
+/* A tagged product scaled as the PE does: HIGH x16, LOW /16 (an arithmetic
+ * shift; LOW exists only in precision mode, elsewhere tag 3 scales like MOVED). */
+static int64_t tag_scale(const cmodel *m, int64_t p, unsigned tag)
+{
+    if (tag == NB_TAG_HIGH)
+        return p * 16;
+    if (tag == NB_TAG_LOW && m->base.design->overq_mode == NB_OVERQ_RANGE_PRECISION)
+        return nb_floor_div16(p);
+    return p;
+}
+
 /* The hot loop: one product row into the column accumulators. An AVX2 clone
  * is picked at load time where the CPU has it. */
 __attribute__((target_clones("avx2", "default"))) static void add_row(int64_t *restrict acc,
@@ -188,19 +208,30 @@ static void add_row_fit(const cmodel *m, int64_t *restrict acc, const int64_t *r
         acc[n] = fit(m, acc[n] + row[n]);
 }
 
-/* Which table each PE of row k uses for the vector: columns [0, split) the
- * previous version, [split, C) the current one. False if neither holds the
- * weights some PE of the row saw (then the log must be replayed). */
-static bool row_split(const cmodel *m, const cm_vector *v, int k, int wstage, int *split)
+/* A tagged OverQ row: the products of the row above, scaled by the tag. */
+static void add_row_tagged(const cmodel *m, int64_t *restrict acc, const int64_t *restrict row,
+                           int from, int to, unsigned tag, bool per_step)
 {
-    int64_t first = v->t_in + 1 + k + wstage; /* PE(k, 0) samples its weight */
-    int cur = m->cur_slot[k];
-    int64_t eff = m->ver_eff[2 * k + cur];
+    for (int n = from; n < to; n++) {
+        int64_t p = tag_scale(m, row[n], tag);
+        acc[n] = per_step ? fit(m, acc[n] + p) : acc[n] + p;
+    }
+}
+
+/* Which table the PEs of a row use for a vector whose column-0 PE samples
+ * the weights of `row` at cycle `first` (row k's own weights, or row k-1's
+ * for an OverQ slot): columns [0, split) the previous version, [split, C)
+ * the current one. False if neither holds what some PE saw (then the log
+ * must be replayed). */
+static bool weights_split(const cmodel *m, int row, int64_t first, int *split)
+{
+    int cur = m->cur_slot[row];
+    int64_t eff = m->ver_eff[2 * row + cur];
     if (eff <= first) {
         *split = 0;
         return true;
     }
-    if (!m->prev_ok[k] || m->ver_eff[2 * k + (cur ^ 1)] > first)
+    if (!m->prev_ok[row] || m->ver_eff[2 * row + (cur ^ 1)] > first)
         return false;
     int64_t s = eff - first;
     *split = s > m->C ? m->C : (int)s;
@@ -215,10 +246,13 @@ static bool compute_fast(cmodel *m, const cm_vector *v, int64_t *out)
     if (m->last_fmt_eff > v->t_in + 1)
         return false;
     refresh_tables(m);
+    bool tagged = overq_active(m, m->afmt_all);
     int split[NB_ARRAY_DIM_MAX];
-    for (int k = 0; k < R; k++)
-        if (!row_split(m, v, k, wstage, &split[k]))
+    for (int k = 0; k < R; k++) {
+        int row = tagged && v->tags[k] ? k - 1 : k; /* OverQ slots use the row above */
+        if (row >= 0 && !weights_split(m, row, v->t_in + 1 + k + wstage, &split[k]))
             return false;
+    }
     int64_t *acc = m->acc;
     int64_t worst = 0;
     for (int n = 0; n < C; n++) {
@@ -232,10 +266,17 @@ static bool compute_fast(cmodel *m, const cm_vector *v, int64_t *out)
     bool per_step = d->acc_mode == NB_ACC_SATURATE &&
                     worst + (int64_t)R * m->max_prod > nb_acc_max(d->acc_bits);
     for (int k = 0; k < R; k++) {
-        int cur = m->cur_slot[k];
-        const int64_t *now = prod_row(m, cur, k, v->codes[k]);
-        const int64_t *before = prod_row(m, cur ^ 1, k, v->codes[k]);
-        if (per_step) {
+        unsigned tag = tagged ? v->tags[k] : 0;
+        int row = tag ? k - 1 : k;
+        if (row < 0)
+            continue; /* the top row has no PE above: it adds nothing */
+        int cur = m->cur_slot[row];
+        const int64_t *now = prod_row(m, cur, row, v->codes[k]);
+        const int64_t *before = prod_row(m, cur ^ 1, row, v->codes[k]);
+        if (tag) {
+            add_row_tagged(m, acc, before, 0, split[k], tag, per_step);
+            add_row_tagged(m, acc, now, split[k], C, tag, per_step);
+        } else if (per_step) {
             add_row_fit(m, acc, before, 0, split[k]);
             add_row_fit(m, acc, now, split[k], C);
         } else {
@@ -291,18 +332,22 @@ static void compute_exact(cmodel *m, const cm_vector *v, int64_t *out)
     for (int n = 0; n < m->C; n++)
         acc[n] = v->psum[n];
     for (int k = 0; k < m->R; k++) {
-        /* PE(k, n) decodes the activation at T = t_in + 1 + k + n and the
-         * weight at T + wstage: two cursors walk the row in time order. */
-        row_cursor ca, cw;
+        /* PE(k, n) decodes the activation at T = t_in + 1 + k + n and reads the
+         * weights (its own, and for OverQ the one above) at T + wstage. */
+        row_cursor ca, cw, cu;
         cursor_start(m, k, &ca);
         cursor_start(m, k, &cw);
+        cursor_start(m, k > 0 ? k - 1 : 0, &cu);
         for (int n = 0; n < m->C; n++) {
             int64_t T = v->t_in + 1 + k + n;
             cursor_advance(m, k, &ca, T);
             cursor_advance(m, k, &cw, T + wstage);
-            int64_t wm = m->wdec[(size_t)sel_index(cw.wfmt, m->nwsel - 1) * 256 + cw.w[n]];
+            cursor_advance(m, k > 0 ? k - 1 : 0, &cu, T + wstage);
+            unsigned tag = overq_active(m, ca.afmt) ? v->tags[k] : 0;
+            const int64_t *wdec = m->wdec + (size_t)sel_index(cw.wfmt, m->nwsel - 1) * 256;
+            int64_t wm = tag == 0 ? wdec[cw.w[n]] : k > 0 ? wdec[cu.w[n]] : 0;
             int64_t am = m->adec[(size_t)sel_index(ca.afmt, m->nasel - 1) * 256 + v->codes[k]];
-            acc[n] = fit(m, acc[n] + wm * am);
+            acc[n] = fit(m, acc[n] + tag_scale(m, wm * am, tag));
         }
     }
     memcpy(out, acc, (size_t)m->C * sizeof *out);
@@ -325,9 +370,20 @@ static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
         if (in->act_valid) {
             cm_vector *v = &m->queue[(m->q_head + m->q_len++) % m->q_cap];
             v->t_in = t;
-            uint32_t amask = (uint32_t)m->A - 1;
-            for (int k = 0; k < m->R; k++)
-                v->codes[k] = (uint8_t)(in->act_codes[k] & amask);
+            uint32_t amask = (uint32_t)m->A - 1, tmask = (1u << d->tag_bits) - 1;
+            if (d->overq_encoder) {
+                /* the encoder block sits right behind the input registers */
+                uint16_t u[NB_ARRAY_DIM_MAX];
+                for (int k = 0; k < m->R; k++)
+                    u[k] = (uint16_t)(in->act_values[k] & ((1u << d->act_value_bits) - 1));
+                nb_overq_params p = {d->cascade, d->overq_mode, 0};
+                nb_overq_encode(u, (size_t)m->R, &p, v->codes, v->tags, NULL);
+            } else {
+                for (int k = 0; k < m->R; k++) {
+                    v->codes[k] = (uint8_t)(in->act_codes[k] & amask);
+                    v->tags[k] = d->tag_bits ? (uint8_t)(in->act_tags[k] & tmask) : 0;
+                }
+            }
             for (int n = 0; n < m->C; n++)
                 v->psum[n] = nb_acc_fit(in->psum[n], d->acc_bits, NB_ACC_WRAP);
         }
@@ -452,7 +508,7 @@ nb_backend *nb_cmodel_new(const nb_design *d, nb_err *err)
     for (int i = 0; i < d->nw; i++)
         for (int j = 0; j < d->na; j++) {
             nb_operand w = nb_design_w_operand(d, i), a = nb_design_a_operand(d, j);
-            int64_t p = nb_product_max_abs(&w, &a);
+            int64_t p = nb_product_max_abs(&w, &a) * (d->tag_bits ? 16 : 1); /* HIGH slots */
             if (p > m->max_prod)
                 m->max_prod = p;
         }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "gemm_tiles.h"
+#include "nibble/overq.h"
 
 typedef struct in_flight {
     size_t tile, m;
@@ -40,20 +41,51 @@ size_t nb_gemm_tiles(const nb_design *d, const nb_gemm_job *job, nb_tile *t)
     return n;
 }
 
+void nb_gemm_encode_overq(const nb_design *d, const nb_gemm_job *job, uint8_t *codes, uint8_t *tags)
+{
+    size_t g = job->group ? job->group : job->K, R = (size_t)d->rows;
+    nb_overq_params p = {d->cascade, d->overq_mode, 0};
+    for (size_t m = 0; m < job->M; m++)
+        for (size_t s0 = 0; s0 < job->K; s0 += g) {
+            size_t seg_end = s0 + g < job->K ? s0 + g : job->K;
+            for (size_t k0 = s0; k0 < seg_end; k0 += R) {
+                size_t n = seg_end - k0 < R ? seg_end - k0 : R;
+                size_t at = m * job->K + k0;
+                nb_overq_encode(job->a_values + at, n, &p, codes + at, tags + at, NULL);
+            }
+        }
+}
+
 void nb_gemm_golden(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out)
 {
     size_t g = job->group ? job->group : job->K;
     size_t segs = nb_gemm_num_segments(job);
+    uint8_t *codes = NULL, *tags = NULL;
+    const uint8_t *a_codes = job->a_codes, *a_tags = job->a_tags;
+    if (job->a_values) {
+        codes = malloc(job->M * job->K);
+        tags = malloc(job->M * job->K);
+        if (!codes || !tags)
+            abort();
+        nb_gemm_encode_overq(d, job, codes, tags);
+        a_codes = codes;
+        a_tags = tags;
+    }
+    /* tags count only while the OverQ format is selected */
+    bool tagged = d->tag_bits && (d->na == 1 || job->asel == d->overq_index);
     for (size_t s = 0; s < segs; s++) {
         nb_gemm_int_args a = {
             .M = job->M, .N = job->N, .K = job->K, .k0 = s * g,
             .k1 = (s + 1) * g < job->K ? (s + 1) * g : job->K,
-            .w_codes = job->w_codes, .a_codes = job->a_codes,
+            .w_codes = job->w_codes, .a_codes = a_codes,
             .w = nb_design_w_operand(d, job->wsel), .a = nb_design_a_operand(d, job->asel),
             .acc_bits = d->acc_bits, .acc_mode = d->acc_mode, .init = job->init,
+            .a_tags = tagged ? a_tags : NULL,
         };
         nb_gemm_int(&a, seg_out + s * job->M * job->N);
     }
+    free(codes);
+    free(tags);
 }
 
 bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gemm_stats *st,
@@ -72,11 +104,13 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     int64_t *load_base = malloc(ntiles * sizeof *load_base);
     int64_t *last_vector = malloc(ntiles * sizeof *last_vector);
     in_flight *fifo = malloc((size_t)(d->latency + 4) * sizeof *fifo);
-    uint8_t *w_codes = calloc(C, 1), *a_codes = calloc(R, 1);
+    uint8_t *w_codes = calloc(C, 1), *a_codes = calloc(R, 1), *a_tags = calloc(R, 1);
+    uint16_t *a_values = calloc(R, sizeof *a_values);
     int64_t *psum_in = calloc(C, sizeof *psum_in), *psum_out = calloc(C, sizeof *psum_out);
-    if (!tiles || !received || !load_base || !last_vector || !fifo || !w_codes || !a_codes || !psum_in || !psum_out) {
+    if (!tiles || !received || !load_base || !last_vector || !fifo || !w_codes || !a_codes ||
+        !a_tags || !a_values || !psum_in || !psum_out) {
         free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
-        free(w_codes), free(a_codes), free(psum_in), free(psum_out);
+        free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
         return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
     }
     nb_gemm_tiles(d, job, tiles);
@@ -84,7 +118,8 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     size_t fifo_cap = (size_t)d->latency + 4, fifo_head = 0, fifo_len = 0;
 
     nb_port_in in = {.rst_n = false, .wfmt_sel = (uint32_t)job->wsel, .afmt_sel = (uint32_t)job->asel,
-                     .w_codes = w_codes, .act_codes = a_codes, .psum = psum_in};
+                     .w_codes = w_codes, .act_codes = a_codes, .psum = psum_in,
+                     .act_tags = a_tags, .act_values = a_values};
     nb_port_out out = {.psum = psum_out};
     /* two cycles of reset, selects already applied */
     for (int i = 0; i < 2; i++)
@@ -125,8 +160,16 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
             const nb_tile *tl = &tiles[si];
             bool psum_ready = tl->first_in_seg || received[si - 1] > m_next;
             if (psum_ready) {
-                for (size_t k = 0; k < R; k++)
-                    a_codes[k] = k < tl->nrows ? job->a_codes[m_next * K + tl->k0 + k] : af->zero_code;
+                for (size_t k = 0; k < R; k++) {
+                    size_t at = m_next * K + tl->k0 + k;
+                    bool real = k < tl->nrows;
+                    a_codes[k] = real && job->a_codes ? job->a_codes[at] : af->zero_code;
+                    a_tags[k] = real && job->a_tags ? job->a_tags[at] : 0;
+                    /* past the end of K the encoder sees a non-zero guard (times a zero
+                     * weight), so chains stay within the real rows as in the golden */
+                    a_values[k] = real && job->a_values ? job->a_values[at]
+                                                        : (uint16_t)(1u << nb_overq_input_frac(d->overq_mode));
+                }
                 for (size_t n = 0; n < C; n++) {
                     if (n >= tl->ncols)
                         psum_in[n] = 0;
@@ -178,6 +221,6 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         st->tiles = ntiles;
     }
     free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
-    free(w_codes), free(a_codes), free(psum_in), free(psum_out);
+    free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
     return ok;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gemm_tiles.h"
+#include "nibble/overq.h"
 
 /* s[i][m]: the cycle vector m of tile i enters nibble_top (see the driver). */
 static int64_t schedule(const nb_design *d, const nb_gemm_job *job, const nb_tile *tiles,
@@ -161,8 +162,21 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
         adec32[c] = (uint32_t)adec[c];
         adec64[c] = (uint64_t)adec[c];
     }
-    int64_t max_prod = nb_product_max_abs(&wo, &ao), hi = nb_acc_max(d->acc_bits);
-    bool narrow = d->acc_bits <= 32;
+    /* OverQ slots: tags decide own or upper weight and the scale (HIGH x16) */
+    bool tagged = d->tag_bits && (d->na == 1 || job->asel == d->overq_index);
+    uint8_t *enc_codes = NULL, *enc_tags = NULL;
+    const uint8_t *a_codes = job->a_codes, *a_tags = job->a_tags;
+    if (job->a_values) {
+        enc_codes = malloc(M * K);
+        enc_tags = malloc(M * K);
+        if (!enc_codes || !enc_tags)
+            abort();
+        nb_gemm_encode_overq(d, job, enc_codes, enc_tags);
+        a_codes = enc_codes;
+        a_tags = enc_tags;
+    }
+    int64_t max_prod = nb_product_max_abs(&wo, &ao) * (tagged ? 16 : 1), hi = nb_acc_max(d->acc_bits);
+    bool narrow = d->acc_bits <= 32 && !tagged;
     bool tables = A <= M; /* a table row must serve many vectors to pay off */
     uint32_t *acc32 = (uint32_t *)accw;
     uint64_t *acc64 = accw;
@@ -197,8 +211,23 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
             }
             per_step = worst + (int64_t)tl->nrows * max_prod > hi;
         }
-        const uint8_t *a = job->a_codes + tl->k0;
-        if (per_step) {
+        const uint8_t *a = a_codes + tl->k0;
+        if (tagged) {
+            /* OverQ: exact 64-bit arithmetic, one fit per product only if needed */
+            const uint8_t *tg = a_tags + tl->k0;
+            for (size_t m = 0; m < M; m++)
+                for (size_t n = 0; n < C; n++) {
+                    int64_t v = (int64_t)acc64[m * C + n];
+                    for (size_t k = 0; k < tl->nrows; k++) {
+                        unsigned tag = tg[m * K + k];
+                        int64_t w = tag == 0 ? wm[k * C + n] : k > 0 ? wm[(k - 1) * C + n] : 0;
+                        int64_t p = w * adec[a[m * K + k]];
+                        p = tag == NB_TAG_HIGH ? p * 16 : tag == NB_TAG_LOW ? nb_floor_div16(p) : p;
+                        v = per_step ? nb_acc_add(v, p, d->acc_bits, d->acc_mode) : v + p;
+                    }
+                    acc64[m * C + n] = (uint64_t)v;
+                }
+        } else if (per_step) {
             /* saturation may happen: one fit per product, in row order */
             for (size_t m = 0; m < M; m++)
                 for (size_t n = 0; n < C; n++) {
@@ -250,5 +279,6 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
         st->tiles = ntiles;
     }
     free(tiles), free(wm), free(accw), free(wm32), free(tab32), free(wm64), free(tab64);
+    free(enc_codes), free(enc_tags);
     return cycles >= 0 || nb_fail(err, "out of memory scheduling the GEMM");
 }

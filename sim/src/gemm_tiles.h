@@ -15,11 +15,13 @@ typedef struct nb_tile {
  * NULL only counts them. */
 size_t nb_gemm_tiles(const nb_design *d, const nb_gemm_job *job, nb_tile *t);
 
-/* Cycles after a tile's last vector before the next tile may load its rows. */
+/* Cycles after a tile's last vector before the next tile may load its rows:
+ * the vector must have passed every PE that reads a row, which with OverQ
+ * includes the row below (it reads the weight above) one cycle later. */
 static inline int64_t nb_gemm_reuse_after(const nb_design *d, const nb_gemm_job *job)
 {
-    int wstage = d->pipeline >= 2 ? 1 : 0;
-    return job->overlap_loads ? (int64_t)d->cols - 1 + wstage : (int64_t)d->latency + 1;
+    int wstage = d->pipeline >= 2 ? 1 : 0, below = d->tag_bits ? 1 : 0;
+    return job->overlap_loads ? (int64_t)d->cols - 1 + wstage + below : (int64_t)d->latency + 1;
 }
 
 #endif

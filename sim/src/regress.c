@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "nibble/gen.h"
+#include "nibble/overq.h"
 #include "nibble/regress.h"
 #include "nibble/workload.h"
 
-enum { T_PE = 1, T_GEMM = 2, T_CHAOS = 4 };
+enum { T_PE = 1, T_GEMM = 2, T_CHAOS = 4, T_PATTERNS = 8 };
 
 #define ALL_WEIGHTS                                                                                \
     "int4,int4-full,uint4,int8,e2m1,e2m1-sr,e2m1-sp,e2m1-sp1,e2m1-ns,e2m1-i,e2m1-b,e1m2,e3m0,"    \
@@ -28,20 +29,51 @@ typedef struct rcfg {
     int acc_bits;                /* 0: narrowest that holds a product, plus 3 */
     unsigned tests;
     bool full_only, systemc;
+    int cascade;                 /* OverQ designs: depth (-1: no OverQ) */
+    nb_overq_mode overq_mode;
+    bool encoder;
 } rcfg;
 
+#define OQ_WEIGHTS "int4,sf4,e2m1-sr,nf4,int8"
+#define OQ_TESTS (T_GEMM | T_PATTERNS | T_CHAOS)
+#define RANGE NB_OVERQ_RANGE
+#define PREC NB_OVERQ_RANGE_PRECISION
+
 static const rcfg CONFIGS[] = {
-    {"pe-1x1", NULL, NULL, 1, 1, 0, NB_ACC_WRAP, 32, T_PE | T_CHAOS, false, true},
-    {"pe-1x1-p1-sat", NULL, NULL, 1, 1, 1, NB_ACC_SATURATE, 0, T_PE, false, false},
-    {"array-4x4", NULL, NULL, 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, true},
-    {"array-8x8", NULL, NULL, 8, 8, 0, NB_ACC_WRAP, 32, T_GEMM, false, true},
-    {"array-4x4-p1-sat", NULL, NULL, 4, 4, 1, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, false, false},
-    {"array-4x4-p2", NULL, NULL, 4, 4, 2, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, false},
-    {"array-3x5-sf4-int4", "sf4", "int4", 3, 5, 0, NB_ACC_WRAP, 20, T_GEMM | T_CHAOS, false, false},
-    {"array-16x16", NULL, NULL, 16, 16, 0, NB_ACC_WRAP, 32, T_GEMM, true, true},
-    {"array-8x8-p2-sat", NULL, NULL, 8, 8, 2, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, true, false},
+    {"pe-1x1", NULL, NULL, 1, 1, 0, NB_ACC_WRAP, 32, T_PE | T_CHAOS, false, true, -1, RANGE, false},
+    {"pe-1x1-p1-sat", NULL, NULL, 1, 1, 1, NB_ACC_SATURATE, 0, T_PE, false, false, -1, RANGE, false},
+    {"array-4x4", NULL, NULL, 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, true, -1, RANGE, false},
+    {"array-8x8", NULL, NULL, 8, 8, 0, NB_ACC_WRAP, 32, T_GEMM, false, true, -1, RANGE, false},
+    {"array-4x4-p1-sat", NULL, NULL, 4, 4, 1, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, false, false, -1,
+     RANGE, false},
+    {"array-4x4-p2", NULL, NULL, 4, 4, 2, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, false, -1, RANGE,
+     false},
+    {"array-3x5-sf4-int4", "sf4", "int4", 3, 5, 0, NB_ACC_WRAP, 20, T_GEMM | T_CHAOS, false, false,
+     -1, RANGE, false},
+    /* OverQ, depths 0..3 on 4x4 and 8x8: modes, the encoder block, pipelines */
+    {"overq-4x4-c0", OQ_WEIGHTS, "overq,int8", 4, 4, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 0,
+     RANGE, false},
+    {"overq-4x4-c1", OQ_WEIGHTS, "overq,int8", 4, 4, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 1,
+     RANGE, false},
+    {"overq-4x4-c2-prec", OQ_WEIGHTS, "overq,uint4", 4, 4, 1, NB_ACC_WRAP, 32, OQ_TESTS, false, true,
+     2, PREC, false},
+    {"overq-4x4-c3-sat", OQ_WEIGHTS, "overq", 4, 4, 0, NB_ACC_SATURATE, 0, OQ_TESTS, false, false, 3,
+     RANGE, true},
+    {"overq-8x8-c0-enc", OQ_WEIGHTS, "overq", 8, 8, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 0,
+     RANGE, true},
+    {"overq-8x8-c1-enc", OQ_WEIGHTS, "overq", 8, 8, 1, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 1,
+     PREC, true},
+    {"overq-8x8-c2-p2", OQ_WEIGHTS, "overq,int4", 8, 8, 2, NB_ACC_WRAP, 32, OQ_TESTS, false, false,
+     2, RANGE, false},
+    {"overq-8x8-c3-enc-prec", OQ_WEIGHTS, "overq", 8, 8, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, true,
+     3, PREC, true},
+    {"array-16x16", NULL, NULL, 16, 16, 0, NB_ACC_WRAP, 32, T_GEMM, true, true, -1, RANGE, false},
+    {"array-8x8-p2-sat", NULL, NULL, 8, 8, 2, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, true, false, -1,
+     RANGE, false},
     {"array-16x16-e2m1", "e2m1,e2m1-sr,e2m1-sp", "e2m1,e2m1-sr,e2m1-sp", 16, 16, 1, NB_ACC_SATURATE,
-     24, T_GEMM | T_CHAOS, true, true},
+     24, T_GEMM | T_CHAOS, true, true, -1, RANGE, false},
+    {"overq-16x16-c4-enc-prec", OQ_WEIGHTS, "overq", 16, 16, 1, NB_ACC_SATURATE, 0, OQ_TESTS, true,
+     true, 4, PREC, true},
 };
 #define NUM_CONFIGS (sizeof CONFIGS / sizeof CONFIGS[0])
 
@@ -260,7 +292,9 @@ static void test_gemm(ctx *c, nb_backend *b, const nb_design *d, const char *dir
                                          .seed = c->o->seed + (uint64_t)(w * 131 + a * 7 + (int)s)};
                 nb_err err;
                 nb_dist_parse("t:5", &spec.wdist, &err);
-                nb_dist_parse("t:5", &spec.adist, &err);
+                /* post-ReLU formats see ReLU'd t and normal activations */
+                bool relu = d->a[a].is_overq || d->a[a].encoding == NB_ENC_UNSIGNED;
+                nb_dist_parse(relu ? (s % 2 ? "relu-normal" : "relu-t:5") : "t:5", &spec.adist, &err);
                 nb_workload wl;
                 if (!nb_workload_make(d, w, a, &spec, &wl, &err)) {
                     fprintf(c->o->log, "FAIL %s gemm: %s\n", label, err.msg);
@@ -282,9 +316,10 @@ static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *la
     nb_lockstep_clear(b);
     nb_rng *rng = nb_rng_new(c->o->seed ^ 0x5eed);
     int R = d->rows, C = d->cols, cycles = c->o->full ? 100000 : 20000;
-    uint8_t *wc = calloc((size_t)C, 1), *ac = calloc((size_t)R, 1);
+    uint8_t *wc = calloc((size_t)C, 1), *ac = calloc((size_t)R, 1), *tg = calloc((size_t)R, 1);
+    uint16_t *av = calloc((size_t)R, sizeof *av);
     int64_t *ps = calloc((size_t)C, sizeof *ps), *out = calloc((size_t)C, sizeof *out);
-    nb_port_in in = {.w_codes = wc, .act_codes = ac, .psum = ps};
+    nb_port_in in = {.w_codes = wc, .act_codes = ac, .psum = ps, .act_tags = tg, .act_values = av};
     nb_port_out o = {.psum = out};
     for (int t = 0; t < cycles; t++) {
         in.rst_n = t >= 2 && nb_rng_below(rng, 700) != 0;
@@ -300,8 +335,13 @@ static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *la
             ps[n] = nb_acc_fit((int64_t)((hi << 32) | lo), d->acc_bits, NB_ACC_WRAP);
         }
         in.act_valid = nb_rng_below(rng, 4) != 0;
-        for (int k = 0; k < R; k++)
+        for (int k = 0; k < R; k++) {
             ac[k] = (uint8_t)nb_rng_below(rng, 1u << d->a_code_bits);
+            tg[k] = (uint8_t)nb_rng_below(rng, 4); /* any tag, on any row */
+            /* encoder inputs: mostly zeros and small values, some outliers */
+            unsigned pick = nb_rng_below(rng, 8);
+            av[k] = (uint16_t)(pick < 3 ? 0 : pick < 7 ? nb_rng_below(rng, 16u << 4) : nb_rng_below(rng, 1u << 12));
+        }
         nb_backend_step(b, &in, &o);
     }
     const nb_mismatch *mm = nb_lockstep_mismatch(b);
@@ -313,8 +353,61 @@ static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *la
                 "vs C model %lld (valid %d)\n", label, (unsigned long long)mm->cycle, mm->column,
                 (long long)mm->a, mm->valid_a, (long long)mm->b, mm->valid_b);
     }
-    free(wc), free(ac), free(ps), free(out);
+    free(wc), free(ac), free(tg), free(av), free(ps), free(out);
     nb_rng_free(rng);
+}
+
+/* OverQ: every pattern of zero / small / outlier values in windows of 1 to
+ * min(c + 2, rows) slots, at the top and at the bottom of the array tile (the
+ * other rows hold small non-zero values), through every weight format. */
+static void test_patterns(ctx *c, nb_backend *b, const nb_design *d, const char *dir,
+                          const char *label, bool verilator, run_result *r)
+{
+    int R = d->rows, maxlen = d->cascade + 2 < R ? d->cascade + 2 : R;
+    int frac = nb_overq_input_frac(d->overq_mode);
+    size_t M = 0;
+    for (int len = 1, n3 = 3; len <= maxlen; len++, n3 *= 3)
+        M += 2 * (size_t)n3;
+    size_t K = (size_t)R, N = (size_t)d->cols;
+    uint16_t *values = malloc(M * K * sizeof *values);
+    uint8_t *codes = malloc(M * K), *tags = malloc(M * K), *w = malloc(N * K);
+    nb_rng *rng = nb_rng_new(c->o->seed ^ 0xfeed);
+    size_t m = 0;
+    for (int len = 1, n3 = 3; len <= maxlen; len++, n3 *= 3)
+        for (int at = 0; at < 2; at++)
+            for (int pattern = 0; pattern < n3; pattern++, m++) {
+                int offset = at ? R - len : 0;
+                for (int k = 0; k < R; k++) {
+                    int cls = 1; /* outside the window: small, non-zero */
+                    if (k >= offset && k < offset + len) {
+                        int digit = pattern;
+                        for (int j = 0; j < k - offset; j++)
+                            digit /= 3;
+                        cls = digit % 3;
+                    }
+                    unsigned v = cls == 0 ? 0 : cls == 1 ? 1 + nb_rng_below(rng, 15)
+                                                        : 16 + nb_rng_below(rng, 300);
+                    unsigned u = (v << frac) + (frac && v ? nb_rng_below(rng, 16) : 0);
+                    values[m * K + (size_t)k] = (uint16_t)(u > (1u << (8 + frac)) - 1 ? (1u << (8 + frac)) - 1 : u);
+                }
+            }
+    for (int wsel = 0; wsel < d->nw; wsel++) {
+        if (!pair_selected(c, d, wsel, d->overq_index))
+            continue;
+        for (size_t i = 0; i < N * K; i++)
+            w[i] = (uint8_t)nb_rng_below(rng, (uint32_t)d->w[wsel].num_codes);
+        nb_gemm_job job = {.wsel = wsel, .asel = d->overq_index, .M = M, .N = N, .K = K, .w_codes = w,
+                           .overlap_loads = true, .a_values = values};
+        if (!d->overq_encoder) {
+            nb_gemm_encode_overq(d, &job, codes, tags);
+            job.a_values = NULL;
+            job.a_codes = codes;
+            job.a_tags = tags;
+        }
+        check_job(c, b, d, dir, label, "overq-patterns", &job, r, r->failed == 0, verilator);
+    }
+    nb_rng_free(rng);
+    free(values), free(codes), free(tags), free(w);
 }
 
 /* ---- one configuration on one backend pairing --------------------------- */
@@ -341,9 +434,9 @@ static int run_config(ctx *c, const char *name, unsigned tests, nb_design *d, co
     snprintf(label, sizeof label, "%s [%s]", name, b->name);
     bool verilator = kind == NB_BACKEND_VERILATOR;
     int failed = 0;
-    struct { unsigned bit; const char *what; } order[] = {{T_PE, "pe-exhaustive"},
-                                                         {T_GEMM, "gemm"}, {T_CHAOS, "chaos"}};
-    for (size_t i = 0; i < 3; i++) {
+    struct { unsigned bit; const char *what; } order[] = {
+        {T_PE, "pe-exhaustive"}, {T_PATTERNS, "overq-patterns"}, {T_GEMM, "gemm"}, {T_CHAOS, "chaos"}};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(tests & order[i].bit))
             continue;
         run_result r = {0};
@@ -352,6 +445,8 @@ static int run_config(ctx *c, const char *name, unsigned tests, nb_design *d, co
             test_pe(c, b, d, dir, label, verilator, &r);
         else if (order[i].bit == T_GEMM)
             test_gemm(c, b, d, dir, label, verilator, &r);
+        else if (order[i].bit == T_PATTERNS)
+            test_patterns(c, b, d, dir, label, verilator, &r);
         else
             test_chaos(c, b, d, label, &r);
         fprintf(log, "%s %-40s %-14s %5d runs %9llu cycles %6.1f s\n", r.failed ? "FAIL" : "ok  ",
@@ -427,6 +522,9 @@ static nb_design *make_design(ctx *c, const rcfg *cfg, char *dir, size_t len, nb
     p.pipeline = cfg->pipeline;
     p.acc_mode = cfg->mode;
     p.acc_bits = cfg->acc_bits ? cfg->acc_bits : NB_ACC_BITS_MAX;
+    p.cascade = cfg->cascade;
+    p.overq_mode = cfg->overq_mode;
+    p.overq_encoder = cfg->encoder;
     p.command = "nibble regress";
     nb_design *d = nb_design_create(&p, err);
     if (d && !cfg->acc_bits) {
@@ -491,7 +589,8 @@ int nb_regress(const nb_regress_opts *o, nb_err *err)
             free(c);
             return 2;
         }
-        unsigned tests = T_GEMM | (d->rows == 1 && d->cols == 1 ? T_PE : 0);
+        unsigned tests = T_GEMM | (d->rows == 1 && d->cols == 1 ? T_PE : 0) |
+                         (d->overq_index >= 0 ? T_PATTERNS : 0);
         const char *slash = strrchr(o->config_dir, '/');
         int f = run_design(c, slash && slash[1] ? slash + 1 : o->config_dir, tests, true, d,
                            o->config_dir);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nibble/overq.h"
 #include "nibble/workload.h"
 
 bool nb_parse_gemm_shape(const char *s, size_t *M, size_t *K, size_t *N, nb_err *err)
@@ -15,6 +16,37 @@ bool nb_parse_gemm_shape(const char *s, size_t *M, size_t *K, size_t *N, nb_err 
     *M = (size_t)m;
     *K = (size_t)k;
     *N = (size_t)n;
+    return true;
+}
+
+/* OverQ activations: scales per row and group, encoder inputs, room for slots. */
+static bool quantize_overq(const nb_design *d, nb_workload *wl, const nb_quant_opts *q, nb_err *err)
+{
+    size_t M = wl->M, K = wl->K;
+    nb_qtensor *aq = &wl->aq;
+    memset(aq, 0, sizeof *aq);
+    aq->rows = M;
+    aq->cols = K;
+    aq->opts = *q;
+    aq->fmt = &d->a[d->overq_index];
+    aq->num_scales = nb_quant_num_scales(M, K, q);
+    aq->codes = calloc(M * K, 1);
+    aq->scales = calloc(aq->num_scales, sizeof *aq->scales);
+    wl->a_values = calloc(M * K, sizeof *wl->a_values);
+    wl->a_tags = calloc(M * K, 1);
+    if (!aq->codes || !aq->scales || !wl->a_values || !wl->a_tags)
+        return nb_fail(err, "out of memory for OverQ activations");
+    if (!nb_check_finite(wl->a, M * K, "activations", err))
+        return false;
+    size_t g = wl->group ? wl->group : K;
+    for (size_t m = 0; m < M; m++)
+        for (size_t k0 = 0; k0 < K; k0 += g) {
+            size_t n = k0 + g < K ? g : K - k0;
+            const float *x = wl->a + m * K + k0;
+            double s = nb_overq_mse_scale(x, n);
+            aq->scales[nb_quant_scale_index(m, k0, M, K, q)] = s;
+            nb_overq_inputs(x, n, s, d->overq_mode, wl->a_values + m * K + k0);
+        }
     return true;
 }
 
@@ -46,8 +78,10 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
     } else {
         q.granularity = NB_SCALE_CHANNEL;
     }
+    bool overq = d->a[asel].is_overq;
     if (!nb_quantize(wl->w, N, K, &d->w[wsel], &q, &wl->wq, err) ||
-        !nb_quantize(wl->a, M, K, &d->a[asel], &q, &wl->aq, err)) {
+        !(overq ? quantize_overq(d, wl, &q, err)
+                : nb_quantize(wl->a, M, K, &d->a[asel], &q, &wl->aq, err))) {
         nb_workload_free(wl);
         return false;
     }
@@ -55,6 +89,16 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
     wl->job = (nb_gemm_job){.wsel = wsel, .asel = asel, .M = M, .N = N, .K = K,
                             .w_codes = wl->wq.codes, .a_codes = wl->aq.codes, .group = wl->group,
                             .overlap_loads = true};
+    if (overq && d->overq_encoder) {
+        wl->job.a_codes = NULL;
+        wl->job.a_values = wl->a_values;
+    } else if (overq) {
+        /* encode here, tile by tile, as the array's rows will hold the slots */
+        wl->job.a_values = wl->a_values;
+        nb_gemm_encode_overq(d, &wl->job, wl->aq.codes, wl->a_tags);
+        wl->job.a_values = NULL;
+        wl->job.a_tags = wl->a_tags;
+    }
     return true;
 }
 
@@ -81,6 +125,8 @@ void nb_workload_free(nb_workload *wl)
     free(wl->w);
     free(wl->a);
     free(wl->reference);
+    free(wl->a_values);
+    free(wl->a_tags);
     nb_qtensor_free(&wl->wq);
     nb_qtensor_free(&wl->aq);
     memset(wl, 0, sizeof *wl);

@@ -37,7 +37,14 @@ class CModelSc : public sc_core::sc_module {
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().w_row_i)>> w_row_i;
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().w_codes_i)>> w_codes_i;
     sc_core::sc_in<bool> act_valid_i;
+#if NB_ACT_VALUE_BITS > 0
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().act_values_i)>> act_values_i;
+#else
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().act_codes_i)>> act_codes_i;
+#endif
+#if NB_TAG_BITS > 0
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().act_tags_i)>> act_tags_i;
+#endif
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().psum_i)>> psum_i;
     sc_core::sc_out<bool> out_valid_o;
     sc_core::sc_out<port_data_t<decltype(std::declval<Rtl &>().out_psum_o)>> out_psum_o;
@@ -53,9 +60,19 @@ class CModelSc : public sc_core::sc_module {
           afmt_sel_i("afmt_sel_i"),
 #endif
           w_load_i("w_load_i"), w_row_i("w_row_i"), w_codes_i("w_codes_i"),
-          act_valid_i("act_valid_i"), act_codes_i("act_codes_i"), psum_i("psum_i"),
+          act_valid_i("act_valid_i"),
+#if NB_ACT_VALUE_BITS > 0
+          act_values_i("act_values_i"),
+#else
+          act_codes_i("act_codes_i"),
+#endif
+#if NB_TAG_BITS > 0
+          act_tags_i("act_tags_i"),
+#endif
+          psum_i("psum_i"),
           out_valid_o("out_valid_o"), out_psum_o("out_psum_o"),
-          w_codes_(NB_COLS), act_codes_(NB_ROWS), psum_(NB_COLS), out_(NB_COLS)
+          w_codes_(NB_COLS), act_codes_(NB_ROWS), act_tags_(NB_ROWS), act_values_(NB_ROWS),
+          psum_(NB_COLS), out_(NB_COLS)
     {
         nb_err err;
         design_ = nb_design_load(manifest, &err);
@@ -91,9 +108,22 @@ class CModelSc : public sc_core::sc_module {
         for (int n = 0; n < NB_COLS; n++)
             w_codes_[size_t(n)] = uint8_t(get_bits(wc, n * NB_W_CODE_BITS, NB_W_CODE_BITS));
         in.act_valid = act_valid_i.read();
+#if NB_ACT_VALUE_BITS > 0
+        auto av = act_values_i.read();
+        for (int k = 0; k < NB_ROWS; k++)
+            act_values_[size_t(k)] = uint16_t(get_bits(av, k * NB_ACT_VALUE_BITS, NB_ACT_VALUE_BITS));
+        in.act_values = act_values_.data();
+#else
         auto ac = act_codes_i.read();
         for (int k = 0; k < NB_ROWS; k++)
             act_codes_[size_t(k)] = uint8_t(get_bits(ac, k * NB_A_CODE_BITS, NB_A_CODE_BITS));
+#endif
+#if NB_TAG_BITS > 0
+        auto at = act_tags_i.read();
+        for (int k = 0; k < NB_ROWS; k++)
+            act_tags_[size_t(k)] = uint8_t(get_bits(at, k * NB_TAG_BITS, NB_TAG_BITS));
+        in.act_tags = act_tags_.data();
+#endif
         auto ps = psum_i.read();
         for (int n = 0; n < NB_COLS; n++)
             psum_[size_t(n)] = sign_extend(get_bits(ps, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
@@ -114,7 +144,8 @@ class CModelSc : public sc_core::sc_module {
 
     nb_design *design_ = nullptr;
     nb_backend *model_ = nullptr;
-    std::vector<uint8_t> w_codes_, act_codes_;
+    std::vector<uint8_t> w_codes_, act_codes_, act_tags_;
+    std::vector<uint16_t> act_values_;
     std::vector<int64_t> psum_, out_;
 };
 

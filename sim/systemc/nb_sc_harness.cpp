@@ -30,7 +30,14 @@ struct Testbench {
     sc_core::sc_signal<bool> w_load_i{"w_load_i"}, act_valid_i{"act_valid_i"}, out_valid_o{"out_valid_o"};
     NB_SIGNAL(w_row_i);
     NB_SIGNAL(w_codes_i);
+#if NB_ACT_VALUE_BITS > 0
+    NB_SIGNAL(act_values_i);
+#else
     NB_SIGNAL(act_codes_i);
+#endif
+#if NB_TAG_BITS > 0
+    NB_SIGNAL(act_tags_i);
+#endif
     NB_SIGNAL(psum_i);
     NB_SIGNAL(out_psum_o);
     sc_core::sc_trace_file *trace = nullptr;
@@ -50,7 +57,14 @@ struct Testbench {
         d.w_row_i(w_row_i);
         d.w_codes_i(w_codes_i);
         d.act_valid_i(act_valid_i);
+#if NB_ACT_VALUE_BITS > 0
+        d.act_values_i(act_values_i);
+#else
         d.act_codes_i(act_codes_i);
+#endif
+#if NB_TAG_BITS > 0
+        d.act_tags_i(act_tags_i);
+#endif
         d.psum_i(psum_i);
         d.out_valid_o(out_valid_o);
         d.out_psum_o(out_psum_o);
@@ -103,7 +117,11 @@ void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
         sc_core::sc_trace(tb->trace, tb->w_load_i, "w_load_i");
         sc_core::sc_trace(tb->trace, tb->w_codes_i, "w_codes_i");
         sc_core::sc_trace(tb->trace, tb->act_valid_i, "act_valid_i");
+#if NB_ACT_VALUE_BITS > 0
+        sc_core::sc_trace(tb->trace, tb->act_values_i, "act_values_i");
+#else
         sc_core::sc_trace(tb->trace, tb->act_codes_i, "act_codes_i");
+#endif
         sc_core::sc_trace(tb->trace, tb->psum_i, "psum_i");
         sc_core::sc_trace(tb->trace, tb->out_valid_o, "out_valid_o");
         sc_core::sc_trace(tb->trace, tb->out_psum_o, "out_psum_o");
@@ -145,12 +163,29 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
         tb->w_codes_i.write(v);
     }
     tb->act_valid_i.write(in->act_valid);
+#if NB_ACT_VALUE_BITS > 0
+    {
+        nb::port_data_t<decltype(std::declval<Vnibble_top &>().act_values_i)> v{};
+        for (int k = 0; k < NB_ROWS; k++)
+            put_bits(v, k * NB_ACT_VALUE_BITS, NB_ACT_VALUE_BITS, in->act_values[k]);
+        tb->act_values_i.write(v);
+    }
+#else
     {
         nb::port_data_t<decltype(std::declval<Vnibble_top &>().act_codes_i)> v{};
         for (int k = 0; k < NB_ROWS; k++)
             put_bits(v, k * NB_A_CODE_BITS, NB_A_CODE_BITS, in->act_codes[k]);
         tb->act_codes_i.write(v);
     }
+#endif
+#if NB_TAG_BITS > 0
+    {
+        nb::port_data_t<decltype(std::declval<Vnibble_top &>().act_tags_i)> v{};
+        for (int k = 0; k < NB_ROWS; k++)
+            put_bits(v, k * NB_TAG_BITS, NB_TAG_BITS, in->act_tags[k]);
+        tb->act_tags_i.write(v);
+    }
+#endif
     {
         nb::port_data_t<decltype(std::declval<Vnibble_top &>().psum_i)> v{};
         for (int n = 0; n < NB_COLS; n++)

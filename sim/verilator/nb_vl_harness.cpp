@@ -99,8 +99,17 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
     for (int n = 0; n < NB_COLS; n++)
         put_bits(t.w_codes_i, n * NB_W_CODE_BITS, NB_W_CODE_BITS, in->w_codes[n]);
     t.act_valid_i = in->act_valid;
+#if NB_ACT_VALUE_BITS > 0
+    for (int k = 0; k < NB_ROWS; k++)
+        put_bits(t.act_values_i, k * NB_ACT_VALUE_BITS, NB_ACT_VALUE_BITS, in->act_values[k]);
+#else
     for (int k = 0; k < NB_ROWS; k++)
         put_bits(t.act_codes_i, k * NB_A_CODE_BITS, NB_A_CODE_BITS, in->act_codes[k]);
+#endif
+#if NB_TAG_BITS > 0
+    for (int k = 0; k < NB_ROWS; k++)
+        put_bits(t.act_tags_i, k * NB_TAG_BITS, NB_TAG_BITS, in->act_tags[k]);
+#endif
     for (int n = 0; n < NB_COLS; n++)
         put_bits(t.psum_i, n * NB_ACC_BITS, NB_ACC_BITS, uint64_t(in->psum[n]));
     t.eval();

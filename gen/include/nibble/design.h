@@ -8,6 +8,7 @@
 
 #include "nibble/arith.h"
 #include "nibble/format.h"
+#include "nibble/overq.h"
 
 #define NB_SET_MAX 24
 #define NB_ARRAY_DIM_MAX 128
@@ -23,6 +24,9 @@ typedef struct nb_design_params {
     nb_acc_mode acc_mode;
     int pipeline;             /* 0..2 register stages inside the PE */
     int lut_frac_bits;
+    int cascade;              /* OverQ depth when "overq" is an activation format (-1: default 1) */
+    nb_overq_mode overq_mode;
+    bool overq_encoder;       /* put the OverQ encoder at the array edge */
     const char *command;      /* the command line, recorded in headers */
 } nb_design_params;
 
@@ -49,6 +53,15 @@ typedef struct nb_design {
     int prod_bits;                  /* signed width of any product */
     int w_sel_bits, a_sel_bits;     /* 0 for a single-format set (no select port) */
     int row_addr_bits;              /* >= 1 */
+
+    /* OverQ (see num/include/nibble/overq.h): slots carry a tag; tagged slots
+     * use the weight of the PE above and a shifted product. */
+    int overq_index;                /* select index of "overq" in the activation set, or -1 */
+    int cascade;
+    nb_overq_mode overq_mode;
+    int tag_bits;                   /* 0: no tags (no OverQ, or depth 0) */
+    bool overq_encoder;             /* act_values_i in, encoder block at the edge */
+    int act_value_bits;             /* encoder input bits per row: 8 (+4 with precision) */
 
     /* Timing at the top-level boundary (see gen/README.md):
      * a vector presented at cycle t leaves at cycle t + latency. */

@@ -67,7 +67,8 @@ int nb_product_width(const nb_operand *w, const nb_operand *a);
 /* Signed two's-complement width needed for v (at least 1). */
 int nb_signed_width(int64_t v);
 
-/* Integer GEMM with the accumulator of the hardware:
+/* Integer GEMM with the accumulator of the hardware (with a_tags, OverQ slots
+ * as nb_overq_product defines them):
  *   out[m][n] = acc_W( init[m][n] + sum_{k=k0}^{k1-1} P(w[n][k], a[m][k]) )
  * accumulating in increasing k, one W-bit step per product (so saturation
  * happens where the hardware's would). w is [N][K] (weights by output
@@ -81,7 +82,27 @@ typedef struct nb_gemm_int_args {
     int acc_bits;
     nb_acc_mode acc_mode;
     const int64_t *init;        /* [M][N] or NULL */
+    const uint8_t *a_tags;      /* [M][K] OverQ tags (nibble/overq.h), or NULL */
 } nb_gemm_int_args;
+
+/* p / 16 rounded down, like an arithmetic right shift in the RTL (exact for
+ * the products OverQ produces; defined for every input so models agree). */
+static inline int64_t nb_floor_div16(int64_t p)
+{
+    return p >= 0 ? p / 16 : -((-p + 15) / 16);
+}
+
+/* The product an OverQ slot contributes: tagged slots multiply by the weight
+ * of the row above, HIGH is worth 16 times, LOW 1/16 (exact on a grid with at
+ * least 4 activation fraction bits). */
+static inline int64_t nb_overq_product(const nb_operand *w, unsigned w_own, unsigned w_above,
+                                       const nb_operand *a, unsigned acode, unsigned tag)
+{
+    if (tag == 0)
+        return nb_product(w, w_own, a, acode);
+    int64_t p = nb_product(w, w_above, a, acode);
+    return tag == 1 ? p * 16 : tag == 3 ? nb_floor_div16(p) : p;
+}
 
 void nb_gemm_int(const nb_gemm_int_args *args, int64_t *out);
 

@@ -53,6 +53,7 @@ typedef struct nb_format {
     int code_bits;            /* 4 or 8 */
     int num_codes;            /* 1 << code_bits */
     bool is_lookup;           /* values come from a table (rounded in hardware) */
+    bool is_overq;            /* OverQ slots: uint4 nibbles plus a tag (activations only) */
     double nu;                /* SF4 degrees of freedom, 0 otherwise */
 
     double ideal[NB_MAX_CODES];  /* code -> mathematical value */

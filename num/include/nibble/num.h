@@ -6,6 +6,7 @@
 #include "nibble/error.h"
 #include "nibble/format.h"
 #include "nibble/metrics.h"
+#include "nibble/overq.h"
 #include "nibble/quant.h"
 #include "nibble/random.h"
 

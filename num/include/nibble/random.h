@@ -30,6 +30,9 @@ void nb_dist_format(const nb_dist *d, char *buf, size_t len);
 
 typedef struct nb_rng nb_rng;  /* opaque */
 
+/* Quantile of the underlying distribution (before scale and ReLU). */
+double nb_dist_quantile(const nb_dist *d, double p);
+
 nb_rng *nb_rng_new(uint64_t seed);
 void nb_rng_free(nb_rng *rng);
 double nb_rng_uniform(nb_rng *rng);            /* [0, 1) */

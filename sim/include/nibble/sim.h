@@ -91,7 +91,13 @@ typedef struct nb_gemm_job {
     size_t group;                /* segment length along K (0 = whole K) */
     bool overlap_loads;          /* load the next tile while the last one drains */
     const int64_t *init;         /* [M][N] initial accumulator of every segment, or NULL */
+    const uint8_t *a_tags;       /* [M][K] OverQ tags with a_codes (designs with act_tags_i) */
+    const uint16_t *a_values;    /* [M][K] OverQ encoder inputs instead of a_codes (encoder designs) */
 } nb_gemm_job;
+
+/* OverQ: encode job->a_values into slots and tags tile by tile, exactly where
+ * the array's encoder sees them (codes and tags are [M][K]). */
+void nb_gemm_encode_overq(const nb_design *d, const nb_gemm_job *job, uint8_t *codes, uint8_t *tags);
 
 typedef struct nb_gemm_stats {
     uint64_t cycles;             /* clock cycles from the first load to the last output */

@@ -13,6 +13,8 @@ typedef struct nb_workload {
     float *w;                     /* [N][K] weights */
     float *a;                     /* [M][K] activations */
     nb_qtensor wq, aq;
+    uint16_t *a_values;           /* [M][K] OverQ encoder inputs (OverQ activations only) */
+    uint8_t *a_tags;              /* [M][K] OverQ tags (OverQ activations only) */
     nb_gemm_job job;
     double *reference;            /* [M][N] float GEMM of w and a */
 } nb_workload;
@@ -24,6 +26,9 @@ typedef struct nb_workload_spec {
     uint64_t seed;
 } nb_workload_spec;
 
+/* OverQ activations: negatives count as zero, each row of each group gets the
+ * scale that is best for plain 4-bit (nb_overq_mse_scale), and the slots are
+ * encoded per array tile (or left to the design's encoder block). */
 bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_spec *spec,
                       nb_workload *wl, nb_err *err);
 /* Scale each segment's integer result back to real numbers: y is [M][N]. */

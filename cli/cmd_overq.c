@@ -1,0 +1,248 @@
+/* nibble overq: OverQ coverage and accuracy against plain 4-bit quantization. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nibble/num.h"
+
+static const char *CMD = "overq";
+
+#define MAX_POINTS 16
+
+static void help(void)
+{
+    printf("usage: nibble overq [--dist D] [--cascade A..B] [--zeros LIST] [options]\n\n"
+           "Quantizes post-ReLU activations to 4 bits with OverQ (outliers overwrite nearby\n"
+           "zeros) and prints, per cascade depth and zero fraction, the share of outliers\n"
+           "stored in full and the SQNR gain over plain 4-bit quantization at the same scale.\n\n"
+           "  --dist D            pre-ReLU distribution: normal, laplace or t:NU (default t:5;\n"
+           "                      a relu- prefix is accepted)\n"
+           "  --cascade A..B      depths to tabulate, or a list (default 0..4; 0 = plain)\n"
+           "  --zeros LIST        zero fractions, set by shifting before the ReLU\n"
+           "                      (default 0.3,0.5,0.7)\n"
+           "  --mode M            range (default) or range+precision\n"
+           "  --tile T            chains stop every T slots (an array of T rows; default none)\n"
+           "  --scale S           mse (the best plain 4-bit scale, default) or absmax\n"
+           "  --n N               activations per zero fraction (default 1048576)\n"
+           "  --seed S            PRNG seed (default 1)\n"
+           "  --json              machine-readable output\n"
+           "  -h, --help          this text\n");
+}
+
+static bool parse_depths(const char *s, int *out, int *n, nb_err *err)
+{
+    int a, b;
+    char tail;
+    *n = 0;
+    if (sscanf(s, "%d..%d%c", &a, &b, &tail) == 2) {
+        if (a < 0 || b < a || b > NB_OVERQ_CASCADE_MAX)
+            return nb_fail(err, "--cascade %s: use A..B with 0 <= A <= B <= %d", s, NB_OVERQ_CASCADE_MAX);
+        for (int c = a; c <= b; c++)
+            out[(*n)++] = c;
+        return true;
+    }
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        long v;
+        if (*n == MAX_POINTS || !cli_parse_long("--cascade", tok, 0, NB_OVERQ_CASCADE_MAX, &v, err))
+            return *n == MAX_POINTS ? nb_fail(err, "--cascade: at most %d depths", MAX_POINTS) : false;
+        out[(*n)++] = (int)v;
+    }
+    return *n > 0 || nb_fail(err, "--cascade: no depth given");
+}
+
+static bool parse_zeros(const char *s, double *out, int *n, nb_err *err)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    *n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        double z;
+        if (*n == MAX_POINTS)
+            return nb_fail(err, "--zeros: at most %d fractions", MAX_POINTS);
+        if (!cli_parse_double("--zeros", tok, &z, err))
+            return false;
+        if (!(z > 0 && z < 1))
+            return nb_fail(err, "--zeros: %g is not a fraction in (0, 1)", z);
+        out[(*n)++] = z;
+    }
+    return *n > 0 || nb_fail(err, "--zeros: no fraction given");
+}
+
+typedef struct point {
+    double zeros, outliers, plain_sqnr;
+    double handled[MAX_POINTS], sqnr[MAX_POINTS], precision[MAX_POINTS];
+} point;
+
+static double sqnr_of(const float *x, const double *v, size_t n, double scale)
+{
+    double sig = 0, noise = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = x[i] > 0 ? x[i] : 0, d = t - v[i] * scale;
+        sig += t * t;
+        noise += d * d;
+    }
+    return nb_sqnr_db(sig, noise);
+}
+
+int cmd_overq(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dist", required_argument, NULL, 'd'},  {"cascade", required_argument, NULL, 'c'},
+        {"zeros", required_argument, NULL, 'z'}, {"mode", required_argument, NULL, 'm'},
+        {"tile", required_argument, NULL, 't'},  {"scale", required_argument, NULL, 'S'},
+        {"n", required_argument, NULL, 'n'},     {"seed", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dist = "t:5", *scale_rule = "mse";
+    int depths[MAX_POINTS], nd = 0, nz = 0;
+    double zeros[MAX_POINTS];
+    nb_overq_mode mode = NB_OVERQ_RANGE;
+    long tile = 0, count = 1 << 20;
+    uint64_t seed = 1;
+    bool json = false;
+    nb_err err;
+    parse_depths("0..4", depths, &nd, &err);
+    parse_zeros("0.3,0.5,0.7", zeros, &nz, &err);
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        bool ok = true;
+        switch (c) {
+        case 'd': dist = optarg; break;
+        case 'c': ok = parse_depths(optarg, depths, &nd, &err); break;
+        case 'z': ok = parse_zeros(optarg, zeros, &nz, &err); break;
+        case 'm': ok = nb_overq_mode_parse(optarg, &mode, &err); break;
+        case 't': ok = cli_parse_long("--tile", optarg, 0, 1 << 20, &tile, &err); break;
+        case 'S': scale_rule = optarg; break;
+        case 'n': ok = cli_parse_long("--n", optarg, 16, 1L << 26, &count, &err); break;
+        case 's': ok = cli_parse_u64("--seed", optarg, &seed, &err); break;
+        case 'j': json = true; break;
+        case 'h': help(); return 0;
+        default: return cli_bad_option(CMD, argv);
+        }
+        if (!ok)
+            return cli_fail_err(CMD, &err);
+    }
+    if (optind < argc)
+        return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
+    if (strcmp(scale_rule, "mse") != 0 && strcmp(scale_rule, "absmax") != 0)
+        return cli_fail(CMD, "unknown --scale '%s': use mse or absmax", scale_rule);
+    nb_dist d;
+    if (!nb_dist_parse(dist, &d, &err))
+        return cli_fail_err(CMD, &err);
+    for (int i = 0; i < nd; i++) {
+        nb_overq_params p = {depths[i], mode, (size_t)tile};
+        if (!nb_overq_params_check(&p, &err))
+            return cli_fail_err(CMD, &err);
+    }
+    size_t n = (size_t)count;
+    float *x = malloc(n * sizeof *x);
+    uint16_t *u = malloc(n * sizeof *u);
+    uint8_t *nib = malloc(n), *tag = malloc(n);
+    double *v = malloc(n * sizeof *v);
+    point *pts = calloc((size_t)nz, sizeof *pts);
+    if (!x || !u || !nib || !tag || !v || !pts) {
+        free(x), free(u), free(nib), free(tag), free(v), free(pts);
+        return cli_fail(CMD, "out of memory for %zu activations", n);
+    }
+    for (int zi = 0; zi < nz; zi++) {
+        nb_dist dz = d;
+        dz.relu = 1;
+        dz.shift = nb_dist_quantile(&d, zeros[zi]);
+        nb_rng *rng = nb_rng_new(seed + (uint64_t)zi);
+        nb_rng_fill(rng, &dz, x, n);
+        nb_rng_free(rng);
+        double absmax = 0;
+        for (size_t i = 0; i < n; i++)
+            absmax = x[i] > absmax ? x[i] : absmax;
+        double scale = strcmp(scale_rule, "mse") == 0 ? nb_overq_mse_scale(x, n) : absmax / 15;
+        nb_overq_inputs(x, n, scale, mode, u);
+        point *pt = &pts[zi];
+        for (int di = 0; di < nd; di++) {
+            nb_overq_params p = {depths[di], mode, (size_t)tile};
+            nb_overq_stats st = {0};
+            nb_overq_encode(u, n, &p, nib, tag, &st);
+            nb_overq_decode(nib, tag, n, &p, v);
+            pt->zeros = (double)st.zeros / (double)n;
+            pt->outliers = (double)st.outliers / (double)n;
+            pt->handled[di] = st.outliers ? 100.0 * (double)st.handled / (double)st.outliers : 100.0;
+            pt->precision[di] = 100.0 * (double)st.precision / (double)n;
+            pt->sqnr[di] = sqnr_of(x, v, n, scale);
+        }
+        nb_overq_params plain = {0, mode, (size_t)tile};
+        nb_overq_encode(u, n, &plain, nib, tag, NULL);
+        nb_overq_decode(nib, tag, n, &plain, v);
+        pt->plain_sqnr = sqnr_of(x, v, n, scale);
+    }
+    char dname[64];
+    nb_dist plain_dist = d;
+    plain_dist.relu = 0;
+    nb_dist_format(&plain_dist, dname, sizeof dname);
+    if (json) {
+        json_t *arr = json_array();
+        for (int zi = 0; zi < nz; zi++)
+            for (int di = 0; di < nd; di++)
+                json_array_append_new(arr, json_pack("{s:f, s:f, s:f, s:i, s:f, s:f, s:f, s:f}",
+                    "relu_zero_fraction", zeros[zi], "zero_fraction", pts[zi].zeros, "outlier_fraction", pts[zi].outliers,
+                    "cascade", depths[di], "handled_pct", pts[zi].handled[di],
+                    "sqnr_db", pts[zi].sqnr[di], "plain_sqnr_db", pts[zi].plain_sqnr,
+                    "precision_pct", pts[zi].precision[di]));
+        json_t *doc = json_pack("{s:s, s:s, s:I, s:s, s:I, s:o}", "dist", dname, "mode",
+                                nb_overq_mode_name(mode), "tile", (json_int_t)tile, "scale",
+                                scale_rule, "activations", (json_int_t)n, "points", arr);
+        json_dumpf(doc, stdout, JSON_INDENT(2));
+        putchar('\n');
+        json_decref(doc);
+    } else {
+        printf("OverQ on relu-%s activations (%zu per column), mode %s, scale %s, %s\n\n", dname,
+               n, nb_overq_mode_name(mode),
+               strcmp(scale_rule, "mse") == 0 ? "= best plain 4-bit (MSE)" : "= absmax / 15",
+               tile ? "chains stop at tiles of that many rows" : "no tile boundary");
+        printf("%-28s", "zeros after the ReLU");
+        for (int zi = 0; zi < nz; zi++)
+            printf(" %9.1f%%", 100 * zeros[zi]);
+        printf("\n%-28s", "zeros after 4-bit rounding");
+        for (int zi = 0; zi < nz; zi++)
+            printf(" %9.1f%%", 100 * pts[zi].zeros);
+        printf("\n%-28s", "outliers (> 15.5 x scale)");
+        for (int zi = 0; zi < nz; zi++)
+            printf(" %9.2f%%", 100 * pts[zi].outliers);
+        printf("\n%-28s", "plain 4-bit SQNR (dB)");
+        for (int zi = 0; zi < nz; zi++)
+            printf(" %10.2f", pts[zi].plain_sqnr);
+        printf("\n\noutliers handled (%% of outliers)\n");
+        for (int di = 0; di < nd; di++) {
+            printf("  cascade depth %-13d", depths[di]);
+            for (int zi = 0; zi < nz; zi++)
+                printf(" %9.1f%%", pts[zi].handled[di]);
+            printf("\n");
+        }
+        printf("\nSQNR gain over plain 4-bit at the same scale (dB)\n");
+        for (int di = 0; di < nd; di++) {
+            printf("  cascade depth %-13d", depths[di]);
+            for (int zi = 0; zi < nz; zi++)
+                printf(" %+10.2f", pts[zi].sqnr[di] - pts[zi].plain_sqnr);
+            printf("\n");
+        }
+        if (mode == NB_OVERQ_RANGE_PRECISION) {
+            printf("\nvalues given 4 more fraction bits (%% of activations)\n");
+            for (int di = 0; di < nd; di++) {
+                printf("  cascade depth %-13d", depths[di]);
+                for (int zi = 0; zi < nz; zi++)
+                    printf(" %9.1f%%", pts[zi].precision[di]);
+                printf("\n");
+            }
+        }
+        printf("\ndepth 0 is plain 4-bit; depth 1 overwrites the adjacent zero; each further depth "
+               "lets one more value move.\n");
+    }
+    free(x), free(u), free(nib), free(tag), free(v), free(pts);
+    return 0;
+}
