@@ -27,6 +27,7 @@ void emit_pe(vbuf *b, const nb_design *d);
 void emit_array(vbuf *b, const nb_design *d);
 void emit_top(vbuf *b, const nb_design *d);
 void emit_overq_encoder(vbuf *b, const nb_design *d);
+void emit_baseline(vbuf *b, const nb_design *d);
 void emit_ports_header(vbuf *b, const nb_design *d);
 /* manifest.json text (with the list of files) */
 bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nfiles, nb_err *err);

@@ -80,6 +80,9 @@ static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
         emit_overq_encoder(add_file(o, "nibble_overq_encoder.v", true), d);
     emit_top(add_file(o, "nibble_top.v", true), d);
     emit_ports_header(add_file(o, "nibble_ports.h", false), d);
+    /* the synthesis flow's behavioural reference PE (OverQ PEs have no plain twin) */
+    if (!d->tag_bits)
+        emit_baseline(add_file(o, "nibble_pe_baseline.v", false), d);
 
     const char *names[NB_GEN_MAX_FILES];
     int nv = 0;

@@ -61,7 +61,16 @@ nb_backend *nb_backend_open(const nb_design *d, const char *design_dir, nb_backe
     char so[4096];
     if (!nb_model_build(design_dir, kind, trace_path != NULL, so, sizeof so, log, err))
         return NULL;
-    if (kind != NB_BACKEND_VERILATOR)
+    int hk = kind == NB_BACKEND_VERILATOR ? NB_HARNESS_RTL
+           : kind == NB_BACKEND_SC_RTL    ? NB_HARNESS_SC_RTL
+                                          : NB_HARNESS_SC_CMODEL;
+    return nb_backend_load(d, so, design_dir, hk, trace_path, KIND_NAMES[kind], err);
+}
+
+nb_backend *nb_backend_load(const nb_design *d, const char *so, const char *design_dir,
+                            int hk, const char *arg, const char *name, nb_err *err)
+{
+    if (hk != NB_HARNESS_RTL)
         setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
     void *lib = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     if (!lib)
@@ -81,16 +90,13 @@ nb_backend *nb_backend_open(const nb_design *d, const char *design_dir, nb_backe
     }
     char manifest[4200];
     snprintf(manifest, sizeof manifest, "%s/manifest.json", design_dir);
-    int hk = kind == NB_BACKEND_VERILATOR ? NB_HARNESS_RTL
-           : kind == NB_BACKEND_SC_RTL    ? NB_HARNESS_SC_RTL
-                                          : NB_HARNESS_SC_CMODEL;
-    b->handle = create(hk, manifest, trace_path);
+    b->handle = create(hk, manifest, arg);
     if (!b->handle) {
         free(b);
-        return nb_fail(err, "cannot start the %s model: %s", KIND_NAMES[kind], why()), NULL;
+        return nb_fail(err, "cannot start the %s model: %s", name, why()), NULL;
     }
     b->base.ops = &DL_OPS;
     b->base.design = d;
-    snprintf(b->base.name, sizeof b->base.name, "%s", KIND_NAMES[kind]);
+    snprintf(b->base.name, sizeof b->base.name, "%s", name);
     return &b->base;
 }

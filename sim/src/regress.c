@@ -11,6 +11,7 @@
 
 #include "nibble/gen.h"
 #include "nibble/overq.h"
+#include "nibble/tools.h"
 #include "nibble/regress.h"
 #include "nibble/workload.h"
 
@@ -549,12 +550,8 @@ static bool prepare_work(ctx *c, nb_err *err)
     if (mkdir(c->work, 0777) != 0 && errno != EEXIST)
         return nb_fail(err, "cannot create %s: %s", c->work, strerror(errno));
     snprintf(path, sizeof path, "%s/codebook_example.txt", c->work);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return nb_fail(err, "cannot write %s: %s", path, strerror(errno));
-    fputs(EXAMPLE_CODEBOOK, f);
-    fclose(f);
-    return true;
+    /* concurrent regressions share this file: replace it atomically */
+    return nb_write_file(path, EXAMPLE_CODEBOOK, strlen(EXAMPLE_CODEBOOK), err);
 }
 
 int nb_regress(const nb_regress_opts *o, nb_err *err)

@@ -38,6 +38,7 @@ struct Harness {
 #ifdef NB_TRACE
     std::unique_ptr<VerilatedVcdC> vcd;
 #endif
+    std::string coverage_path;  // NB_COVERAGE models write toggle counts here when freed
     uint64_t cycle = 0;
 };
 
@@ -56,13 +57,17 @@ void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
         g_error = "this library holds the plain Verilator model only";
         return nullptr;
     }
-#ifndef NB_TRACE
+#if !defined(NB_TRACE) && !defined(NB_COVERAGE)
     if (trace_path) {
         g_error = "this model was built without waveform support";
         return nullptr;
     }
 #endif
     auto *h = new Harness;
+#ifdef NB_COVERAGE
+    if (trace_path)
+        h->coverage_path = trace_path;
+#endif
     h->ctx.reset(new VerilatedContext);
     h->top.reset(new Vnibble_top(h->ctx.get(), "nibble_top"));
 #ifdef NB_TRACE
@@ -142,6 +147,10 @@ void nb_harness_destroy(void *handle)
     }
 #endif
     h->top->final();
+#ifdef NB_COVERAGE
+    if (!h->coverage_path.empty())
+        h->ctx->coveragep()->write(h->coverage_path.c_str());
+#endif
     delete h;
 }
 

@@ -27,3 +27,7 @@ echo "iverilog -g2005 -Wall: accepted without warnings"
 # shellcheck disable=SC2086
 yosys -q -p "read_verilog $files; hierarchy -check -top nibble_top; proc; check -assert" >/dev/null
 echo "yosys read + hierarchy -check + check -assert: accepted"
+if [ -f nibble_pe_baseline.v ]; then
+    verilator --lint-only -Wall --top-module nibble_pe_baseline nibble_pe_baseline.v
+    echo "reference PE (nibble_pe_baseline.v): lint-clean"
+fi

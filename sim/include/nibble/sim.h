@@ -52,6 +52,24 @@ const char *nb_backend_kind_name(nb_backend_kind k);
 bool nb_model_build(const char *design_dir, nb_backend_kind kind, bool traced, char *so_path,
                     size_t len, FILE *log, nb_err *err);
 
+/* A Verilator model of a design: its RTL (files.f), or a gate-level netlist
+ * with the same top ports (netlist_files, e.g. the netlist and cell models),
+ * optionally with toggle coverage for power estimation. */
+typedef struct nb_model_spec {
+    const char *design_dir;             /* nibble_ports.h and manifest.json live here */
+    bool systemc, traced, coverage;
+    const char *const *netlist_files;   /* NULL: the design's RTL */
+    int n_netlist_files;
+} nb_model_spec;
+
+bool nb_model_build_spec(const nb_model_spec *spec, char *so_path, size_t len, FILE *log,
+                         nb_err *err);
+
+/* A backend from an already built model library (kind: NB_HARNESS_*);
+ * arg: waveform path, or the coverage file a coverage model writes when freed. */
+nb_backend *nb_backend_load(const nb_design *d, const char *so_path, const char *design_dir,
+                            int harness_kind, const char *arg, const char *name, nb_err *err);
+
 /* Open a backend of any kind for a design directory (builds models as needed).
  * trace_path: waveform file to write (VCD), or NULL. */
 nb_backend *nb_backend_open(const nb_design *d, const char *design_dir, nb_backend_kind kind,
