@@ -24,6 +24,11 @@ int cmd_gen(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
 int cmd_overq(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_formal(int argc, char **argv);
+int cmd_costmodel(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "nibble CMD: error: MSG" to stderr and return EXIT_BAD_INPUT. */
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

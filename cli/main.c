@@ -11,6 +11,10 @@ static const cli_command COMMANDS[] = {
     {"gen", cmd_gen, "generate Verilog for a systolic array over a set of formats"},
     {"regress", cmd_regress, "co-simulation regression: RTL vs C model vs golden, every format pair"},
     {"overq", cmd_overq, "OverQ outlier coverage and SQNR gain vs cascade depth and zero fraction"},
+    {"synth", cmd_synth, "synthesize a design: area, timing (OpenSTA), power from gate-level toggles"},
+    {"sweep", cmd_sweep, "synthesize many designs in parallel into one area/timing/power table"},
+    {"costmodel", cmd_costmodel, "fit the analytic array area model on a sweep, with held-out error"},
+    {"formal", cmd_formal, "prove decoders x multiplier equal the golden product table (Yosys SAT)"},
     {"sim", cmd_sim, "run a quantized GEMM on a generated array (C model, Verilator, SystemC)"},
 };
 

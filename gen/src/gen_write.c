@@ -147,6 +147,21 @@ static bool may_replace(const char *dir, nb_err *err)
                    "to replace it (choose another -o)", dir);
 }
 
+/* Create the directories above dir (like mkdir -p of its parent). */
+static bool make_parents(const char *dir, nb_err *err)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return nb_fail(err, "cannot create output directory %s: %s", buf, strerror(errno));
+            *p = '/';
+        }
+    return true;
+}
+
 bool nb_gen_write(const nb_design *d, const char *out_dir, nb_err *err)
 {
     if (!out_dir || !*out_dir)
@@ -162,7 +177,7 @@ bool nb_gen_write(const nb_design *d, const char *out_dir, nb_err *err)
     gen_output *o = calloc(1, sizeof *o);
     if (!o)
         return nb_fail(err, "out of memory");
-    bool ok = build_output(d, o, err) && may_replace(dir, err);
+    bool ok = build_output(d, o, err) && may_replace(dir, err) && make_parents(dir, err);
     char tmp[4200] = "", old[4200] = "";
     if (ok) {
         snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);

@@ -68,10 +68,18 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
         nb_workload_free(wl);
         return nb_fail(err, "out of memory for a %zux%zux%zu workload", M, K, N);
     }
-    nb_rng_fill(rng, &spec->wdist, wl->w, N * K);
-    nb_rng_fill(rng, &spec->adist, wl->a, M * K);
+    if (spec->w_data)
+        memcpy(wl->w, spec->w_data, N * K * sizeof *wl->w);
+    else
+        nb_rng_fill(rng, &spec->wdist, wl->w, N * K);
+    if (spec->a_data)
+        memcpy(wl->a, spec->a_data, M * K * sizeof *wl->a);
+    else
+        nb_rng_fill(rng, &spec->adist, wl->a, M * K);
     nb_rng_free(rng);
     nb_quant_opts q = nb_quant_opts_default();
+    if (spec->clip > 0)
+        q.clip = spec->clip;
     if (wl->group) {
         q.granularity = NB_SCALE_GROUP;
         q.group_size = wl->group;

@@ -163,7 +163,9 @@ bool nb_hash_file(nb_hash *h, const char *path, nb_err *err)
         return nb_fail(err, "cannot read %s: %s", path, strerror(errno));
     char buf[65536];
     size_t n;
-    nb_hash_str(h, path);
+    /* the name, not the directory: the same design generated elsewhere hits the cache */
+    const char *base = strrchr(path, '/');
+    nb_hash_str(h, base ? base + 1 : path);
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
         XXH3_128bits_update(h->state, buf, n);
     fclose(f);

@@ -24,6 +24,10 @@ typedef struct nb_workload_spec {
     size_t M, K, N, group;
     nb_dist wdist, adist;
     uint64_t seed;
+    /* optional: given tensors ([N][K] weights, [M][K] activations) instead of
+     * samples from the distributions; copied */
+    const float *w_data, *a_data;
+    double clip;                  /* clipping quantile of the quantizer (0: 1, absmax) */
 } nb_workload_spec;
 
 /* OverQ activations: negatives count as zero, each row of each group gets the
@@ -35,6 +39,18 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
 void nb_workload_dequantize(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,
                             double *y);
 void nb_workload_free(nb_workload *wl);
+
+/* GEMM-level accuracy: the workload run through the bit-exact C model
+ * (fast-forward) with the design's real accumulator, dequantized, against
+ * the float GEMM of the unquantized tensors. */
+typedef struct nb_gemm_accuracy {
+    double sqnr_db, mse;
+    uint64_t cycles;
+    double utilization;
+} nb_gemm_accuracy;
+
+bool nb_gemm_accuracy_run(const nb_design *d, int wsel, int asel, const nb_workload_spec *spec,
+                          nb_gemm_accuracy *out, nb_err *err);
 
 /* Parse "MxKxN" (e.g. 256x256x256). */
 bool nb_parse_gemm_shape(const char *s, size_t *M, size_t *K, size_t *N, nb_err *err);

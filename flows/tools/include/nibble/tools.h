@@ -37,6 +37,7 @@ bool nb_fill_template(const char *template_path, const char *const *keys, const 
 typedef struct nb_hash nb_hash;
 nb_hash *nb_hash_new(void);
 void nb_hash_str(nb_hash *h, const char *s);
+/* Adds the file's name (not its directory) and its contents. */
 bool nb_hash_file(nb_hash *h, const char *path, nb_err *err);
 /* Finish: 32 hex digits into out[33]; frees h. */
 void nb_hash_hex(nb_hash *h, char out[33]);

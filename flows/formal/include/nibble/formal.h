@@ -1,0 +1,34 @@
+/* Formal check of a generated design's arithmetic: for every (weight format,
+ * activation format) pair, Yosys's SAT solver proves that the generated
+ * decoders followed by the PE's multiplier equal a truth table computed by the
+ * golden library, for all codes (a proof, not a simulation). */
+#ifndef NIBBLE_FORMAL_H
+#define NIBBLE_FORMAL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nibble/error.h"
+
+#define NB_FORMAL_MAX_PAIRS 576
+
+typedef struct nb_formal_pair {
+    char weight[64], act[64];
+    bool proved;
+    char counterexample[512];  /* Yosys's model when the proof fails */
+} nb_formal_pair;
+
+typedef struct nb_formal_result {
+    nb_formal_pair pairs[NB_FORMAL_MAX_PAIRS];
+    int npairs, nproved;
+    char work[4096];           /* the check's Verilog, script and log */
+    double seconds;
+} nb_formal_result;
+
+/* Prove every pair of the design in design_dir; work_dir receives the check
+ * files (created). False only when the check could not run (err); a disproved
+ * pair is a result (nproved < npairs). */
+bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_result *r, FILE *log,
+                     nb_err *err);
+
+#endif

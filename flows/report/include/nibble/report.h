@@ -1,0 +1,36 @@
+/* The area-versus-accuracy report (the main job): accuracy of every format on
+ * t-distributed and the user's real tensors, GEMM-level accuracy through the
+ * bit-exact C model, synthesis of every design (arrays and PEs), Pareto
+ * frontiers, written as HTML (inline SVG), Markdown, CSV, JSON and gnuplot
+ * SVG/PNG plots. The output directory appears complete or not at all. */
+#ifndef NIBBLE_REPORT_H
+#define NIBBLE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nibble/error.h"
+
+typedef struct nb_report_opts {
+    const char *out_dir;
+    const char *formats;        /* weight formats, comma separated */
+    const char *acts;           /* activation formats of the designs */
+    const char *overq;          /* OverQ cascade depths to add as designs ("" none) */
+    const char *const *tensors; /* .safetensors / .npy files (weights) */
+    int ntensors;
+    const char *select;         /* tensor names or globs, NULL all */
+    int rows, cols;             /* array size */
+    const char *weight_dist;    /* synthetic weights, e.g. "t:5" */
+    const char *act_dist;       /* synthetic activations, e.g. "relu-t:5" */
+    double clip;                /* quantizer clipping quantile */
+    int jobs;
+    bool power;                 /* gate-level power of the PEs */
+    unsigned long long seed;
+    FILE *progress;
+} nb_report_opts;
+
+nb_report_opts nb_report_opts_default(void);
+
+bool nb_report_run(const nb_report_opts *o, nb_err *err);
+
+#endif

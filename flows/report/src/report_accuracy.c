@@ -1,0 +1,134 @@
+/* Accuracy: each format and scaling on each tensor (quantize, dequantize,
+ * compare), and each design's GEMM through the bit-exact C model. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/design.h"
+#include "nibble/metrics.h"
+#include "nibble/quant.h"
+#include "report_internal.h"
+
+typedef struct scaling {
+    const char *name;
+    nb_granularity g;
+    size_t group;
+} scaling;
+
+static const scaling SCALINGS[] = {
+    {"channel", NB_SCALE_CHANNEL, 0},
+    {"group128", NB_SCALE_GROUP, 128},
+    {"group64", NB_SCALE_GROUP, 64},
+    {"group32", NB_SCALE_GROUP, 32},
+};
+#define NSCALINGS (int)(sizeof SCALINGS / sizeof SCALINGS[0])
+
+static bool add_row(rp_report *r, const rp_tensor *t, const char *format, const scaling *s,
+                    const char *role, nb_err *err)
+{
+    nb_format fmt;
+    nb_format_opts fo = nb_format_opts_default();
+    if (!nb_format_parse(format, &fo, &fmt, err))
+        return false;
+    nb_quant_opts q = nb_quant_opts_default();
+    q.granularity = s->g;
+    q.group_size = s->group ? s->group : q.group_size;
+    q.clip = r->o->clip;
+    if (!nb_quant_opts_check(&q, &fmt, err))
+        return false;
+    nb_qtensor qt;
+    size_t n = t->rows * t->cols;
+    float *y = malloc(n * sizeof *y);
+    if (!y)
+        return nb_fail(err, "out of memory");
+    if (!nb_quantize(t->data, t->rows, t->cols, &fmt, &q, &qt, err)) {
+        free(y);
+        return nb_fail_prefix(err, "quantizing %s to %s", t->name, format);
+    }
+    nb_dequantize(&qt, y);
+    nb_qtensor_free(&qt);
+    nb_error_stats e = nb_error_stats_float(t->data, y, n);
+    free(y);
+    if (r->nacc == r->acc_cap) {
+        int cap = r->acc_cap ? 2 * r->acc_cap : 128;
+        rp_acc_row *p = realloc(r->acc, (size_t)cap * sizeof *p);
+        if (!p)
+            return nb_fail(err, "out of memory");
+        r->acc = p;
+        r->acc_cap = cap;
+    }
+    rp_acc_row *row = &r->acc[r->nacc++];
+    memset(row, 0, sizeof *row);
+    snprintf(row->tensor, sizeof row->tensor, "%s", t->name);
+    snprintf(row->format, sizeof row->format, "%s", format);
+    snprintf(row->scaling, sizeof row->scaling, "%s", s->name);
+    snprintf(row->role, sizeof row->role, "%s", role);
+    row->sqnr_db = e.sqnr_db;
+    row->mse = e.mse;
+    return true;
+}
+
+/* Split a comma list into a caller buffer. */
+static int split(const char *list, char buf[][64], int max)
+{
+    int n = 0;
+    const char *p = list;
+    while (p && *p && n < max) {
+        size_t len = strcspn(p, ",");
+        snprintf(buf[n++], 64, "%.*s", (int)len, p);
+        p += len + (p[len] == ',');
+    }
+    return n;
+}
+
+bool rp_tensor_accuracy(rp_report *r, nb_err *err)
+{
+    char formats[32][64], acts[32][64];
+    int nf = split(r->o->formats, formats, 32), na = split(r->o->acts, acts, 32);
+    for (int ti = 0; ti < r->ntensors; ti++) {
+        const rp_tensor *t = &r->tensors[ti];
+        bool act = ti == 1;
+        rp_progress(r, "accuracy on %s", t->name);
+        for (int s = 0; s < NSCALINGS; s++) {
+            if (act && SCALINGS[s].g == NB_SCALE_GROUP && SCALINGS[s].group != 128)
+                continue;
+            for (int f = 0; f < (act ? na : nf); f++) {
+                const char *fmt = act ? acts[f] : formats[f];
+                if (act && strcmp(fmt, "overq") == 0)
+                    continue; /* OverQ is measured at the GEMM level */
+                if (!add_row(r, t, fmt, &SCALINGS[s], act ? "act" : "weight", err))
+                    return false;
+            }
+            /* SF4 built for the tensor's own fitted nu */
+            if (!act && t->fitted) {
+                char spec[64];
+                snprintf(spec, sizeof spec, "sf4:%.2f", t->nu < 0.5 ? 0.5 : t->nu > 100 ? 100 : t->nu);
+                if (!add_row(r, t, spec, &SCALINGS[s], "weight", err))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+bool rp_gemm_accuracy(rp_report *r, nb_err *err)
+{
+    const nb_report_opts *o = r->o;
+    nb_workload_spec spec = {.M = 64, .K = 1024, .N = 64, .group = 128, .seed = o->seed,
+                             .clip = o->clip};
+    if (!nb_dist_parse(o->weight_dist, &spec.wdist, err) || !nb_dist_parse(o->act_dist, &spec.adist, err))
+        return false;
+    for (int i = 0; i < r->ndesigns; i++) {
+        rp_design *d = &r->designs[i];
+        nb_design *des = nb_sweep_design(&d->array, err);
+        bool ok = des && nb_gemm_accuracy_run(des, 0, 0, &spec, &d->gemm, err);
+        nb_design_free(des);
+        if (!ok)
+            return nb_fail_prefix(err, "GEMM accuracy of %s", d->label);
+        rp_progress(r, "GEMM %zux%zux%zu on %s (%dx%d, %d-bit accumulator): SQNR %.2f dB, %llu cycles",
+                    spec.M, spec.K, spec.N, d->label, d->array.rows, d->array.cols,
+                    d->array.acc_bits, d->gemm.sqnr_db, (unsigned long long)d->gemm.cycles);
+    }
+    return true;
+}

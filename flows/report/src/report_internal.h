@@ -1,0 +1,75 @@
+/* The report's tables and the pieces that fill and print them. */
+#ifndef NIBBLE_REPORT_INTERNAL_H
+#define NIBBLE_REPORT_INTERNAL_H
+
+#include <jansson.h>
+
+#include "nibble/report.h"
+#include "nibble/sweep.h"
+#include "nibble/synth.h"
+#include "nibble/workload.h"
+
+#define RP_MAX 256
+
+/* A tensor the accuracy is measured on: synthetic or from a file. */
+typedef struct rp_tensor {
+    char name[300], source[300];
+    size_t rows, cols;
+    float *data;
+    bool fitted;               /* Student-t MLE below is valid */
+    double nu, loc, scale, loglik, normal_loglik;
+} rp_tensor;
+
+/* Tensor-level accuracy of one format and scaling on one tensor. */
+typedef struct rp_acc_row {
+    char tensor[300], format[64], scaling[32], role[8]; /* role: weight or act */
+    double sqnr_db, mse;
+} rp_acc_row;
+
+/* One design: its synthesis (array and PE) and its GEMM-level accuracy. */
+typedef struct rp_design {
+    char label[96];            /* e.g. "sf4 x uint4" */
+    nb_sweep_point array, pe;
+    nb_synth_result syn_array, syn_pe;
+    bool has_pe;
+    nb_gemm_accuracy gemm;
+    /* frontiers */
+    bool front_area, front_power, front_energy;
+} rp_design;
+
+typedef struct rp_report {
+    const nb_report_opts *o;
+    char tmp_dir[4200];
+    rp_tensor tensors[RP_MAX];
+    int ntensors;
+    rp_acc_row *acc;
+    int nacc, acc_cap;
+    rp_design designs[RP_MAX];
+    int ndesigns;
+    /* PEs synthesized only for the area comparison of the E2M1 family */
+    nb_sweep_point extra_pe[8];
+    nb_synth_result extra_syn[8];
+    int nextra;
+    char findings[8192];
+    char versions[1024];
+    double seconds;
+} rp_report;
+
+void rp_progress(const rp_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+bool rp_load_tensors(rp_report *r, nb_err *err);
+bool rp_plan_designs(rp_report *r, nb_err *err);
+bool rp_tensor_accuracy(rp_report *r, nb_err *err);
+bool rp_gemm_accuracy(rp_report *r, nb_err *err);
+bool rp_synthesize(rp_report *r, nb_err *err);
+void rp_pareto(rp_report *r);
+void rp_findings(rp_report *r);
+bool rp_write_tables(const rp_report *r, nb_err *err);
+bool rp_write_plots(const rp_report *r, nb_err *err);
+bool rp_write_markdown(const rp_report *r, nb_err *err);
+bool rp_write_html(const rp_report *r, nb_err *err);
+
+/* path = tmp_dir/name */
+void rp_path(const rp_report *r, char *buf, size_t len, const char *name);
+
+#endif

@@ -1,0 +1,138 @@
+/* The report's designs: one array per (weight format, activation format) and
+ * OverQ depth, its PE (1x1, with gate-level power), synthesized as a sweep. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+#define REPORT_ACC_BITS 24
+
+static const char *const E2M1_FAMILY[] = {"e2m1", "e2m1-sr", "e2m1-sp"};
+
+static bool add_design(rp_report *r, const char *w, const char *a, int cascade, nb_err *err)
+{
+    if (r->ndesigns == RP_MAX)
+        return nb_fail(err, "too many designs (at most %d)", RP_MAX);
+    rp_design *d = &r->designs[r->ndesigns];
+    memset(d, 0, sizeof *d);
+    nb_sweep_plan p = {0};
+    bool overq = strcmp(a, "overq") == 0;
+    int rows = r->o->rows, cols = r->o->cols;
+    bool ok = nb_sweep_add(&p, w, a, rows, cols, REPORT_ACC_BITS, cascade, NB_OVERQ_RANGE, false, err) &&
+              (overq || nb_sweep_add(&p, w, a, 1, 1, REPORT_ACC_BITS, 0, NB_OVERQ_RANGE, false, err));
+    if (ok) {
+        d->array = p.points[0];
+        d->has_pe = !overq; /* an OverQ PE needs rows to borrow from: its area comes from the array */
+        if (d->has_pe)
+            d->pe = p.points[1];
+        if (overq)
+            snprintf(d->label, sizeof d->label, "%s x overq c%d", w, cascade);
+        else
+            snprintf(d->label, sizeof d->label, "%s x %s", w, a);
+        r->ndesigns++;
+    }
+    nb_sweep_plan_free(&p);
+    return ok;
+}
+
+bool rp_plan_designs(rp_report *r, nb_err *err)
+{
+    const nb_report_opts *o = r->o;
+    char wbuf[1024], abuf[1024];
+    snprintf(wbuf, sizeof wbuf, "%s", o->formats);
+    snprintf(abuf, sizeof abuf, "%s", o->acts);
+    bool ok = true;
+    for (char *sa = NULL, *a = strtok_r(abuf, ",", &sa); ok && a; a = strtok_r(NULL, ",", &sa)) {
+        char wcopy[1024];
+        snprintf(wcopy, sizeof wcopy, "%s", wbuf);
+        for (char *sw = NULL, *w = strtok_r(wcopy, ",", &sw); ok && w; w = strtok_r(NULL, ",", &sw))
+            ok = add_design(r, w, a, 0, err);
+    }
+    /* OverQ next to plain INT4 weights */
+    char obuf[256];
+    snprintf(obuf, sizeof obuf, "%s", o->overq ? o->overq : "");
+    for (char *so = NULL, *c = strtok_r(obuf, ",", &so); ok && c; c = strtok_r(NULL, ",", &so)) {
+        int depth = atoi(c);
+        if (depth < 0 || depth >= o->rows)
+            return nb_fail(err, "--overq %s: a cascade depth must be 0..%d for %d rows", c,
+                           o->rows - 1, o->rows);
+        ok = add_design(r, "int4", "overq", depth, err);
+    }
+    /* the E2M1 family with its own activations: the supernormal area overhead */
+    r->nextra = 0;
+    for (int i = 0; ok && i < 3; i++) {
+        nb_sweep_plan p = {0};
+        ok = nb_sweep_add(&p, E2M1_FAMILY[i], E2M1_FAMILY[i], 1, 1, REPORT_ACC_BITS, 0,
+                          NB_OVERQ_RANGE, false, err);
+        if (ok)
+            r->extra_pe[r->nextra++] = p.points[0];
+        nb_sweep_plan_free(&p);
+    }
+    return ok;
+}
+
+static const nb_synth_result *find(const nb_sweep_plan *p, const nb_synth_result *res,
+                                   const nb_sweep_point *pt)
+{
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->points[i].name, pt->name) == 0)
+            return &res[i];
+    return NULL;
+}
+
+bool rp_synthesize(rp_report *r, nb_err *err)
+{
+    nb_sweep_plan arrays = {0}, pes = {0};
+    bool ok = true;
+    for (int i = 0; ok && i < r->ndesigns; i++) {
+        const nb_sweep_point *a = &r->designs[i].array;
+        ok = nb_sweep_add(&arrays, a->weights, a->acts, a->rows, a->cols, a->acc_bits, a->cascade,
+                          a->overq_mode, a->encoder, err);
+        if (ok && r->designs[i].has_pe) {
+            const nb_sweep_point *p = &r->designs[i].pe;
+            ok = nb_sweep_add(&pes, p->weights, p->acts, 1, 1, p->acc_bits, 0, NB_OVERQ_RANGE, false, err);
+        }
+    }
+    for (int i = 0; ok && i < r->nextra; i++)
+        ok = nb_sweep_add(&pes, r->extra_pe[i].weights, r->extra_pe[i].acts, 1, 1,
+                          r->extra_pe[i].acc_bits, 0, NB_OVERQ_RANGE, false, err);
+    char dir_a[4400], dir_p[4400];
+    rp_path(r, dir_a, sizeof dir_a, "synth/arrays");
+    rp_path(r, dir_p, sizeof dir_p, "synth/pes");
+    /* arrays: area and timing (gate-level power of a whole array is left to
+     * nibble synth); PEs: area, timing and power from gate-level toggles */
+    nb_sweep_opts oa = {.out_dir = dir_a, .jobs = r->o->jobs, .power = false,
+                        .progress = r->o->progress};
+    nb_sweep_opts op = oa;
+    op.out_dir = dir_p;
+    op.power = r->o->power;
+    nb_synth_result *ra = NULL, *rpe = NULL;
+    if (ok) {
+        rp_progress(r, "synthesizing %d arrays and %d PEs (cached results are reused)", arrays.n, pes.n);
+        int fa = -1, fp = -1;
+        ok = nb_sweep_prepare(&arrays, &oa, err) && nb_sweep_prepare(&pes, &op, err) &&
+             (fp = nb_sweep_run(&pes, &op, err)) == 0 && (fa = nb_sweep_run(&arrays, &oa, err)) == 0;
+        if (!ok && (fa > 0 || fp > 0))
+            nb_fail(err, "%d synthesis jobs failed; their logs are named above", (fa > 0 ? fa : 0) + (fp > 0 ? fp : 0));
+        ok = ok && nb_sweep_collect(&arrays, dir_a, &ra, err) && nb_sweep_collect(&pes, dir_p, &rpe, err);
+    }
+    for (int i = 0; ok && i < r->ndesigns; i++) {
+        rp_design *d = &r->designs[i];
+        const nb_synth_result *s = find(&arrays, ra, &d->array);
+        if (s)
+            d->syn_array = *s;
+        if (d->has_pe && (s = find(&pes, rpe, &d->pe)))
+            d->syn_pe = *s;
+    }
+    for (int i = 0; ok && i < r->nextra; i++) {
+        const nb_synth_result *s = find(&pes, rpe, &r->extra_pe[i]);
+        if (s)
+            r->extra_syn[i] = *s;
+    }
+    free(ra);
+    free(rpe);
+    nb_sweep_plan_free(&arrays);
+    nb_sweep_plan_free(&pes);
+    return ok;
+}

@@ -1,0 +1,65 @@
+/* Synthesis, timing and power of a generated design on a standard-cell library:
+ * Yosys maps it (dfflibmap + abc -liberty, timing-driven by the clock), OpenSTA
+ * times it, and power comes from the toggles of the gate-level netlist
+ * simulated on a realistic workload, weighted with the liberty's energies
+ * (see flows/README.md). Results are cached by a content hash of everything
+ * that goes in: RTL, scripts, constraints, library and tool versions. */
+#ifndef NIBBLE_SYNTH_H
+#define NIBBLE_SYNTH_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "nibble/error.h"
+
+typedef struct nb_synth_opts {
+    const char *library;   /* a name from constraints/libraries.json (NULL: its default) */
+    const char *liberty;   /* or a liberty file of the user's own */
+    double clock_ns;       /* 0: the library's default */
+    const char *sdc;       /* the user's SDC instead of constraints/clock.sdc.in */
+    bool power;            /* gate-level simulation power (slower) */
+    bool force;            /* ignore the cache */
+    FILE *log;             /* progress lines, or NULL */
+} nb_synth_opts;
+
+nb_synth_opts nb_synth_opts_default(void);
+
+typedef struct nb_synth_result {
+    /* the design */
+    char name[256];
+    char weights[512], acts[512];
+    int rows, cols, acc_bits, pipeline, cascade; /* cascade -1: no OverQ */
+    char acc_mode[8], overq_mode[24];
+    bool overq_encoder;
+    /* the library and clock */
+    char library[64], liberty[1024];
+    double clock_ns;
+    /* area (um^2) and cells */
+    double area_array, area_pe, area_pe_decoders, area_pe_baseline, area_encoder;
+    int cells_array, flops_array, cells_pe;
+    /* timing */
+    double slack_ns, critical_ns, fmax_mhz;
+    /* power at the clock (mW) from gate-level toggles; OpenSTA's for comparison */
+    bool has_power;
+    double power_mw, power_internal_mw, power_switching_mw, power_leakage_mw;
+    double sta_power_mw, input_activity;
+    double energy_per_mac_pj;
+    unsigned long long power_cycles, power_macs;
+    int nets_without_toggles;
+    bool gate_level_match;  /* the netlist matched the C model on every cycle */
+    /* bookkeeping */
+    char key[33];
+    bool cached;
+    double seconds;
+} nb_synth_result;
+
+/* Synthesize the generated design in design_dir (or fetch it from the cache). */
+bool nb_synth_run(const char *design_dir, const nb_synth_opts *opts, nb_synth_result *out, nb_err *err);
+
+json_t *nb_synth_result_to_json(const nb_synth_result *r);
+bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err);
+/* One CSV header line and rows (no trailing newline handling needed by callers). */
+void nb_synth_csv_header(FILE *f);
+void nb_synth_csv_row(FILE *f, const nb_synth_result *r);
+
+#endif

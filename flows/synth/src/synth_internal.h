@@ -1,0 +1,60 @@
+/* Pieces of the synthesis flow shared between its files. */
+#ifndef NIBBLE_SYNTH_INTERNAL_H
+#define NIBBLE_SYNTH_INTERNAL_H
+
+#include "nibble/design.h"
+#include "nibble/synth.h"
+
+#define STAT_MAX_MODULES 160
+#define STAT_MAX_TYPES 64
+
+/* One module of a Yosys `stat -liberty` report. */
+typedef struct stat_module {
+    char name[256];
+    double own_area;               /* liberty cells of this module only */
+    int ntypes;
+    char type[STAT_MAX_TYPES][256]; /* cell types and sub-modules */
+    int count[STAT_MAX_TYPES];
+} stat_module;
+
+typedef struct stat_report {
+    stat_module mod[STAT_MAX_MODULES];
+    int n;
+} stat_report;
+
+bool stat_parse(const char *path, stat_report *r, nb_err *err);
+/* Area of a module with everything it instantiates (0 if absent). */
+double stat_total_area(const stat_report *r, const char *module);
+/* Liberty cells of a module and its children; flops among them. */
+int stat_total_cells(const stat_report *r, const char *module, int *flops);
+
+/* The library a run uses (resolved from constraints/libraries.json). */
+typedef struct synth_library {
+    char name[64];
+    char liberty[1024];
+    double clock_ns, input_slew_ns;
+} synth_library;
+
+bool synth_library_resolve(const nb_synth_opts *o, synth_library *lib, nb_err *err);
+/* The clock period of an SDC file (its create_clock -period), for fmax. */
+bool synth_sdc_period(const char *sdc, double *period_ns, nb_err *err);
+
+/* One Yosys run: synthesize `top` from files into work/<tag>.*; writes the
+ * netlist (Verilog and JSON) when netlist is true. */
+bool synth_yosys(const char *work, const char *tag, char (*files)[4608], int nfiles, const char *top,
+                 bool flatten, bool netlist, const synth_library *lib, double period_ns,
+                 stat_report *stat, nb_err *err);
+
+/* OpenSTA on work/array.v: slack, critical path, its own power estimate. */
+typedef struct sta_result {
+    double slack_ns, power_w;
+} sta_result;
+bool synth_sta(const char *work, const synth_library *lib, const char *sdc, double activity,
+               sta_result *out, nb_err *err);
+
+/* Gate-level power: simulate work/array.v on a workload, weight the toggles. */
+bool synth_power(const char *work, const char *design_dir, const nb_design *d,
+                 const synth_library *lib, double clock_ns, nb_synth_result *r, FILE *log,
+                 nb_err *err);
+
+#endif

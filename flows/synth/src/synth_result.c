@@ -1,0 +1,114 @@
+/* Synthesis results as JSON (cache, tables) and CSV rows. */
+#include <stdio.h>
+#include <string.h>
+
+#include "nibble/synth.h"
+
+json_t *nb_synth_result_to_json(const nb_synth_result *r)
+{
+    json_t *j = json_pack(
+        "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:s, s:b, s:s, s:s, s:f}", "design",
+        r->name, "weights", r->weights, "acts", r->acts, "rows", r->rows, "cols", r->cols,
+        "acc_bits", r->acc_bits, "acc_mode", r->acc_mode, "pipeline", r->pipeline, "cascade",
+        r->cascade, "overq_mode", r->overq_mode, "overq_encoder", r->overq_encoder, "library",
+        r->library, "liberty", r->liberty, "clock_ns", r->clock_ns);
+    json_object_set_new(j, "area_um2", json_pack("{s:f, s:f, s:f, s:f, s:f}", "array", r->area_array,
+                                                 "pe", r->area_pe, "pe_decoders", r->area_pe_decoders,
+                                                 "pe_baseline", r->area_pe_baseline, "encoder",
+                                                 r->area_encoder));
+    json_object_set_new(j, "cells", json_pack("{s:i, s:i, s:i}", "array", r->cells_array, "flops",
+                                              r->flops_array, "pe", r->cells_pe));
+    json_object_set_new(j, "timing", json_pack("{s:f, s:f, s:f}", "slack_ns", r->slack_ns,
+                                               "critical_ns", r->critical_ns, "fmax_mhz", r->fmax_mhz));
+    json_object_set_new(j, "power", json_pack("{s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:i, s:b}",
+        "measured", r->has_power, "total_mw", r->power_mw, "internal_mw", r->power_internal_mw,
+        "switching_mw", r->power_switching_mw, "leakage_mw", r->power_leakage_mw,
+        "opensta_mw", r->sta_power_mw, "input_activity", r->input_activity, "energy_per_mac_pj",
+        r->energy_per_mac_pj, "cycles", (json_int_t)r->power_cycles, "macs", (json_int_t)r->power_macs,
+        "nets_without_toggles", r->nets_without_toggles, "gate_level_match", r->gate_level_match));
+    json_object_set_new(j, "key", json_string(r->key));
+    return j;
+}
+
+bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
+{
+    const char *name, *w, *a, *mode, *oqm, *lib, *liberty, *key;
+    int enc, measured, match;
+    json_int_t cycles, macs;
+    json_error_t e;
+    if (json_unpack_ex(j, &e, 0,
+                       "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:s, s:b, s:s, s:s, s:F, "
+                       "s:{s:F, s:F, s:F, s:F, s:F}, s:{s:i, s:i, s:i}, s:{s:F, s:F, s:F}, "
+                       "s:{s:b, s:F, s:F, s:F, s:F, s:F, s:F, s:F, s:I, s:I, s:i, s:b}, s:s}",
+                       "design", &name, "weights", &w, "acts", &a, "rows", &r->rows, "cols", &r->cols,
+                       "acc_bits", &r->acc_bits, "acc_mode", &mode, "pipeline", &r->pipeline,
+                       "cascade", &r->cascade, "overq_mode", &oqm, "overq_encoder", &enc, "library",
+                       &lib, "liberty", &liberty, "clock_ns", &r->clock_ns, "area_um2", "array",
+                       &r->area_array, "pe", &r->area_pe, "pe_decoders", &r->area_pe_decoders,
+                       "pe_baseline", &r->area_pe_baseline, "encoder", &r->area_encoder, "cells",
+                       "array", &r->cells_array, "flops", &r->flops_array, "pe", &r->cells_pe,
+                       "timing", "slack_ns", &r->slack_ns, "critical_ns", &r->critical_ns,
+                       "fmax_mhz", &r->fmax_mhz, "power", "measured", &measured, "total_mw",
+                       &r->power_mw, "internal_mw", &r->power_internal_mw, "switching_mw",
+                       &r->power_switching_mw, "leakage_mw", &r->power_leakage_mw, "opensta_mw",
+                       &r->sta_power_mw, "input_activity", &r->input_activity, "energy_per_mac_pj",
+                       &r->energy_per_mac_pj, "cycles", &cycles, "macs", &macs,
+                       "nets_without_toggles", &r->nets_without_toggles, "gate_level_match", &match,
+                       "key", &key) != 0)
+        return nb_fail(err, "malformed synthesis result: %s", e.text);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    snprintf(r->weights, sizeof r->weights, "%s", w);
+    snprintf(r->acts, sizeof r->acts, "%s", a);
+    snprintf(r->acc_mode, sizeof r->acc_mode, "%s", mode);
+    snprintf(r->overq_mode, sizeof r->overq_mode, "%s", oqm);
+    snprintf(r->library, sizeof r->library, "%s", lib);
+    snprintf(r->liberty, sizeof r->liberty, "%s", liberty);
+    snprintf(r->key, sizeof r->key, "%s", key);
+    r->overq_encoder = enc;
+    r->has_power = measured;
+    r->gate_level_match = match;
+    r->power_cycles = (unsigned long long)cycles;
+    r->power_macs = (unsigned long long)macs;
+    return true;
+}
+
+/* Quote a CSV field that holds commas. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\""))
+        fprintf(f, "\"%s\",", s);
+    else
+        fprintf(f, "%s,", s);
+}
+
+void nb_synth_csv_header(FILE *f)
+{
+    fputs("weights,acts,rows,cols,acc_bits,acc_mode,pipeline,cascade,overq_mode,overq_encoder,"
+          "library,clock_ns,area_pe_um2,area_pe_decoders_um2,area_pe_baseline_um2,area_array_um2,"
+          "area_encoder_um2,cells_array,flops_array,cells_pe,critical_ns,fmax_mhz,power_mw,"
+          "power_internal_mw,power_switching_mw,power_leakage_mw,opensta_power_mw,input_activity,"
+          "energy_per_mac_pj,gate_level_match\n", f);
+}
+
+void nb_synth_csv_row(FILE *f, const nb_synth_result *r)
+{
+    csv_field(f, r->weights);
+    csv_field(f, r->acts);
+    fprintf(f, "%d,%d,%d,%s,%d,%d,", r->rows, r->cols, r->acc_bits, r->acc_mode, r->pipeline,
+            r->cascade);
+    csv_field(f, r->overq_mode);
+    fprintf(f, "%d,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%.6g,%.6g,", r->overq_encoder,
+            r->library, r->clock_ns, r->area_pe, r->area_pe_decoders, r->area_pe_baseline,
+            r->area_array, r->area_encoder, r->cells_array, r->flops_array, r->cells_pe,
+            r->critical_ns, r->fmax_mhz);
+    if (r->has_power)
+        fprintf(f, "%.6g,%.6g,%.6g,%.6g,", r->power_mw, r->power_internal_mw,
+                r->power_switching_mw, r->power_leakage_mw);
+    else
+        fputs(",,,,", f);
+    fprintf(f, "%.6g,%.4g,", r->sta_power_mw, r->input_activity);
+    if (r->has_power)
+        fprintf(f, "%.6g,%d\n", r->energy_per_mac_pj, r->gate_level_match);
+    else
+        fputs(",\n", f);
+}
