@@ -6,6 +6,7 @@
 #include "nibble/num.h"
 
 static const cli_command COMMANDS[] = {
+    {"report", cmd_report, "the area-versus-accuracy report (HTML, Markdown, CSV, JSON, plots)"},
     {"formats", cmd_formats, "list every number format: codebook, encoding, hardware grid"},
     {"quantize", cmd_quantize, "quantize a tensor and print MSE / SQNR per format"},
     {"gen", cmd_gen, "generate Verilog for a systolic array over a set of formats"},

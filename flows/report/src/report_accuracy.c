@@ -1,5 +1,6 @@
 /* Accuracy: each format and scaling on each tensor (quantize, dequantize,
  * compare), and each design's GEMM through the bit-exact C model. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "nibble/design.h"
 #include "nibble/metrics.h"
+#include "nibble/overq.h"
 #include "nibble/quant.h"
 #include "report_internal.h"
 
@@ -23,6 +25,9 @@ static const scaling SCALINGS[] = {
     {"group32", NB_SCALE_GROUP, 32},
 };
 #define NSCALINGS (int)(sizeof SCALINGS / sizeof SCALINGS[0])
+
+static bool push_row(rp_report *r, const char *tensor, const char *format, const char *scaling_name,
+                     const char *role, nb_error_stats e, nb_err *err);
 
 static bool add_row(rp_report *r, const rp_tensor *t, const char *format, const scaling *s,
                     const char *role, nb_err *err)
@@ -50,23 +55,7 @@ static bool add_row(rp_report *r, const rp_tensor *t, const char *format, const 
     nb_qtensor_free(&qt);
     nb_error_stats e = nb_error_stats_float(t->data, y, n);
     free(y);
-    if (r->nacc == r->acc_cap) {
-        int cap = r->acc_cap ? 2 * r->acc_cap : 128;
-        rp_acc_row *p = realloc(r->acc, (size_t)cap * sizeof *p);
-        if (!p)
-            return nb_fail(err, "out of memory");
-        r->acc = p;
-        r->acc_cap = cap;
-    }
-    rp_acc_row *row = &r->acc[r->nacc++];
-    memset(row, 0, sizeof *row);
-    snprintf(row->tensor, sizeof row->tensor, "%s", t->name);
-    snprintf(row->format, sizeof row->format, "%s", format);
-    snprintf(row->scaling, sizeof row->scaling, "%s", s->name);
-    snprintf(row->role, sizeof row->role, "%s", role);
-    row->sqnr_db = e.sqnr_db;
-    row->mse = e.mse;
-    return true;
+    return push_row(r, t->name, format, s->name, role, e, err);
 }
 
 /* Split a comma list into a caller buffer. */
@@ -82,6 +71,75 @@ static int split(const char *list, char buf[][64], int max)
     return n;
 }
 
+static bool push_row(rp_report *r, const char *tensor, const char *format, const char *scaling_name,
+                     const char *role, nb_error_stats e, nb_err *err)
+{
+    if (r->nacc == r->acc_cap) {
+        int cap = r->acc_cap ? 2 * r->acc_cap : 128;
+        rp_acc_row *p = realloc(r->acc, (size_t)cap * sizeof *p);
+        if (!p)
+            return nb_fail(err, "out of memory");
+        r->acc = p;
+        r->acc_cap = cap;
+    }
+    rp_acc_row *row = &r->acc[r->nacc++];
+    memset(row, 0, sizeof *row);
+    snprintf(row->tensor, sizeof row->tensor, "%s", tensor);
+    snprintf(row->format, sizeof row->format, "%s", format);
+    snprintf(row->scaling, sizeof row->scaling, "%s", scaling_name);
+    snprintf(row->role, sizeof row->role, "%s", role);
+    row->sqnr_db = e.sqnr_db;
+    row->mse = e.mse;
+    return true;
+}
+
+/* Activations with OverQ at each depth (0 = plain 4-bit), per token with the
+ * scale that is best for plain 4 bits, chains confined to the array's rows. */
+static bool overq_rows(rp_report *r, const rp_tensor *t, nb_err *err)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "0,%s", r->o->overq ? r->o->overq : "");
+    size_t n = t->rows * t->cols;
+    float *y = malloc(n * sizeof *y);
+    uint16_t *u = malloc(t->cols * sizeof *u);
+    uint8_t *nib = malloc(t->cols), *tag = malloc(t->cols);
+    double *v = malloc(t->cols * sizeof *v);
+    bool ok = y && u && nib && tag && v ? true : nb_fail(err, "out of memory");
+    char *save = NULL;
+    for (char *c = strtok_r(buf, ",", &save); ok && c; c = strtok_r(NULL, ",", &save)) {
+        nb_overq_params p = {atoi(c), NB_OVERQ_RANGE, (size_t)r->o->rows};
+        if (p.cascade >= r->o->rows && p.cascade > 0)
+            continue;
+        for (size_t m = 0; m < t->rows; m++) {
+            const float *x = t->data + m * t->cols;
+            double scale = nb_overq_mse_scale(x, t->cols);
+            nb_overq_inputs(x, t->cols, scale, p.mode, u);
+            nb_overq_encode(u, t->cols, &p, nib, tag, NULL);
+            nb_overq_decode(nib, tag, t->cols, &p, v);
+            for (size_t k = 0; k < t->cols; k++)
+                y[m * t->cols + k] = (float)(v[k] * scale);
+        }
+        /* the reference is what the hardware is asked to represent: ReLU'd values */
+        float *ref = malloc(n * sizeof *ref);
+        if (!ref) {
+            ok = nb_fail(err, "out of memory");
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            ref[i] = t->data[i] > 0 ? t->data[i] : 0;
+        char name[64];
+        snprintf(name, sizeof name, p.cascade ? "overq c%d" : "uint4 (MSE scale)", p.cascade);
+        ok = push_row(r, t->name, name, "channel", "act", nb_error_stats_float(ref, y, n), err);
+        free(ref);
+    }
+    free(y);
+    free(u);
+    free(nib);
+    free(tag);
+    free(v);
+    return ok;
+}
+
 bool rp_tensor_accuracy(rp_report *r, nb_err *err)
 {
     char formats[32][64], acts[32][64];
@@ -90,6 +148,8 @@ bool rp_tensor_accuracy(rp_report *r, nb_err *err)
         const rp_tensor *t = &r->tensors[ti];
         bool act = ti == 1;
         rp_progress(r, "accuracy on %s", t->name);
+        if (act && !overq_rows(r, t, err))
+            return false;
         for (int s = 0; s < NSCALINGS; s++) {
             if (act && SCALINGS[s].g == NB_SCALE_GROUP && SCALINGS[s].group != 128)
                 continue;

@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* The report's designs: one array per (weight format, activation format) and
  * OverQ depth, its PE (1x1, with gate-level power), synthesized as a sweep. */
 #include <stdio.h>

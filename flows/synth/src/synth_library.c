@@ -8,8 +8,38 @@
 #include <unistd.h>
 
 #include "nibble/gen.h"
+#include "nibble/sim.h"
 #include "nibble/tools.h"
 #include "synth_internal.h"
+
+/* Yosys reads the liberty first: a malformed one is reported here, naming
+ * the file and Yosys's own diagnosis, before any run starts. */
+static bool liberty_check(const char *liberty, nb_err *err)
+{
+    char version[256];
+    if (!nb_tool_version("yosys", "-V", version, sizeof version, err))
+        return false;
+    char dir[4200], logp[4300], script[4400];
+    snprintf(dir, sizeof dir, "%s/tmp", nb_cache_dir());
+    if (!nb_mkdir_p(dir, err))
+        return false;
+    snprintf(logp, sizeof logp, "%s/liberty-check-%ld.log", dir, (long)getpid());
+    snprintf(script, sizeof script, "read_liberty -lib %s", liberty);
+    char *argv[] = {"yosys", "-q", "-p", script, NULL};
+    remove(logp);
+    int rc = nb_run_logged(argv, logp, NULL);
+    char tail[600] = "";
+    if (rc != 0)
+        nb_file_tail(logp, tail, sizeof tail);
+    remove(logp);
+    if (rc != 0) {
+        char *e = strstr(tail, "ERROR:");
+        e = e ? e : tail;
+        e[strcspn(e, "\n")] = '\0';
+        return nb_fail(err, "liberty file %s is malformed: %s", liberty, e[0] ? e : "yosys cannot read it");
+    }
+    return true;
+}
 
 bool synth_library_resolve(const nb_synth_opts *o, synth_library *lib, nb_err *err)
 {
@@ -43,7 +73,7 @@ bool synth_library_resolve(const nb_synth_opts *o, synth_library *lib, nb_err *e
     if (access(lib->liberty, R_OK) != 0)
         return nb_fail(err, "liberty file %s: %s%s", lib->liberty, strerror(errno),
                        o->liberty ? "" : " (install it with 'flows/setup.sh deps')");
-    return true;
+    return liberty_check(lib->liberty, err);
 }
 
 bool synth_sdc_period(const char *sdc, double *period_ns, nb_err *err)

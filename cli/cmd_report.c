@@ -1,0 +1,119 @@
+/* nibble report: the area-versus-accuracy report (the main job). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "nibble/report.h"
+
+static const char *CMD = "report";
+
+#define MAX_TENSOR_FILES 64
+
+static void help(const nb_report_opts *d)
+{
+    printf("usage: nibble report [options] [-o DIR]\n\n"
+           "Measures each weight format's accuracy on t-distributed and your own tensors\n"
+           "(per channel and per group of 128/64/32), runs each design's GEMM through the\n"
+           "bit-exact C cycle model for GEMM-level SQNR, synthesizes every array and PE\n"
+           "(cached), finds the area/power/energy-vs-accuracy Pareto frontiers and writes\n"
+           "DIR/report.html (self-contained), report.md, accuracy.csv, designs.csv,\n"
+           "report.json and plots/*.svg|png. With no options it runs the embedded default.\n\n"
+           "  -o, --out DIR       output directory (default %s; replaced only if it holds\n"
+           "                      an earlier report)\n"
+           "  --formats LIST      weight formats (default %s)\n"
+           "  --acts LIST         activation formats of the designs (default %s)\n"
+           "  --overq LIST        OverQ cascade depths added as int4 x overq designs\n"
+           "                      (default %s; '' for none)\n"
+           "  --tensors FILE      a .safetensors or .npy file of weights (repeatable); each\n"
+           "                      tensor is fitted with Student's t and gets SF4 at its nu\n"
+           "  --select LIST       tensor names or globs to use from those files\n"
+           "  --rows R, --cols C  array size (default %dx%d)\n"
+           "  --weight-dist D     synthetic weights (default %s)\n"
+           "  --act-dist D        synthetic activations (default %s)\n"
+           "  --clip Q            quantizer clipping quantile in (0, 1] (default 1: absmax)\n"
+           "  -j, --jobs N        parallel synthesis jobs (default %d)\n"
+           "  --no-power          skip gate-level power (area and timing only)\n"
+           "  --seed S            PRNG seed (default 1)\n"
+           "  -q, --quiet         no progress lines\n"
+           "  -h, --help          this text\n",
+           d->out_dir, d->formats, d->acts, d->overq, d->rows, d->cols, d->weight_dist, d->act_dist,
+           d->jobs);
+}
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'},         {"formats", required_argument, NULL, 'F'},
+        {"acts", required_argument, NULL, 'A'},        {"overq", required_argument, NULL, 'Q'},
+        {"tensors", required_argument, NULL, 't'},     {"select", required_argument, NULL, 's'},
+        {"rows", required_argument, NULL, 'R'},        {"cols", required_argument, NULL, 'C'},
+        {"weight-dist", required_argument, NULL, 'w'}, {"act-dist", required_argument, NULL, 'a'},
+        {"clip", required_argument, NULL, 'c'},        {"jobs", required_argument, NULL, 'j'},
+        {"no-power", no_argument, NULL, 'n'},          {"seed", required_argument, NULL, 'S'},
+        {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    nb_report_opts o = nb_report_opts_default();
+    o.progress = stdout;
+    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = nproc > 0 ? (int)nproc : 1;
+    const char *tensors[MAX_TENSOR_FILES];
+    int ntensors = 0;
+    nb_err err;
+    long v;
+    uint64_t seed;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': o.out_dir = optarg; break;
+        case 'F': o.formats = optarg; break;
+        case 'A': o.acts = optarg; break;
+        case 'Q': o.overq = optarg; break;
+        case 't':
+            if (ntensors == MAX_TENSOR_FILES)
+                return cli_fail(CMD, "at most %d --tensors files", MAX_TENSOR_FILES);
+            if (access(optarg, R_OK) != 0)
+                return cli_fail(CMD, "--tensors %s: cannot read the file", optarg);
+            tensors[ntensors++] = optarg;
+            break;
+        case 's': o.select = optarg; break;
+        case 'R':
+        case 'C':
+            if (!cli_parse_long(c == 'R' ? "--rows" : "--cols", optarg, 1, 128, &v, &err))
+                return cli_fail_err(CMD, &err);
+            *(c == 'R' ? &o.rows : &o.cols) = (int)v;
+            break;
+        case 'w': o.weight_dist = optarg; break;
+        case 'a': o.act_dist = optarg; break;
+        case 'c':
+            if (!cli_parse_double("--clip", optarg, &o.clip, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'j':
+            if (!cli_parse_long("--jobs", optarg, 1, 256, &v, &err))
+                return cli_fail_err(CMD, &err);
+            o.jobs = (int)v;
+            break;
+        case 'n': o.power = false; break;
+        case 'S':
+            if (!cli_parse_u64("--seed", optarg, &seed, &err))
+                return cli_fail_err(CMD, &err);
+            o.seed = seed;
+            break;
+        case 'q': o.progress = NULL; break;
+        case 'h': help(&o); return 0;
+        default: return cli_bad_option(CMD, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
+    if (o.select && !ntensors)
+        return cli_fail(CMD, "--select needs --tensors FILE");
+    o.tensors = tensors;
+    o.ntensors = ntensors;
+    if (!nb_report_run(&o, &err))
+        return cli_fail_err(CMD, &err);
+    return 0;
+}

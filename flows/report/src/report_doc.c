@@ -1,0 +1,297 @@
+/* The report as a document, written once for two outputs: Markdown (plots as
+ * linked SVG files) and self-contained HTML (plots inlined as SVG). */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/tools.h"
+#include "report_internal.h"
+
+typedef struct doc {
+    FILE *f;
+    bool html;
+    const rp_report *r;
+} doc;
+
+static void esc(doc *d, const char *s)
+{
+    if (!d->html) {
+        for (; *s; s++)
+            fputs(*s == '|' ? "\\|" : (char[]){*s, 0}, d->f);
+        return;
+    }
+    for (; *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", d->f); break;
+        case '>': fputs("&gt;", d->f); break;
+        case '&': fputs("&amp;", d->f); break;
+        default: fputc(*s, d->f);
+        }
+}
+
+static void h(doc *d, int level, const char *text)
+{
+    if (d->html) {
+        fprintf(d->f, "<h%d>", level);
+        esc(d, text);
+        fprintf(d->f, "</h%d>\n", level);
+    } else {
+        fprintf(d->f, "\n%.*s %s\n\n", level, "######", text);
+    }
+}
+
+static void para(doc *d, const char *text)
+{
+    fputs(d->html ? "<p>" : "", d->f);
+    esc(d, text);
+    fputs(d->html ? "</p>\n" : "\n\n", d->f);
+}
+
+static void table_head(doc *d, const char *const *cols, int n)
+{
+    if (d->html) {
+        fputs("<table><thead><tr>", d->f);
+        for (int i = 0; i < n; i++) {
+            fputs("<th>", d->f);
+            esc(d, cols[i]);
+            fputs("</th>", d->f);
+        }
+        fputs("</tr></thead><tbody>\n", d->f);
+    } else {
+        for (int i = 0; i < n; i++)
+            fprintf(d->f, "| %s ", cols[i]);
+        fputs("|\n", d->f);
+        for (int i = 0; i < n; i++)
+            fputs("|---", d->f);
+        fputs("|\n", d->f);
+    }
+}
+
+/* A row of cells; a cell starting with '*' is highlighted (frontier). */
+static void table_row(doc *d, char cells[][128], int n, bool mark)
+{
+    fputs(d->html ? (mark ? "<tr class=\"front\">" : "<tr>") : "", d->f);
+    for (int i = 0; i < n; i++) {
+        if (d->html) {
+            fputs("<td>", d->f);
+            esc(d, cells[i]);
+            fputs("</td>", d->f);
+        } else {
+            fprintf(d->f, "| %s%s%s ", mark && i == 0 ? "**" : "", cells[i], mark && i == 0 ? "**" : "");
+        }
+    }
+    fputs(d->html ? "</tr>\n" : "|\n", d->f);
+}
+
+static void table_end(doc *d)
+{
+    fputs(d->html ? "</tbody></table>\n" : "\n", d->f);
+}
+
+static void fmtnum(char *buf, double v, const char *fmt)
+{
+    if (isfinite(v))
+        snprintf(buf, 128, fmt, v);
+    else
+        snprintf(buf, 128, "-");
+}
+
+/* A plot: inline SVG in HTML, links to the SVG and PNG in Markdown. */
+static void figure(doc *d, const char *name, const char *caption)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/plots/%s.svg", d->r->tmp_dir, name);
+    char *svg = nb_read_file(path, NULL, NULL);
+    if (!svg)
+        return; /* no such plot (e.g. power not measured) */
+    if (d->html) {
+        char *start = strstr(svg, "<svg");
+        fputs("<figure>", d->f);
+        fputs(start ? start : svg, d->f);
+        fputs("<figcaption>", d->f);
+        esc(d, caption);
+        fprintf(d->f, " (<a href=\"plots/%s.svg\">SVG</a>, <a href=\"plots/%s.png\">PNG</a>)"
+                      "</figcaption></figure>\n", name, name);
+    } else {
+        fprintf(d->f, "![%s](plots/%s.svg)\n\n*%s* ([PNG](plots/%s.png))\n\n", caption, name,
+                caption, name);
+    }
+    free(svg);
+}
+
+static void findings(doc *d)
+{
+    const char *p = d->r->findings;
+    if (d->html)
+        fputs("<ul>\n", d->f);
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char line[2048];
+        int skip = n >= 2 && p[0] == '-' && p[1] == ' ' ? 2 : 0;
+        snprintf(line, sizeof line, "%.*s", (int)n - skip, p + skip);
+        if (d->html) {
+            fputs("<li>", d->f);
+            esc(d, line);
+            fputs("</li>\n", d->f);
+        } else {
+            fprintf(d->f, "- %s\n", line);
+        }
+        p += n + (nl != NULL);
+    }
+    fputs(d->html ? "</ul>\n" : "\n", d->f);
+}
+
+static void designs_table(doc *d)
+{
+    static const char *const COLS[] = {"design", "GEMM SQNR (dB)", "array area (um^2)",
+                                       "array fmax (MHz)", "PE area (um^2)", "baseline PE (um^2)",
+                                       "PE power (mW)", "pJ/MAC", "frontier"};
+    table_head(d, COLS, 9);
+    for (int i = 0; i < d->r->ndesigns; i++) {
+        const rp_design *x = &d->r->designs[i];
+        const nb_synth_result *pe = x->has_pe ? &x->syn_pe : &x->syn_array;
+        char c[9][128];
+        snprintf(c[0], 128, "%s", x->label);
+        fmtnum(c[1], x->gemm.sqnr_db, "%.2f");
+        fmtnum(c[2], x->syn_array.area_array, "%.0f");
+        fmtnum(c[3], x->syn_array.fmax_mhz, "%.1f");
+        fmtnum(c[4], pe->area_pe, "%.0f");
+        fmtnum(c[5], pe->area_pe_baseline > 0 ? pe->area_pe_baseline : NAN, "%.0f");
+        fmtnum(c[6], x->has_pe && x->syn_pe.has_power ? x->syn_pe.power_mw : NAN, "%.4f");
+        fmtnum(c[7], x->has_pe && x->syn_pe.has_power ? x->syn_pe.energy_per_mac_pj : NAN, "%.3f");
+        snprintf(c[8], 128, "%s%s%s", x->front_area ? "area " : "", x->front_power ? "power " : "",
+                 x->front_energy ? "energy" : "");
+        table_row(d, c, 9, x->front_area);
+    }
+    table_end(d);
+}
+
+/* Pivot: formats down, scalings across, for one tensor and role. */
+static void accuracy_table(doc *d, const char *tensor, const char *role)
+{
+    static const char *const SC[] = {"channel", "group128", "group64", "group32"};
+    static const char *const COLS[] = {"format", "per channel", "groups of 128", "groups of 64",
+                                       "groups of 32"};
+    const rp_report *r = d->r;
+    table_head(d, COLS, 5);
+    for (int i = 0; i < r->nacc; i++) {
+        const rp_acc_row *a = &r->acc[i];
+        if (strcmp(a->tensor, tensor) || strcmp(a->role, role) || strcmp(a->scaling, "channel"))
+            continue;
+        char c[5][128];
+        snprintf(c[0], 128, "%s", a->format);
+        for (int s = 0; s < 4; s++) {
+            snprintf(c[s + 1], 128, "-");
+            for (int j = 0; j < r->nacc; j++)
+                if (!strcmp(r->acc[j].tensor, tensor) && !strcmp(r->acc[j].format, a->format) &&
+                    !strcmp(r->acc[j].scaling, SC[s]))
+                    fmtnum(c[s + 1], r->acc[j].sqnr_db, "%.2f dB");
+        }
+        table_row(d, c, 5, false);
+    }
+    table_end(d);
+}
+
+static void body(doc *d)
+{
+    const rp_report *r = d->r;
+    const nb_report_opts *o = r->o;
+    char text[4096];
+    h(d, 1, "nibble: area versus accuracy of 4-bit formats");
+    snprintf(text, sizeof text,
+             "Weight formats %s; activation formats %s%s%s; %dx%d weight-stationary arrays and "
+             "their PEs with 24-bit accumulators, synthesized by Yosys onto the OSU 0.18 um cells "
+             "(area, OpenSTA timing, power from gate-level toggles of a t-distributed GEMM). "
+             "Accuracy: quantization SQNR on synthetic %s weights and %s activations%s, and "
+             "GEMM-level SQNR of a 64x1024x64 product run through the bit-exact C cycle model "
+             "(groups of 128 along K). Seed %llu; generated in %.0f s.",
+             o->formats, o->acts, o->overq && *o->overq ? "; OverQ depths " : "",
+             o->overq ? o->overq : "", o->rows, o->cols, o->weight_dist, o->act_dist,
+             r->ntensors > 2 ? " and the given real tensors" : "", (unsigned long long)o->seed,
+             r->seconds);
+    para(d, text);
+    h(d, 2, "Findings");
+    findings(d);
+    h(d, 2, "Pareto frontiers");
+    figure(d, "area_vs_sqnr", "Array area against GEMM SQNR; the frontier in red");
+    figure(d, "power_vs_sqnr", "PE power against GEMM SQNR");
+    figure(d, "energy_vs_sqnr", "PE energy per MAC against GEMM SQNR");
+    h(d, 2, "Designs");
+    designs_table(d);
+    h(d, 2, "Quantization accuracy");
+    figure(d, "weight_sqnr", "Weight SQNR per format and scaling");
+    snprintf(text, sizeof text, "Weights: %s (Student-t fit nu = %.2f)", r->tensors[0].name, r->tensors[0].nu);
+    h(d, 3, text);
+    accuracy_table(d, r->tensors[0].name, "weight");
+    snprintf(text, sizeof text, "Activations: %s", r->tensors[1].name);
+    h(d, 3, text);
+    accuracy_table(d, r->tensors[1].name, "act");
+    for (int i = 2; i < r->ntensors; i++) {
+        const rp_tensor *t = &r->tensors[i];
+        snprintf(text, sizeof text, "%s from %s [%zu x %zu]: Student-t fit nu = %.2f, scale = %.4g "
+                 "(log-likelihood %.4f per value vs %.4f for a normal)", t->name, t->source,
+                 t->rows, t->cols, t->nu, t->scale, t->loglik, t->normal_loglik);
+        h(d, 3, text);
+        accuracy_table(d, t->name, "weight");
+    }
+    h(d, 2, "Supernormal E2M1 PEs");
+    {
+        static const char *const COLS[] = {"PE (weights x activations)", "area (um^2)",
+                                           "vs E2M1", "fmax (MHz)", "power (mW)"};
+        table_head(d, COLS, 5);
+        double base = r->nextra ? r->extra_syn[0].area_pe : NAN;
+        for (int i = 0; i < r->nextra; i++) {
+            char c[5][128];
+            snprintf(c[0], 128, "%s x %s", r->extra_pe[i].weights, r->extra_pe[i].acts);
+            fmtnum(c[1], r->extra_syn[i].area_pe, "%.0f");
+            fmtnum(c[2], 100 * (r->extra_syn[i].area_pe / base - 1), "%+.2f%%");
+            fmtnum(c[3], r->extra_syn[i].fmax_mhz, "%.1f");
+            fmtnum(c[4], r->extra_syn[i].has_power ? r->extra_syn[i].power_mw : NAN, "%.4f");
+            table_row(d, c, 5, false);
+        }
+        table_end(d);
+    }
+    h(d, 2, "Tools");
+    para(d, r->versions);
+    para(d, "Tables: accuracy.csv, designs.csv, report.json; synthesis rows: synth/arrays/synth.csv "
+            "and synth/pes/synth.csv; plot sources in plots/ (gnuplot).");
+}
+
+static bool write_doc(const rp_report *r, bool html, const char *name, nb_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    doc d = {open_memstream(&buf, &len), html, r};
+    if (!d.f)
+        return nb_fail(err, "out of memory");
+    if (html)
+        fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+              "<title>nibble report</title>\n<style>body{font-family:sans-serif;max-width:1100px;"
+              "margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}"
+              "th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f0f0f0}"
+              "td:first-child,th:first-child{text-align:left}tr.front td{background:#fde8e8;"
+              "font-weight:bold}figure{margin:1em 0}svg{max-width:100%;height:auto}"
+              "figcaption{color:#555;font-size:90%}</style></head><body>\n", d.f);
+    body(&d);
+    if (html)
+        fputs("</body></html>\n", d.f);
+    fclose(d.f);
+    char path[4400];
+    rp_path(r, path, sizeof path, name);
+    bool ok = nb_write_file(path, buf, len, err);
+    free(buf);
+    return ok;
+}
+
+bool rp_write_markdown(const rp_report *r, nb_err *err)
+{
+    return write_doc(r, false, "report.md", err);
+}
+
+bool rp_write_html(const rp_report *r, nb_err *err)
+{
+    return write_doc(r, true, "report.html", err);
+}

@@ -1,0 +1,160 @@
+/* nb_report_run: the steps of the report, into a temporary directory that is
+ * renamed into place only when everything succeeded. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nibble/gen.h"
+#include "nibble/tools.h"
+#include "report_internal.h"
+
+nb_report_opts nb_report_opts_default(void)
+{
+    return (nb_report_opts){
+        .out_dir = "nibble-report",
+        /* the paper's 4-bit formats */
+        .formats = "int4,e2m1,e2m1-sr,e2m1-sp,nf4,sf4,apot4",
+        .acts = "uint4",
+        .overq = "1,2,3",
+        .rows = 8,
+        .cols = 8,
+        .weight_dist = "t:5",
+        .act_dist = "relu-t:5",
+        .clip = 1.0,
+        .jobs = 2,
+        .power = true,
+        .seed = 1,
+    };
+}
+
+void rp_progress(const rp_report *r, const char *fmt, ...)
+{
+    if (!r->o->progress)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("[report] ", r->o->progress);
+    vfprintf(r->o->progress, fmt, ap);
+    fputc('\n', r->o->progress);
+    fflush(r->o->progress);
+    va_end(ap);
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static bool versions(rp_report *r, nb_err *err)
+{
+    char y[256], s[256], v[256], g[256];
+    if (!nb_tool_version("yosys", "-V", y, sizeof y, err) ||
+        !nb_tool_version("sta", "-version", s, sizeof s, err) ||
+        !nb_tool_version("verilator", "--version", v, sizeof v, err) ||
+        !nb_tool_version("gnuplot", "--version", g, sizeof g, err))
+        return false;
+    snprintf(r->versions, sizeof r->versions, "%s; OpenSTA %s; %s; %s", y, s, v, g);
+    return true;
+}
+
+/* An existing output directory is replaced only if it is an earlier report. */
+static bool may_replace(const char *dir, nb_err *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return true;
+    char marker[4200];
+    snprintf(marker, sizeof marker, "%s/report.json", dir);
+    if (!S_ISDIR(st.st_mode) || access(marker, F_OK) != 0)
+        return nb_fail(err, "%s exists and is not an earlier nibble report; refusing to replace it "
+                       "(choose another -o)", dir);
+    return true;
+}
+
+static bool steps(rp_report *r, nb_err *err)
+{
+    double t0 = now();
+    bool ok = versions(r, err) && rp_plan_designs(r, err) && rp_load_tensors(r, err);
+    if (!ok)
+        return false;
+    rp_progress(r, "step 1/4: quantization accuracy of %d tensors", r->ntensors);
+    ok = rp_tensor_accuracy(r, err);
+    rp_progress(r, "step 2/4: GEMM accuracy of %d designs through the C cycle model", r->ndesigns);
+    ok = ok && rp_gemm_accuracy(r, err);
+    rp_progress(r, "step 3/4: synthesis");
+    ok = ok && rp_synthesize(r, err);
+    if (!ok)
+        return false;
+    rp_pareto(r);
+    rp_findings(r);
+    r->seconds = now() - t0;
+    rp_progress(r, "step 4/4: tables, plots, HTML and Markdown");
+    return rp_write_tables(r, err) && rp_write_plots(r, err) && rp_write_markdown(r, err) &&
+           rp_write_html(r, err);
+}
+
+bool nb_report_run(const nb_report_opts *o, nb_err *err)
+{
+    if (!o->out_dir || !*o->out_dir)
+        return nb_fail(err, "no output directory given; use -o DIR");
+    if (o->rows < 1 || o->cols < 1 || o->rows > NB_ARRAY_DIM_MAX || o->cols > NB_ARRAY_DIM_MAX)
+        return nb_fail(err, "array size %dx%d is impossible: use 1..%d", o->rows, o->cols,
+                       NB_ARRAY_DIM_MAX);
+    if (!(o->clip > 0 && o->clip <= 1))
+        return nb_fail(err, "--clip %g: give a quantile in (0, 1]", o->clip);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", o->out_dir);
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        dir[--len] = '\0';
+    if (!may_replace(dir, err))
+        return false;
+    rp_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return nb_fail(err, "out of memory");
+    r->o = o;
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    bool ok = true;
+    if (slash && slash != parent) {
+        *slash = '\0';
+        ok = nb_mkdir_p(parent, err);
+    }
+    snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s.tmp-XXXXXX", dir);
+    if (ok && !mkdtemp(r->tmp_dir))
+        ok = nb_fail(err, "cannot create the report directory beside %s: %s", dir, strerror(errno));
+    else if (ok)
+        ok = steps(r, err);
+    if (ok) {
+        char old[4200] = "";
+        struct stat st;
+        if (stat(dir, &st) == 0) {
+            snprintf(old, sizeof old, "%s.old-XXXXXX", dir);
+            if (!mkdtemp(old) || rename(dir, old) != 0)
+                ok = nb_fail(err, "cannot replace %s: %s", dir, strerror(errno));
+        }
+        if (ok && rename(r->tmp_dir, dir) != 0)
+            ok = nb_fail(err, "cannot move the report into %s: %s", dir, strerror(errno));
+        if (old[0])
+            nb_remove_tree(old);
+        if (ok)
+            rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, report.json "
+                        "and plots/ (%.0f s)", dir, r->seconds);
+    }
+    if (!ok && r->tmp_dir[0] && access(r->tmp_dir, F_OK) == 0)
+        nb_remove_tree(r->tmp_dir);
+    for (int i = 0; i < r->ntensors; i++)
+        free(r->tensors[i].data);
+    free(r->acc);
+    free(r);
+    return ok;
+}

@@ -1,0 +1,127 @@
+/* The report's tables as CSV and JSON. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/tools.h"
+#include "report_internal.h"
+
+void rp_path(const rp_report *r, char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", r->tmp_dir, name);
+}
+
+static bool write_mem(const rp_report *r, const char *name, char *buf, size_t len, nb_err *err)
+{
+    char path[4400];
+    rp_path(r, path, sizeof path, name);
+    bool ok = nb_write_file(path, buf, len, err);
+    free(buf);
+    return ok;
+}
+
+/* NaN and infinities have no JSON spelling: null. */
+static json_t *num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static void csv_num(FILE *f, double v, const char *sep)
+{
+    if (isfinite(v))
+        fprintf(f, "%.6g%s", v, sep);
+    else
+        fputs(sep, f);
+}
+
+json_t *rp_design_json(const rp_design *d);
+json_t *rp_design_json(const rp_design *d)
+{
+    json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:b, s:b, s:b}", "design",
+                          d->label, "weights", d->array.weights, "acts", d->array.acts, "rows",
+                          d->array.rows, "cols", d->array.cols, "cascade",
+                          strstr(d->array.acts, "overq") ? d->array.cascade : -1,
+                          "gemm_sqnr_db", num(d->gemm.sqnr_db), "array",
+                          nb_synth_result_to_json(&d->syn_array), "pe",
+                          d->has_pe ? nb_synth_result_to_json(&d->syn_pe) : json_null(),
+                          "front_area", d->front_area, "front_power", d->front_power,
+                          "front_energy", d->front_energy);
+    return j;
+}
+
+bool rp_write_tables(const rp_report *r, nb_err *err)
+{
+    char *buf;
+    size_t len;
+    /* tensor-level accuracy */
+    FILE *f = open_memstream(&buf, &len);
+    fputs("tensor,role,format,scaling,sqnr_db,mse\n", f);
+    for (int i = 0; i < r->nacc; i++) {
+        const rp_acc_row *a = &r->acc[i];
+        fprintf(f, "\"%s\",%s,%s,%s,", a->tensor, a->role, a->format, a->scaling);
+        csv_num(f, a->sqnr_db, ",");
+        csv_num(f, a->mse, "\n");
+    }
+    fclose(f);
+    if (!write_mem(r, "accuracy.csv", buf, len, err))
+        return false;
+    /* designs: GEMM accuracy, area, timing, power, frontiers */
+    f = open_memstream(&buf, &len);
+    fputs("design,weights,acts,rows,cols,cascade,gemm_sqnr_db,array_area_um2,array_cells,"
+          "array_fmax_mhz,pe_area_um2,pe_baseline_area_um2,pe_power_mw,pe_energy_per_mac_pj,"
+          "front_area,front_power,front_energy\n", f);
+    for (int i = 0; i < r->ndesigns; i++) {
+        const rp_design *d = &r->designs[i];
+        fprintf(f, "%s,%s,%s,%d,%d,%d,", d->label, d->array.weights, d->array.acts, d->array.rows,
+                d->array.cols, strstr(d->array.acts, "overq") ? d->array.cascade : -1);
+        csv_num(f, d->gemm.sqnr_db, ",");
+        fprintf(f, "%.6g,%d,%.6g,", d->syn_array.area_array, d->syn_array.cells_array,
+                d->syn_array.fmax_mhz);
+        const nb_synth_result *pe = d->has_pe ? &d->syn_pe : &d->syn_array;
+        csv_num(f, pe->area_pe, ",");
+        csv_num(f, pe->area_pe_baseline > 0 ? pe->area_pe_baseline : NAN, ",");
+        csv_num(f, d->has_pe && d->syn_pe.has_power ? d->syn_pe.power_mw : NAN, ",");
+        csv_num(f, d->has_pe && d->syn_pe.has_power ? d->syn_pe.energy_per_mac_pj : NAN, ",");
+        fprintf(f, "%d,%d,%d\n", d->front_area, d->front_power, d->front_energy);
+    }
+    fclose(f);
+    if (!write_mem(r, "designs.csv", buf, len, err))
+        return false;
+    /* everything as one JSON document */
+    json_t *acc = json_array(), *designs = json_array(), *tensors = json_array();
+    for (int i = 0; i < r->nacc; i++) {
+        const rp_acc_row *a = &r->acc[i];
+        json_array_append_new(acc, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "tensor", a->tensor,
+                                             "role", a->role, "format", a->format, "scaling",
+                                             a->scaling, "sqnr_db", num(a->sqnr_db), "mse", num(a->mse)));
+    }
+    for (int i = 0; i < r->ndesigns; i++)
+        json_array_append_new(designs, rp_design_json(&r->designs[i]));
+    for (int i = 0; i < r->ntensors; i++) {
+        const rp_tensor *t = &r->tensors[i];
+        json_t *tj = json_pack("{s:s, s:s, s:I, s:I}", "name", t->name, "source", t->source, "rows",
+                               (json_int_t)t->rows, "cols", (json_int_t)t->cols);
+        if (t->fitted)
+            json_object_set_new(tj, "student_t_fit",
+                                json_pack("{s:o, s:o, s:o, s:o, s:o}", "nu", num(t->nu), "loc",
+                                          num(t->loc), "scale", num(t->scale), "loglik",
+                                          num(t->loglik), "normal_loglik", num(t->normal_loglik)));
+        json_array_append_new(tensors, tj);
+    }
+    const nb_report_opts *o = r->o;
+    json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:f, s:I, s:b}, s:s, "
+                            "s:o, s:o, s:o, s:s, s:f}",
+                            "format", "nibble-report-1", "config", "formats", o->formats, "acts",
+                            o->acts, "overq", o->overq ? o->overq : "", "rows", o->rows, "cols",
+                            o->cols, "weight_dist", o->weight_dist, "act_dist", o->act_dist, "clip",
+                            o->clip, "seed", (json_int_t)o->seed, "power", o->power, "tools",
+                            r->versions, "tensors", tensors, "accuracy", acc, "designs", designs,
+                            "findings", r->findings, "seconds", r->seconds);
+    buf = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(8));
+    json_decref(doc);
+    if (!buf)
+        return nb_fail(err, "out of memory");
+    return write_mem(r, "report.json", buf, strlen(buf), err);
+}

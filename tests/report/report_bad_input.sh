@@ -1,0 +1,36 @@
+#!/bin/sh
+# report_bad_input.sh NIBBLE WORKDIR
+# Bad report inputs: a clear error, exit status 2, and no report directory.
+set -u
+nibble=$1
+work=$2
+expect=$(dirname "$0")/../cli/expect.sh
+rm -rf "$work"
+mkdir -p "$work"
+fail=0
+run() { # run PATTERN ARGS...: expect status 2 and no $work/out*
+    pattern=$1
+    shift
+    rm -rf "$work/out"
+    "$expect" 2 "$pattern" "$nibble" report -o "$work/out" --no-power -q "$@" || fail=1
+    if ls -d "$work/out" "$work"/out.tmp-* 2>/dev/null | grep -q .; then
+        echo "FAIL: a report directory was left for: $*"; fail=1
+    fi
+}
+# a truncated safetensors file: the header claims more bytes than exist
+printf '\100\000\000\000\000\000\000\000{"w":' > "$work/trunc.safetensors"
+run "trunc.safetensors" --tensors "$work/trunc.safetensors"
+# garbage
+printf 'this is not a tensor file' > "$work/junk.npy"
+run "junk.npy" --tensors "$work/junk.npy"
+run "cannot read" --tensors "$work/missing.safetensors"
+run "needs --tensors" --select "w*"
+run "unknown format|valid" --formats int4,nope
+run "cascade depth" --overq 9 --rows 4 --cols 4
+run "clip" --clip 1.5
+# an existing directory that is not a report is never replaced
+mkdir -p "$work/keep" && echo precious > "$work/keep/file"
+"$expect" 2 "not an earlier nibble report" "$nibble" report -o "$work/keep" --no-power -q || fail=1
+[ -f "$work/keep/file" ] || { echo "FAIL: a foreign directory was touched"; fail=1; }
+[ "$fail" -eq 0 ] && echo "ok: every bad input refused, no report directory"
+exit "$fail"
