@@ -69,7 +69,7 @@ int cmd_formal(int argc, char **argv)
     }
     int bad = r->npairs - r->nproved;
     printf("%s: %d of %d pairs proved equal to the golden table in %.1f s (files in %s)\n",
-           bad ? "FAIL" : "formal check passed", r->nproved, r->npairs, r->seconds, r->work);
+           bad ? "formal check FAILED" : "formal check passed", r->nproved, r->npairs, r->seconds, r->work);
     free(r);
     return bad ? EXIT_CHECK_FAILED : 0;
 }

@@ -17,11 +17,14 @@ PACKAGES="build-essential cmake pkg-config ccache git
 libjansson-dev libgsl-dev libxxhash-dev libcriterion-dev clang libclang-rt-14-dev
 verilator yosys iverilog libsystemc-dev opensta qflow-tech-osu018 gnuplot-nox"
 
+# Only the tests need these (a headless browser renders the report).
+TEST_PACKAGES="chromium"
+
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 deps() {
     missing=""
-    for p in $PACKAGES; do
+    for p in $PACKAGES ${WITH_TEST_PACKAGES:+$TEST_PACKAGES}; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
             missing="$missing $p"
         fi
@@ -92,7 +95,7 @@ cmd=${1:-}
 case "$cmd" in
     deps) deps ;;
     build) deps; build ;;
-    test) deps; build; run_tests "$@" ;;
+    test) WITH_TEST_PACKAGES=1 deps; build; run_tests "$@" ;;
     run) deps; build; run_main "$@" ;;
     *) echo "usage: flows/setup.sh run|test|deps|build" >&2; exit 2 ;;
 esac

@@ -39,6 +39,22 @@ acc = list(csv.DictReader(open(out + "/accuracy.csv")))
 assert any(a["format"] == "sf4" and a["scaling"] == "group128" for a in acc)
 print("ok: %d designs, frontier %s" % (len(designs), [d["design"] for d in front]))
 PY
+# the HTML renders in a browser (headless Chromium, installed by the test setup)
+if command -v chromium >/dev/null 2>&1; then
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+        --screenshot="$work/report.png" --window-size=1200,2400 "file://$(realpath "$out/report.html")" \
+        >"$work/chromium.log" 2>&1
+    python3 - "$work/report.png" <<'PY' || exit 1
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+w, h = struct.unpack(">II", data[16:24])
+assert (w, h) == (1200, 2400) and len(data) > 50000, (w, h, len(data))
+print("ok: headless Chromium rendered the report (%d bytes)" % len(data))
+PY
+else
+    echo "note: chromium not installed, no screenshot"
+fi
 "$nibble" report -o "$out" --formats int4 --overq "" --rows 2 --cols 2 --no-power -q || { echo "FAIL: re-run"; exit 1; }
 [ "$(grep -c . "$out/designs.csv")" -eq 2 ] || { echo "FAIL: re-run did not replace the report"; exit 1; }
 ls -d "$out".tmp-* "$out".old-* 2>/dev/null && { echo "FAIL: temporaries left"; exit 1; }

@@ -137,7 +137,7 @@ static bool write_accuracy_plot(const rp_report *r, const char *dir, nb_err *err
     char *data = NULL, *script = NULL;
     size_t ld = 0, ls = 0;
     FILE *fd = open_memstream(&data, &ld);
-    fputs("format\tchannel\tgroup128\tgroup32\n", fd);
+    fputs("# format\tchannel\tgroup128\tgroup32\n", fd);
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
         if (strcmp(a->role, "weight") || strcmp(a->tensor, r->tensors[0].name) ||
