@@ -27,7 +27,7 @@ check 2 "--clock -1: give a positive period" "$nibble" synth --config "$work/des
 mkdir -p "$work/nopath"
 check 2 "yosys is not installed" env PATH="$work/nopath" "$nibble" synth --config "$work/design" --json "$work/d.json"
 # a sweep over a broken library writes no table at all
-check 1 "jobs failed" "$nibble" sweep -o "$work/sweep" --weights int4 --acts int4 --sizes 1x1,2x1 --liberty "$work/bad.lib" --no-power -j 2
+check 2 "bad.lib is malformed" "$nibble" sweep -o "$work/sweep" --weights int4 --acts int4 --sizes 1x1,2x1 --liberty "$work/bad.lib" --no-power -j 2
 for f in a b c d; do [ ! -e "$work/$f.json" ] || { echo "FAIL: $f.json written"; fail=1; }; done
 [ ! -e "$work/sweep/synth.csv" ] && [ ! -e "$work/sweep/synth.json" ] || { echo "FAIL: a partial sweep table was written"; fail=1; }
 [ "$fail" -eq 0 ] && echo "ok: every bad input refused clearly, nothing written"

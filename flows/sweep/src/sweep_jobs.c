@@ -122,6 +122,14 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
 {
     if (plan->n == 0)
         return nb_fail(err, "the sweep has no designs");
+    nb_synth_opts so = nb_synth_opts_default();
+    so.library = o->library;
+    so.liberty = o->liberty;
+    so.sdc = o->sdc;
+    so.clock_ns = o->clock_ns;
+    so.power = o->power;
+    if (!nb_synth_check(&so, err))
+        return false;
     static const char *const SUBDIRS[] = {"designs", "results", "logs"};
     char path[4400];
     for (int i = 0; i < 3; i++) {

@@ -161,6 +161,16 @@ static bool run_flow(const char *dir, const nb_design *d, char (*files)[4608], i
     return ok;
 }
 
+bool nb_synth_check(const nb_synth_opts *o, nb_err *err)
+{
+    synth_library lib;
+    double period;
+    char v[256];
+    return synth_library_resolve(o, &lib, err) && (!o->sdc || synth_sdc_period(o->sdc, &period, err)) &&
+           nb_tool_version("sta", "-version", v, sizeof v, err) &&
+           (!o->power || nb_tool_version("verilator", "--version", v, sizeof v, err));
+}
+
 bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_result *r, nb_err *err)
 {
     double t0 = now();

@@ -53,6 +53,10 @@ typedef struct nb_synth_result {
     double seconds;
 } nb_synth_result;
 
+/* Check the library, clock, SDC and tools of opts before running anything
+ * (sweeps call it once instead of failing every job). */
+bool nb_synth_check(const nb_synth_opts *opts, nb_err *err);
+
 /* Synthesize the generated design in design_dir (or fetch it from the cache). */
 bool nb_synth_run(const char *design_dir, const nb_synth_opts *opts, nb_synth_result *out, nb_err *err);
 
