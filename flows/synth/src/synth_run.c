@@ -14,7 +14,7 @@
 #include "nibble/tools.h"
 #include "synth_internal.h"
 
-#define NB_SYNTH_FORMAT "nibble-synth-1"
+#define NB_SYNTH_FORMAT "nibble-synth-2" /* bump when the flow code changes its results */
 
 nb_synth_opts nb_synth_opts_default(void)
 {

@@ -24,9 +24,14 @@ bool synth_yosys(const char *work, const char *tag, char (*files)[4608], int nfi
     snprintf(script, sizeof script, "%s/%s.ys", work, tag);
     snprintf(logp, sizeof logp, "%s/%s.yosys.log", work, tag);
     snprintf(tmpl, sizeof tmpl, "%s/flows/scripts/synth.ys.in", nb_data_dir());
+    /* the JSON netlist (for power) is read back from the Verilog one, so both
+     * name every net the same way (write_verilog renames Yosys's internal
+     * $-names to _NNNN_, and toggle coverage reports the Verilog names) */
     if (netlist)
-        snprintf(write, sizeof write, "write_verilog -noattr %s/%s.v\nwrite_json %s/%s.json", work,
-                 tag, work, tag);
+        snprintf(write, sizeof write,
+                 "write_verilog -noattr %s/%s.v\ndesign -reset\nread_liberty -lib %s\n"
+                 "read_verilog %s/%s.v\nhierarchy -top %s\nwrite_json %s/%s.json",
+                 work, tag, lib->liberty, work, tag, top, work, tag);
     else
         write[0] = '\0';
     const char *keys[] = {"FILES", "TOP", "FLATTEN", "LIBERTY", "PERIOD_PS", "STAT", "WRITE"};
