@@ -24,6 +24,14 @@ run "trunc.safetensors" --tensors "$work/trunc.safetensors"
 printf 'this is not a tensor file' > "$work/junk.npy"
 run "junk.npy" --tensors "$work/junk.npy"
 run "cannot read" --tensors "$work/missing.safetensors"
+# a valid file, but the selected tensor is not in it
+python3 - "$work/one.npy" <<'PY'
+import struct, sys
+hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }"
+hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
+open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + struct.pack("<f", 1.0))
+PY
+run "no tensor in the 1 given file matches 'layers.\*'" --tensors "$work/one.npy" --select "layers.*"
 run "needs --tensors" --select "w*"
 run "unknown format|valid" --formats int4,nope
 run "cascade depth" --overq 9 --rows 4 --cols 4

@@ -231,7 +231,7 @@ static void body(doc *d)
     accuracy_table(d, r->tensors[1].name, "act");
     for (int i = 2; i < r->ntensors; i++) {
         const rp_tensor *t = &r->tensors[i];
-        snprintf(text, sizeof text, "%s from %s [%zu x %zu]: Student-t fit nu = %.2f, scale = %.4g "
+        snprintf(text, sizeof text, "%s (%s) [%zu x %zu]: Student-t fit nu = %.2f, scale = %.4g "
                  "(log-likelihood %.4f per value vs %.4f for a normal)", t->name, t->source,
                  t->rows, t->cols, t->nu, t->scale, t->loglik, t->normal_loglik);
         h(d, 3, text);

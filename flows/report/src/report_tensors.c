@@ -58,38 +58,39 @@ bool rp_load_tensors(rp_report *r, nb_err *err)
     if (!add_synthetic(r, o->weight_dist, "weight", o->seed, err) ||
         !add_synthetic(r, o->act_dist, "act", o->seed + 1, err))
         return false;
-    for (int f = 0; f < o->ntensors; f++) {
+    if (o->ntensors) {
         nb_tensor_list list = {0};
-        if (!nb_tensors_load(o->tensors[f], o->select, &list, err))
+        if (!nb_tensors_load_files(o->tensors, o->ntensors, o->select, &list, err))
             return false;
-        for (int i = 0; i < list.n; i++) {
+        bool ok = true;
+        for (int i = 0; ok && i < list.n; i++) {
             nb_tensor *src = &list.items[i];
             if (r->ntensors == RP_MAX) {
-                nb_tensor_list_free(&list);
-                return nb_fail(err, "too many tensors (at most %d); narrow them with --select", RP_MAX - 2);
+                ok = nb_fail(err, "too many tensors (at most %d); narrow them with --select", RP_MAX - 2);
+                break;
             }
             if (src->count < 64) {
-                rp_progress(r, "skipping %s:%s (%zu values: too few to measure)", o->tensors[f],
-                            src->name, src->count);
+                rp_progress(r, "skipping %s (%zu values: too few to measure)", src->name, src->count);
                 continue;
             }
             rp_tensor *t = &r->tensors[r->ntensors];
             memset(t, 0, sizeof *t);
             snprintf(t->name, sizeof t->name, "%s", src->name);
-            const char *base = strrchr(o->tensors[f], '/');
-            snprintf(t->source, sizeof t->source, "%s", base ? base + 1 : o->tensors[f]);
+            snprintf(t->source, sizeof t->source, "%s", src->dtype);
             /* weights as [out][in]: the first axis is the channel, the rest is reduced */
             t->rows = src->ndim >= 2 ? (size_t)src->shape[0] : 1;
             t->cols = src->count / t->rows;
             t->data = src->data;
             src->data = NULL;
             r->ntensors++;
-            if (!fit(t, err))
-                return false;
-            rp_progress(r, "tensor %s [%zu x %zu] from %s: Student-t fit nu = %.2f, scale = %.4g",
-                        t->name, t->rows, t->cols, t->source, t->nu, t->scale);
+            ok = fit(t, err);
+            if (ok)
+                rp_progress(r, "tensor %s [%zu x %zu] (%s): Student-t fit nu = %.2f, scale = %.4g",
+                            t->name, t->rows, t->cols, t->source, t->nu, t->scale);
         }
         nb_tensor_list_free(&list);
+        if (!ok)
+            return false;
     }
     /* the synthetic weights get the same fit, as a check of the method */
     return fit(&r->tensors[0], err);
