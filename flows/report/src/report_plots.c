@@ -98,10 +98,15 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
                 t == 0 ? "set terminal svg size 820,540 dynamic noenhanced font 'sans,11' background '#ffffff'"
                        : "set terminal pngcairo size 1100,720 noenhanced font 'sans,11'",
                 p->name, t == 0 ? "svg" : "png");
-        fprintf(fs, "set datafile separator '\\t'\nset title '%s (%dx%d arrays; higher-left is "
+        char what[96];
+        if (p->metric == 0)
+            snprintf(what, sizeof what, "%dx%d arrays", r->o->rows, r->o->cols);
+        else
+            snprintf(what, sizeof what, "PEs; SQNR of the %dx%d array", r->o->rows, r->o->cols);
+        fprintf(fs, "set datafile separator '\\t'\nset title '%s (%s; higher-left is "
                     "better)'\nset xlabel '%s'\nset ylabel 'GEMM SQNR (dB)'\nset grid\n"
                     "set key bottom right\nset offsets graph 0.05, graph 0.2, graph 0.08, graph 0.08\n",
-                p->title, r->o->rows, r->o->cols, p->xlabel);
+                p->title, what, p->xlabel);
         fprintf(fs, "plot '%s.dat' using 1:2 with points pt 7 ps 1.0 lc rgb '#7f7f7f' title 'design', \\\n"
                     "     '%s.dat' using 1:2:3 with labels offset 0.6,-0.7 left font ',9' tc rgb '#555555' notitle, \\\n"
                     "     '%s_front.dat' using 1:2 with linespoints pt 7 ps 1.6 lw 2 lc rgb '#d62728' title 'Pareto frontier', \\\n"
