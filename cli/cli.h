@@ -37,6 +37,8 @@ int cli_fail_err(const char *cmd, const nb_err *err);
 /* Strict number parsing for option values; names the option on failure. */
 bool cli_parse_long(const char *opt, const char *text, long min, long max, long *out, nb_err *err);
 bool cli_parse_double(const char *opt, const char *text, double *out, nb_err *err);
+/* A clock period in ns for --clock: positive and below a second. */
+bool cli_parse_clock(const char *text, double *out, nb_err *err);
 bool cli_parse_u64(const char *opt, const char *text, uint64_t *out, nb_err *err);
 
 /* getopt_long glue: reset state before a subcommand parses its options. */

@@ -52,6 +52,14 @@ bool cli_parse_double(const char *opt, const char *text, double *out, nb_err *er
     return true;
 }
 
+bool cli_parse_clock(const char *text, double *out, nb_err *err)
+{
+    if (!cli_parse_double("--clock", text, out, err))
+        return false;
+    return (*out > 0 && *out < 1e6) ||
+           nb_fail(err, "--clock %s: give a positive period in ns", text);
+}
+
 bool cli_parse_u64(const char *opt, const char *text, uint64_t *out, nb_err *err)
 {
     char *end;

@@ -113,10 +113,8 @@ int cmd_synth(int argc, char **argv)
         case 'L': o.library = optarg; break;
         case 'l': o.liberty = optarg; break;
         case 'k':
-            if (!cli_parse_double("--clock", optarg, &o.clock_ns, &err))
+            if (!cli_parse_clock(optarg, &o.clock_ns, &err))
                 return cli_fail_err(CMD, &err);
-            if (!(o.clock_ns > 0 && o.clock_ns < 1e6))
-                return cli_fail(CMD, "--clock %s: give a positive period in ns", optarg);
             break;
         case 's': o.sdc = optarg; break;
         case 'n': o.power = false; break;

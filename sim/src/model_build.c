@@ -30,28 +30,6 @@ const char *nb_cache_dir(void)
     return env && *env ? env : NIBBLE_CACHE_DIR_DEFAULT;
 }
 
-/* Verilog sources of a design directory, from files.f. */
-static int design_sources(const char *dir, char (*out)[4608], nb_err *err)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/files.f", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return nb_fail(err, "%s is not a generated design (no files.f): run 'nibble gen' first", dir),
-               -1;
-    char line[512];
-    int n = 0;
-    while (fgets(line, sizeof line, f) && n < NB_GEN_MAX_FILES) {
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0])
-            snprintf(out[n++], sizeof out[0], "%s/%s", dir, line);
-    }
-    fclose(f);
-    if (!n)
-        nb_fail(err, "%s lists no Verilog files", path);
-    return n ? n : -1;
-}
-
 bool nb_model_build_spec(const nb_model_spec *spec, char *so_path, size_t len, FILE *log, nb_err *err)
 {
     /* verilator runs in a scratch directory: everything it sees must be absolute */
@@ -69,7 +47,7 @@ bool nb_model_build_spec(const nb_model_spec *spec, char *so_path, size_t len, F
                 return nb_fail(err, "netlist file %s: %s", spec->netlist_files[i], strerror(errno));
             }
     } else {
-        nsrc = design_sources(design_dir, src, err);
+        nsrc = nb_gen_read_files(design_dir, src, err);
     }
     const char *tag = spec->systemc ? "sc" : spec->coverage ? "glc" : spec->traced ? "vlt" : "vl";
     const char *opt = getenv("NIBBLE_VERILATOR_OPT");

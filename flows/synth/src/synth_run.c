@@ -78,23 +78,6 @@ static bool cache_key(const char *dir, char (*files)[4608], int nfiles, const sy
     return ok;
 }
 
-static int design_files(const char *dir, char (*out)[4608], nb_err *err)
-{
-    char path[4300], line[512];
-    snprintf(path, sizeof path, "%s/files.f", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return nb_fail(err, "%s is not a generated design (no files.f): run 'nibble gen' first", dir), -1;
-    int n = 0;
-    while (fgets(line, sizeof line, f) && n < NB_GEN_MAX_FILES) {
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0])
-            snprintf(out[n++], sizeof out[0], "%s/%s", dir, line);
-    }
-    fclose(f);
-    return n;
-}
-
 static bool load_cached(const char *path, nb_synth_result *r, nb_err *err)
 {
     json_error_t jerr;
@@ -183,7 +166,7 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
     describe(d, r);
     synth_library lib;
     char (*files)[4608] = calloc(NB_GEN_MAX_FILES, sizeof *files);
-    int nfiles = files ? design_files(design_dir, files, err) : -1;
+    int nfiles = files ? nb_gen_read_files(design_dir, files, err) : -1;
     bool ok = nfiles > 0 && synth_library_resolve(o, &lib, err);
     char sdc_template[4200], sdc[4300];
     if (ok && o->sdc) {
