@@ -35,6 +35,8 @@ static void help(const nb_report_opts *d)
            "  --clip Q            quantizer clipping quantile in (0, 1] (default 1: absmax)\n"
            "  -j, --jobs N        parallel synthesis jobs (default %d)\n"
            "  --no-power          skip gate-level power (area and timing only)\n"
+           "  --array-power       also simulate each whole array for power (minutes per\n"
+           "                      8x8 array); by default power is measured on each PE\n"
            "  --seed S            PRNG seed (default 1)\n"
            "  -q, --quiet         no progress lines\n"
            "  -h, --help          this text\n",
@@ -52,6 +54,7 @@ int cmd_report(int argc, char **argv)
         {"weight-dist", required_argument, NULL, 'w'}, {"act-dist", required_argument, NULL, 'a'},
         {"clip", required_argument, NULL, 'c'},        {"jobs", required_argument, NULL, 'j'},
         {"no-power", no_argument, NULL, 'n'},          {"seed", required_argument, NULL, 'S'},
+        {"array-power", no_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -97,6 +100,7 @@ int cmd_report(int argc, char **argv)
             o.jobs = (int)v;
             break;
         case 'n': o.power = false; break;
+        case 'P': o.array_power = true; break;
         case 'S':
             if (!cli_parse_u64("--seed", optarg, &seed, &err))
                 return cli_fail_err(CMD, &err);

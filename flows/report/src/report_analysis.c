@@ -6,15 +6,23 @@
 #include "nibble/pareto.h"
 #include "report_internal.h"
 
-/* Power and energy of a design: its PE's (measured), or nothing. */
-static double pe_power(const rp_design *d)
+const char *rp_power_of(const rp_design *d)
 {
-    return d->has_pe && d->syn_pe.has_power ? d->syn_pe.power_mw : NAN;
+    return d->syn_array.has_power ? "array" : d->has_pe && d->syn_pe.has_power ? "PE" : "";
 }
 
-static double pe_energy(const rp_design *d)
+double rp_power_mw(const rp_design *d)
 {
-    return d->has_pe && d->syn_pe.has_power ? d->syn_pe.energy_per_mac_pj : NAN;
+    return d->syn_array.has_power ? d->syn_array.power_mw
+           : d->has_pe && d->syn_pe.has_power ? d->syn_pe.power_mw
+                                              : NAN;
+}
+
+double rp_energy_pj(const rp_design *d)
+{
+    return d->syn_array.has_power ? d->syn_array.energy_per_mac_pj
+           : d->has_pe && d->syn_pe.has_power ? d->syn_pe.energy_per_mac_pj
+                                              : NAN;
 }
 
 void rp_pareto(rp_report *r)
@@ -25,7 +33,7 @@ void rp_pareto(rp_report *r)
         for (int i = 0; i < r->ndesigns; i++) {
             const rp_design *d = &r->designs[i];
             q[i] = d->gemm.sqnr_db;
-            cost[i] = pass == 0 ? d->syn_array.area_array : pass == 1 ? pe_power(d) : pe_energy(d);
+            cost[i] = pass == 0 ? d->syn_array.area_array : pass == 1 ? rp_power_mw(d) : rp_energy_pj(d);
         }
         nb_pareto_front(cost, q, r->ndesigns, front);
         for (int i = 0; i < r->ndesigns; i++) {

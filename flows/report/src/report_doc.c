@@ -148,7 +148,7 @@ static void designs_table(doc *d)
 {
     static const char *const COLS[] = {"design", "GEMM SQNR (dB)", "array area (um^2)",
                                        "array fmax (MHz)", "PE area (um^2)", "baseline PE (um^2)",
-                                       "PE power (mW)", "pJ/MAC", "frontier"};
+                                       "power (mW)", "pJ/MAC", "frontier"};
     table_head(d, COLS, 9);
     for (int i = 0; i < d->r->ndesigns; i++) {
         const rp_design *x = &d->r->designs[i];
@@ -160,8 +160,10 @@ static void designs_table(doc *d)
         fmtnum(c[3], x->syn_array.fmax_mhz, "%.1f");
         fmtnum(c[4], pe->area_pe, "%.0f");
         fmtnum(c[5], pe->area_pe_baseline > 0 ? pe->area_pe_baseline : NAN, "%.0f");
-        fmtnum(c[6], x->has_pe && x->syn_pe.has_power ? x->syn_pe.power_mw : NAN, "%.4f");
-        fmtnum(c[7], x->has_pe && x->syn_pe.has_power ? x->syn_pe.energy_per_mac_pj : NAN, "%.3f");
+        fmtnum(c[6], rp_power_mw(x), "%.4f");
+        if (*rp_power_of(x))
+            snprintf(c[6] + strlen(c[6]), 128 - strlen(c[6]), " (%s)", rp_power_of(x));
+        fmtnum(c[7], rp_energy_pj(x), "%.3f");
         snprintf(c[8], 128, "%s%s%s", x->front_area ? "area " : "", x->front_power ? "power " : "",
                  x->front_energy ? "energy" : "");
         table_row(d, c, 9, x->front_area);
@@ -217,8 +219,8 @@ static void body(doc *d)
     findings(d);
     h(d, 2, "Pareto frontiers");
     figure(d, "area_vs_sqnr", "Array area against GEMM SQNR; the frontier in red");
-    figure(d, "power_vs_sqnr", "PE power against GEMM SQNR");
-    figure(d, "energy_vs_sqnr", "PE energy per MAC against GEMM SQNR");
+    figure(d, "power_vs_sqnr", "Power (of the PE, or of the array with --array-power) against GEMM SQNR");
+    figure(d, "energy_vs_sqnr", "Energy per MAC against GEMM SQNR");
     h(d, 2, "Designs");
     designs_table(d);
     h(d, 2, "Quantization accuracy");

@@ -55,6 +55,12 @@ typedef struct rp_report {
     double seconds;
 } rp_report;
 
+/* A design's measured power and energy per MAC: the whole array's when it
+ * was simulated (--array-power), else its PE's; NaN when neither was. */
+double rp_power_mw(const rp_design *d);
+double rp_energy_pj(const rp_design *d);
+const char *rp_power_of(const rp_design *d);  /* "array", "PE" or "" */
+
 void rp_progress(const rp_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 bool rp_load_tensors(rp_report *r, nb_err *err);

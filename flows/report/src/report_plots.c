@@ -15,19 +15,15 @@ typedef struct plot {
 
 static const plot PLOTS[] = {
     {"area_vs_sqnr", "array area (um^2)", "Area vs GEMM accuracy", 0},
-    {"power_vs_sqnr", "PE power at the clock (mW)", "Power vs GEMM accuracy", 1},
-    {"energy_vs_sqnr", "PE energy per MAC (pJ)", "Energy per MAC vs GEMM accuracy", 2},
+    {"power_vs_sqnr", "power at the clock (mW)", "Power vs GEMM accuracy", 1},
+    {"energy_vs_sqnr", "energy per MAC (pJ)", "Energy per MAC vs GEMM accuracy", 2},
 };
 #define NPLOTS (int)(sizeof PLOTS / sizeof PLOTS[0])
 
 static double metric(const rp_design *d, int m, bool *front)
 {
     *front = m == 0 ? d->front_area : m == 1 ? d->front_power : d->front_energy;
-    if (m == 0)
-        return d->syn_array.area_array;
-    if (!d->has_pe || !d->syn_pe.has_power)
-        return NAN;
-    return m == 1 ? d->syn_pe.power_mw : d->syn_pe.energy_per_mac_pj;
+    return m == 0 ? d->syn_array.area_array : m == 1 ? rp_power_mw(d) : rp_energy_pj(d);
 }
 
 static int by_cost(const void *a, const void *b)
@@ -102,7 +98,8 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
         if (p->metric == 0)
             snprintf(what, sizeof what, "%dx%d arrays", r->o->rows, r->o->cols);
         else
-            snprintf(what, sizeof what, "PEs; SQNR of the %dx%d array", r->o->rows, r->o->cols);
+            snprintf(what, sizeof what, "%s; SQNR of the %dx%d array",
+                     r->o->array_power ? "whole arrays" : "PEs", r->o->rows, r->o->cols);
         fprintf(fs, "set datafile separator '\\t'\nset title '%s (%s; higher-left is "
                     "better)'\nset xlabel '%s'\nset ylabel 'GEMM SQNR (dB)'\nset grid\n"
                     "set key bottom right\nset offsets graph 0.05, graph 0.2, graph 0.08, graph 0.08\n",

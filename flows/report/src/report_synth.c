@@ -101,10 +101,11 @@ bool rp_synthesize(rp_report *r, nb_err *err)
     char dir_a[4400], dir_p[4400];
     rp_path(r, dir_a, sizeof dir_a, "synth/arrays");
     rp_path(r, dir_p, sizeof dir_p, "synth/pes");
-    /* arrays: area and timing (gate-level power of a whole array is left to
-     * nibble synth); PEs: area, timing and power from gate-level toggles */
-    nb_sweep_opts oa = {.out_dir = dir_a, .jobs = r->o->jobs, .power = false,
-                        .progress = r->o->progress};
+    /* arrays: area and timing, and power with --array-power (an 8x8 array's
+     * gate-level simulation takes about 2 minutes); PEs: area, timing and
+     * power from gate-level toggles */
+    nb_sweep_opts oa = {.out_dir = dir_a, .jobs = r->o->jobs,
+                        .power = r->o->power && r->o->array_power, .progress = r->o->progress};
     nb_sweep_opts op = oa;
     op.out_dir = dir_p;
     op.power = r->o->power;

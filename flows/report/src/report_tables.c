@@ -70,7 +70,7 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
     /* designs: GEMM accuracy, area, timing, power, frontiers */
     f = open_memstream(&buf, &len);
     fputs("design,weights,acts,rows,cols,cascade,gemm_sqnr_db,array_area_um2,array_cells,"
-          "array_fmax_mhz,pe_area_um2,pe_baseline_area_um2,pe_power_mw,pe_energy_per_mac_pj,"
+          "array_fmax_mhz,pe_area_um2,pe_baseline_area_um2,power_mw,energy_per_mac_pj,power_of,"
           "front_area,front_power,front_energy\n", f);
     for (int i = 0; i < r->ndesigns; i++) {
         const rp_design *d = &r->designs[i];
@@ -82,8 +82,9 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         const nb_synth_result *pe = d->has_pe ? &d->syn_pe : &d->syn_array;
         csv_num(f, pe->area_pe, ",");
         csv_num(f, pe->area_pe_baseline > 0 ? pe->area_pe_baseline : NAN, ",");
-        csv_num(f, d->has_pe && d->syn_pe.has_power ? d->syn_pe.power_mw : NAN, ",");
-        csv_num(f, d->has_pe && d->syn_pe.has_power ? d->syn_pe.energy_per_mac_pj : NAN, ",");
+        csv_num(f, rp_power_mw(d), ",");
+        csv_num(f, rp_energy_pj(d), ",");
+        fprintf(f, "%s,", rp_power_of(d));
         fprintf(f, "%d,%d,%d\n", d->front_area, d->front_power, d->front_energy);
     }
     fclose(f);
@@ -111,12 +112,12 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         json_array_append_new(tensors, tj);
     }
     const nb_report_opts *o = r->o;
-    json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:f, s:I, s:b}, s:s, "
+    json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:f, s:I, s:b, s:b}, s:s, "
                             "s:o, s:o, s:o, s:s, s:f}",
                             "format", "nibble-report-1", "config", "formats", o->formats, "acts",
                             o->acts, "overq", o->overq ? o->overq : "", "rows", o->rows, "cols",
                             o->cols, "weight_dist", o->weight_dist, "act_dist", o->act_dist, "clip",
-                            o->clip, "seed", (json_int_t)o->seed, "power", o->power, "tools",
+                            o->clip, "seed", (json_int_t)o->seed, "power", o->power, "array_power", o->array_power, "tools",
                             r->versions, "tensors", tensors, "accuracy", acc, "designs", designs,
                             "findings", r->findings, "seconds", r->seconds);
     buf = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(8));

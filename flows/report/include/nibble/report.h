@@ -25,6 +25,7 @@ typedef struct nb_report_opts {
     double clip;                /* quantizer clipping quantile */
     int jobs;
     bool power;                 /* gate-level power of the PEs */
+    bool array_power;           /* ... and of the whole arrays (slower) */
     unsigned long long seed;
     FILE *progress;
 } nb_report_opts;
