@@ -271,6 +271,25 @@ static void test_pe(ctx *c, nb_backend *b, const nb_design *d, const char *dir, 
     nb_rng_free(rng);
 }
 
+/* A GEMM stimulus that never tags a slot HIGH, MOVED or LOW cannot catch a
+ * fault on that path: count it as a failure of the regression itself. */
+static void check_tag_coverage(ctx *c, const nb_design *d, const char *label, const char *wname,
+                               const size_t tag_count[4], run_result *r)
+{
+    struct { bool needed; int tag; const char *what; } paths[] = {
+        {d->cascade >= 1, NB_TAG_HIGH, "HIGH (range overwrite)"},
+        {d->cascade >= 2, NB_TAG_MOVED, "MOVED (cascading)"},
+        {d->overq_mode == NB_OVERQ_RANGE_PRECISION && d->cascade >= 1, NB_TAG_LOW,
+         "LOW (precision overwrite)"},
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (paths[i].needed && tag_count[paths[i].tag] == 0) {
+            fprintf(c->o->log, "FAIL %s gemm: %s x overq: no slot was tagged %s, so that path "
+                    "went untested\n", label, wname, paths[i].what);
+            r->failed++;
+        }
+}
+
 /* Quantized t-distributed GEMMs of several ragged shapes per format pair. */
 static void test_gemm(ctx *c, nb_backend *b, const nb_design *d, const char *dir, const char *label,
                       bool verilator, run_result *r)
@@ -287,14 +306,21 @@ static void test_gemm(ctx *c, nb_backend *b, const nb_design *d, const char *dir
         for (int a = 0; a < d->na; a++) {
             if (!pair_selected(c, d, w, a))
                 continue;
-            for (size_t s = 0; s < nshapes; s++) {
+            /* OverQ: the usual scale makes few outliers in small tiles, so each
+             * shape runs once more at a quarter of it, and the tags the runs
+             * carried must cover every overwrite path the design has */
+            bool overq = d->a[a].is_overq;
+            size_t tag_count[4] = {0};
+            for (size_t run = 0; run < (overq ? 2 * nshapes : nshapes); run++) {
+                size_t s = run % nshapes;
                 nb_workload_spec spec = {.M = shapes[s].M, .K = shapes[s].K, .N = shapes[s].N,
                                          .group = shapes[s].group,
-                                         .seed = c->o->seed + (uint64_t)(w * 131 + a * 7 + (int)s)};
+                                         .seed = c->o->seed + (uint64_t)(w * 131 + a * 7 + (int)run),
+                                         .overq_scale_div = run >= nshapes ? 4 : 1};
                 nb_err err;
                 nb_dist_parse("t:5", &spec.wdist, &err);
                 /* post-ReLU formats see ReLU'd t and normal activations */
-                bool relu = d->a[a].is_overq || d->a[a].encoding == NB_ENC_UNSIGNED;
+                bool relu = overq || d->a[a].encoding == NB_ENC_UNSIGNED;
                 nb_dist_parse(relu ? (s % 2 ? "relu-normal" : "relu-t:5") : "t:5", &spec.adist, &err);
                 nb_workload wl;
                 if (!nb_workload_make(d, w, a, &spec, &wl, &err)) {
@@ -302,10 +328,14 @@ static void test_gemm(ctx *c, nb_backend *b, const nb_design *d, const char *dir
                     r->failed++;
                     continue;
                 }
+                for (size_t i = 0; overq && i < wl.M * wl.K; i++)
+                    tag_count[wl.a_tags[i] & 3]++;
                 wl.job.overlap_loads = s != 1; /* one shape uses the simple schedule */
                 check_job(c, b, d, dir, label, "gemm", &wl.job, r, r->failed == 0, verilator);
                 nb_workload_free(&wl);
             }
+            if (overq)
+                check_tag_coverage(c, d, label, d->w[w].name, tag_count, r);
         }
 }
 

@@ -20,7 +20,8 @@ bool nb_parse_gemm_shape(const char *s, size_t *M, size_t *K, size_t *N, nb_err 
 }
 
 /* OverQ activations: scales per row and group, encoder inputs, room for slots. */
-static bool quantize_overq(const nb_design *d, nb_workload *wl, const nb_quant_opts *q, nb_err *err)
+static bool quantize_overq(const nb_design *d, nb_workload *wl, const nb_quant_opts *q,
+                           double scale_div, nb_err *err)
 {
     size_t M = wl->M, K = wl->K;
     nb_qtensor *aq = &wl->aq;
@@ -43,7 +44,7 @@ static bool quantize_overq(const nb_design *d, nb_workload *wl, const nb_quant_o
         for (size_t k0 = 0; k0 < K; k0 += g) {
             size_t n = k0 + g < K ? g : K - k0;
             const float *x = wl->a + m * K + k0;
-            double s = nb_overq_mse_scale(x, n);
+            double s = nb_overq_mse_scale(x, n) / scale_div;
             aq->scales[nb_quant_scale_index(m, k0, M, K, q)] = s;
             nb_overq_inputs(x, n, s, d->overq_mode, wl->a_values + m * K + k0);
         }
@@ -88,7 +89,7 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
     }
     bool overq = d->a[asel].is_overq;
     if (!nb_quantize(wl->w, N, K, &d->w[wsel], &q, &wl->wq, err) ||
-        !(overq ? quantize_overq(d, wl, &q, err)
+        !(overq ? quantize_overq(d, wl, &q, spec->overq_scale_div > 0 ? spec->overq_scale_div : 1, err)
                 : nb_quantize(wl->a, M, K, &d->a[asel], &q, &wl->aq, err))) {
         nb_workload_free(wl);
         return false;
@@ -97,15 +98,17 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
     wl->job = (nb_gemm_job){.wsel = wsel, .asel = asel, .M = M, .N = N, .K = K,
                             .w_codes = wl->wq.codes, .a_codes = wl->aq.codes, .group = wl->group,
                             .overlap_loads = true};
-    if (overq && d->overq_encoder) {
-        wl->job.a_codes = NULL;
-        wl->job.a_values = wl->a_values;
-    } else if (overq) {
-        /* encode here, tile by tile, as the array's rows will hold the slots */
+    if (overq) {
+        /* encode here, tile by tile, as the array's rows will hold the slots;
+         * with an encoder block the array gets the values instead */
         wl->job.a_values = wl->a_values;
         nb_gemm_encode_overq(d, &wl->job, wl->aq.codes, wl->a_tags);
-        wl->job.a_values = NULL;
-        wl->job.a_tags = wl->a_tags;
+        if (d->overq_encoder) {
+            wl->job.a_codes = NULL;
+        } else {
+            wl->job.a_values = NULL;
+            wl->job.a_tags = wl->a_tags;
+        }
     }
     return true;
 }

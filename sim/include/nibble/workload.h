@@ -28,11 +28,14 @@ typedef struct nb_workload_spec {
      * samples from the distributions; copied */
     const float *w_data, *a_data;
     double clip;                  /* clipping quantile of the quantizer (0: 1, absmax) */
+    double overq_scale_div;       /* OverQ: divide the plain-4-bit MSE scale by this (0: 1);
+                                   * > 1 makes more outliers, to stress the overwrite paths */
 } nb_workload_spec;
 
 /* OverQ activations: negatives count as zero, each row of each group gets the
  * scale that is best for plain 4-bit (nb_overq_mse_scale), and the slots are
- * encoded per array tile (or left to the design's encoder block). */
+ * encoded per array tile (or left to the design's encoder block; a_tags and
+ * aq.codes then still hold the golden encoding, for statistics). */
 bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_spec *spec,
                       nb_workload *wl, nb_err *err);
 /* Scale each segment's integer result back to real numbers: y is [M][N]. */
