@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -115,6 +116,11 @@ bool cli_read_text_floats(const char *path, float **out, size_t *n, nb_err *err)
     FILE *f = fopen(path, "r");
     if (!f)
         return nb_fail(err, "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return nb_fail(err, "%s is a directory; give a text file of numbers", path);
+    }
     size_t cap = 1024, len = 0;
     float *v = malloc(cap * sizeof *v);
     char tok[128];
@@ -125,6 +131,11 @@ bool cli_read_text_floats(const char *path, float **out, size_t *n, nb_err *err)
         double x = strtod(tok, &end);
         if (end == tok || *end || errno == ERANGE) {
             ok = nb_fail(err, "%s: value %zu ('%s') is not a number", path, len + 1, tok);
+            break;
+        }
+        if (isfinite(x) && !isfinite((float)x)) {
+            ok = nb_fail(err, "%s: value %zu (%s) is beyond the float32 range (+-3.4e38)", path,
+                         len + 1, tok);
             break;
         }
         if (len == cap) {

@@ -43,10 +43,10 @@ int cmd_regress(int argc, char **argv)
     nb_regress_opts o = {.systemc = true, .seed = 1, .log = stdout};
     nb_err err;
     int c;
-    bool list = false;
+    bool list = false, quick = false;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'q': o.full = false; break;
+        case 'q': quick = true; break;
         case 'f': o.full = true; break;
         case 'F': o.formats = optarg; break;
         case 'o': o.only = optarg; break;
@@ -65,6 +65,8 @@ int cmd_regress(int argc, char **argv)
     }
     if (optind < argc)
         return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
+    if (quick && o.full)
+        return cli_fail(CMD, "--quick and --full contradict each other; give one of them");
     if (list) {
         printf("regression configurations:\n");
         nb_regress_list(stdout, true);

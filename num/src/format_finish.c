@@ -102,7 +102,10 @@ bool nb_format_finish(nb_format *f, const nb_format_opts *opts, nb_err *err)
                            "format %s: two codes share the hardware value %.9g%s", f->name,
                            sorted[i],
                            f->grid_exact ? ""
-                                         : " after ROM rounding; raise --lut-frac-bits");
+                           : f->frac_bits < LUT_FRAC_BITS_MAX
+                               ? " after ROM rounding; raise --lut-frac-bits"
+                               : " even at the widest ROM entries (--lut-frac-bits 16): its "
+                                 "smallest steps are too fine for a fixed-point ROM");
     f->num_values = n;
     f->max_abs = 0;
     for (int i = 0; i < n; i++) {

@@ -70,10 +70,12 @@ bool nb_build_quantile_lut(nb_format *f, const char *variant, double nu, nb_err 
         snprintf(title, sizeof title, "SF4 (Student Float, nu=%g)", nu);
         nb_format_begin(f, name, title, NB_ENC_INDEX_LUT, 4);
         f->nu = nu;
+        nb_gsl_errors_off();
         nb_quantile_codebook(student_inv, &nu, cb);
         for (int i = 0; i < 16; i++)
             if (!isfinite(cb[i]))
-                return nb_fail(err, "sf4:%g: the t quantiles overflow for this nu; use a larger nu",
+                return nb_fail(err, "sf4:%g: the t quantiles overflow or do not converge for this "
+                               "nu; use a larger nu (e.g. 0.5 or more)",
                                nu);
     } else {
         return nb_fail(err, "internal: unknown quantile codebook %s", variant);

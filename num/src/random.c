@@ -74,6 +74,7 @@ double nb_dist_quantile(const nb_dist *d, double p)
     case NB_DIST_LAPLACE:
         return gsl_cdf_laplace_Pinv(p, 1.0);
     case NB_DIST_STUDENT_T:
+        nb_gsl_errors_off();
         return gsl_cdf_tdist_Pinv(p, d->nu);
     case NB_DIST_NORMAL:
     default:
@@ -107,6 +108,11 @@ bool nb_dist_parse(const char *spec, nb_dist *out, nb_err *err)
         if (end == num || *end || errno == ERANGE || !(d.nu > 0) || !isfinite(d.nu))
             return nb_fail(err, "distribution '%s': degrees of freedom must be a number > 0, e.g. "
                            "t:5", spec);
+        /* the tail falls only as |x|^-nu: below this, samples beyond float32's
+         * range (3.4e38) stop being rare (about 1 in 100 at nu = 0.05) */
+        if (d.nu < NB_DIST_NU_MIN)
+            return nb_fail(err, "distribution '%s': nu below %g gives samples beyond the float "
+                           "range; use nu >= %g", spec, NB_DIST_NU_MIN, NB_DIST_NU_MIN);
         d.kind = NB_DIST_STUDENT_T;
     } else {
         return nb_fail(err, "unknown distribution '%s': use normal, laplace or t:NU, optionally "

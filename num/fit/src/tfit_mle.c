@@ -15,6 +15,7 @@ bool nb_t_fit_mle(const float *x, size_t n, size_t max_samples, nb_t_fit *out, n
     if (!out)
         return nb_fail(err, "t fit: result pointer is NULL; pass an nb_t_fit to fill");
     memset(out, 0, sizeof *out);
+    nb_gsl_errors_off(); /* lngamma/psi of extreme nu: NaN, not abort */
     tf_data d;
     if (!tf_data_gather(x, n, max_samples, &d, err))
         return false;

@@ -18,4 +18,9 @@ bool nb_fail(nb_err *err, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Prefix an existing message with context ("reading FILE: ..."). Returns false. */
 bool nb_fail_prefix(nb_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Make GSL return NaN instead of aborting on a domain or convergence error
+ * (callers check GSL's results). Idempotent; called by the library itself
+ * before GSL routines that can fail. */
+void nb_gsl_errors_off(void);
+
 #endif

@@ -25,6 +25,7 @@ typedef struct nb_dist {
 } nb_dist;
 
 bool nb_dist_parse(const char *spec, nb_dist *out, nb_err *err);
+#define NB_DIST_NU_MIN 0.25 /* smallest nu of t:NU that nb_dist_parse accepts */
 /* Canonical spec text for a distribution ("t:5", "relu-normal"). */
 void nb_dist_format(const nb_dist *d, char *buf, size_t len);
 
