@@ -37,6 +37,13 @@ for d in front:
     assert d["design"] in labels, "frontier point not labelled: " + d["design"]
 acc = list(csv.DictReader(open(out + "/accuracy.csv")))
 assert any(a["format"] == "sf4" and a["scaling"] == "group128" for a in acc)
+assert any(a["format"] == "sf4" and a["scaling"] == "group128-clip0.9" for a in acc)
+# every design's GEMM at each unclipped scaling; the headline figure is groups of 128
+gemm = {(a["format"], a["scaling"]): float(a["sqnr_db"]) for a in acc if a["role"] == "gemm"}
+for d in designs:
+    for sc in ("channel", "group128", "group64", "group32"):
+        assert (d["design"], sc) in gemm, (d["design"], sc)
+    assert abs(gemm[(d["design"], "group128")] - float(d["gemm_sqnr_db"])) < 1e-4, d["design"]
 print("ok: %d designs, frontier %s" % (len(designs), [d["design"] for d in front]))
 PY
 # the HTML renders in a browser (headless Chromium, installed by the test setup)

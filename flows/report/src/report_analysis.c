@@ -179,6 +179,31 @@ void rp_findings(rp_report *r)
             SAY(" at the GEMM level the INT4 weights' error dominates, so int4 x overq designs "
                 "gain little there; the PE cost of OverQ is in the designs table.\n");
     }
+    /* OverQ: area against the plain INT4 x UINT4 array, per cascade depth */
+    const rp_design *plain4 = NULL;
+    for (int i = 0; i < r->ndesigns; i++)
+        if (!strcmp(r->designs[i].array.weights, "int4") && !strcmp(r->designs[i].array.acts, "uint4"))
+            plain4 = &r->designs[i];
+    if (plain4 && plain4->syn_array.area_array > 0) {
+        bool any = false;
+        for (int i = 0; i < r->ndesigns; i++) {
+            const rp_design *x = &r->designs[i];
+            if (strcmp(x->array.weights, "int4") || !strstr(x->array.acts, "overq"))
+                continue;
+            if (!any)
+                SAY("- OverQ area against the plain INT4 x UINT4 %dx%d array (%.0f um^2, PE "
+                    "%.0f um^2), by cascade depth:", plain4->array.rows, plain4->array.cols,
+                    plain4->syn_array.area_array, plain4->syn_array.area_pe);
+            any = true;
+            SAY(" c%d array %+.1f%%, PE %+.1f%%;", x->array.cascade,
+                100 * (x->syn_array.area_array / plain4->syn_array.area_array - 1),
+                100 * (x->syn_array.area_pe / plain4->syn_array.area_pe - 1));
+        }
+        if (any)
+            SAY(" a PE at any depth of 2 or more is the same hardware (one neighbour weight, "
+                "the tag decode and a shift); depth adds only to the encoder, which runs in "
+                "software by default (nibble gen --overq-encoder measures it).\n");
+    }
     int best = -1;
     for (int i = 0; i < r->ndesigns; i++)
         if (r->designs[i].front_area && (best < 0 || r->designs[i].gemm.sqnr_db > r->designs[best].gemm.sqnr_db))

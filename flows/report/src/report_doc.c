@@ -171,28 +171,37 @@ static void designs_table(doc *d)
     table_end(d);
 }
 
-/* Pivot: formats down, scalings across, for one tensor and role. */
+/* Pivot: formats (or designs) down, scalings across, for one tensor and
+ * role; scalings that no row of the table has are left out. */
 static void accuracy_table(doc *d, const char *tensor, const char *role)
 {
-    static const char *const SC[] = {"channel", "group128", "group64", "group32"};
-    static const char *const COLS[] = {"format", "per channel", "groups of 128", "groups of 64",
-                                       "groups of 32"};
     const rp_report *r = d->r;
-    table_head(d, COLS, 5);
+    const char *cols[8] = {strcmp(role, "gemm") ? "format" : "design"};
+    int sc[8], n = 0;
+    for (int s = 0; s < RP_NSCALINGS && n < 7; s++)
+        for (int j = 0; j < r->nacc; j++)
+            if (!strcmp(r->acc[j].tensor, tensor) && !strcmp(r->acc[j].role, role) &&
+                !strcmp(r->acc[j].scaling, RP_SCALINGS[s].name)) {
+                sc[n] = s;
+                cols[++n] = RP_SCALINGS[s].title;
+                break;
+            }
+    table_head(d, cols, n + 1);
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
         if (strcmp(a->tensor, tensor) || strcmp(a->role, role) || strcmp(a->scaling, "channel"))
             continue;
-        char c[5][128];
+        char c[8][128];
         snprintf(c[0], 128, "%s", a->format);
-        for (int s = 0; s < 4; s++) {
+        for (int s = 0; s < n; s++) {
             snprintf(c[s + 1], 128, "-");
             for (int j = 0; j < r->nacc; j++)
-                if (!strcmp(r->acc[j].tensor, tensor) && !strcmp(r->acc[j].format, a->format) &&
-                    !strcmp(r->acc[j].scaling, SC[s]))
+                if (!strcmp(r->acc[j].tensor, tensor) && !strcmp(r->acc[j].role, role) &&
+                    !strcmp(r->acc[j].format, a->format) &&
+                    !strcmp(r->acc[j].scaling, RP_SCALINGS[sc[s]].name))
                     fmtnum(c[s + 1], r->acc[j].sqnr_db, "%.2f dB");
         }
-        table_row(d, c, 5, false);
+        table_row(d, c, n + 1, false);
     }
     table_end(d);
 }
@@ -209,10 +218,11 @@ static void body(doc *d)
              "(area, OpenSTA timing, power from gate-level toggles of a t-distributed GEMM). "
              "Accuracy: quantization SQNR on synthetic %s weights and %s activations%s, and "
              "GEMM-level SQNR of a 64x1024x64 product run through the bit-exact C cycle model "
-             "(groups of 128 along K). Seed %llu; generated in %.0f s.",
+             "(the frontiers use groups of 128 along K). Scales are absmax times the clipping "
+             "quantile %g unless a column says otherwise. Seed %llu; generated in %.0f s.",
              o->formats, o->acts, o->overq && *o->overq ? "; OverQ depths " : "",
              o->overq ? o->overq : "", o->rows, o->cols, o->weight_dist, o->act_dist,
-             r->ntensors > 2 ? " and the given real tensors" : "", (unsigned long long)o->seed,
+             r->ntensors > 2 ? " and the given real tensors" : "", o->clip, (unsigned long long)o->seed,
              r->seconds);
     para(d, text);
     h(d, 2, "Findings");
@@ -223,6 +233,8 @@ static void body(doc *d)
     figure(d, "energy_vs_sqnr", "Energy per MAC against GEMM SQNR");
     h(d, 2, "Designs");
     designs_table(d);
+    h(d, 3, "GEMM SQNR by scaling (synthetic weights)");
+    accuracy_table(d, r->tensors[0].name, "gemm");
     h(d, 2, "Quantization accuracy");
     figure(d, "weight_sqnr", "Weight SQNR per format and scaling");
     snprintf(text, sizeof text, "Weights: %s (Student-t fit nu = %.2f)", r->tensors[0].name, r->tensors[0].nu);
@@ -238,6 +250,9 @@ static void body(doc *d)
                  t->rows, t->cols, t->nu, t->scale, t->loglik, t->normal_loglik);
         h(d, 3, text);
         accuracy_table(d, t->name, "weight");
+        para(d, "GEMM SQNR of each design with this tensor's weights (its first 64 output "
+                "channels and 4096 inputs at most) and synthetic activations:");
+        accuracy_table(d, t->name, "gemm");
     }
     h(d, 2, "Supernormal E2M1 PEs");
     {

@@ -20,11 +20,22 @@ typedef struct rp_tensor {
     double nu, loc, scale, loglik, normal_loglik;
 } rp_tensor;
 
-/* Tensor-level accuracy of one format and scaling on one tensor. */
+/* Accuracy of one format and scaling on one tensor (role weight or act), or
+ * of one design's GEMM with that weight tensor (role gemm; format = design). */
 typedef struct rp_acc_row {
-    char tensor[300], format[64], scaling[32], role[8]; /* role: weight or act */
+    char tensor[300], format[96], scaling[32], role[8];
     double sqnr_db, mse;
 } rp_acc_row;
+
+/* A way of choosing quantization scales (per channel, groups, clipping). */
+typedef struct rp_scaling {
+    const char *name, *title;  /* "group128", "groups of 128" */
+    nb_granularity g;
+    size_t group;
+    double clip;               /* 0: the report's --clip */
+} rp_scaling;
+extern const rp_scaling RP_SCALINGS[];
+extern const int RP_NSCALINGS;
 
 /* One design: its synthesis (array and PE) and its GEMM-level accuracy. */
 typedef struct rp_design {

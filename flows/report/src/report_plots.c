@@ -11,12 +11,13 @@
 typedef struct plot {
     const char *name, *xlabel, *title;
     int metric;                 /* 0 area, 1 PE power, 2 PE energy per MAC */
+    double unit;                /* the axis unit: metric * unit */
 } plot;
 
 static const plot PLOTS[] = {
-    {"area_vs_sqnr", "array area (um^2)", "Area vs GEMM accuracy", 0},
-    {"power_vs_sqnr", "power at the clock (mW)", "Power vs GEMM accuracy", 1},
-    {"energy_vs_sqnr", "energy per MAC (pJ)", "Energy per MAC vs GEMM accuracy", 2},
+    {"area_vs_sqnr", "array area (mm^2)", "Area vs GEMM accuracy", 0, 1e-6},
+    {"power_vs_sqnr", "power at the clock (mW)", "Power vs GEMM accuracy", 1, 1},
+    {"energy_vs_sqnr", "energy per MAC (pJ)", "Energy per MAC vs GEMM accuracy", 2, 1},
 };
 #define NPLOTS (int)(sizeof PLOTS / sizeof PLOTS[0])
 
@@ -24,6 +25,28 @@ static double metric(const rp_design *d, int m, bool *front)
 {
     *front = m == 0 ? d->front_area : m == 1 ? d->front_power : d->front_energy;
     return m == 0 ? d->syn_array.area_array : m == 1 ? rp_power_mw(d) : rp_energy_pj(d);
+}
+
+/* Designs that land on the same point (e.g. OverQ depths whose PEs are the
+ * same hardware) share one label, "a = b", on the first of them; the others
+ * get none, so labels never print over each other there. */
+static void point_labels(const rp_report *r, const plot *p, char labels[][256])
+{
+    for (int i = 0; i < r->ndesigns; i++) {
+        bool on;
+        double x = metric(&r->designs[i], p->metric, &on), y = r->designs[i].gemm.sqnr_db;
+        snprintf(labels[i], 256, "%s", r->designs[i].label);
+        for (int j = 0; j < i; j++) {
+            double xj = metric(&r->designs[j], p->metric, &on), yj = r->designs[j].gemm.sqnr_db;
+            if (fabs(x - xj) <= 1e-6 * fabs(xj) && fabs(y - yj) < 0.01) {
+                size_t n = strlen(labels[j]);
+                if (*labels[j])
+                    snprintf(labels[j] + n, 256 - n, " = %s", r->designs[i].label);
+                labels[i][0] = '\0';
+                break;
+            }
+        }
+    }
 }
 
 static int by_cost(const void *a, const void *b)
@@ -39,16 +62,19 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     FILE *fa = open_memstream(&all, &la), *ff = open_memstream(&front, &lf);
     double pts[RP_MAX][2];
     int idx[RP_MAX], nf = 0, n = 0;
+    static char labels[RP_MAX][256];
+    point_labels(r, p, labels);
     for (int i = 0; i < r->ndesigns; i++) {
         bool on;
         double x = metric(&r->designs[i], p->metric, &on), y = r->designs[i].gemm.sqnr_db;
         if (!isfinite(x) || !isfinite(y))
             continue;
         n++;
+        x *= p->unit;
         /* frontier points are labelled in red by the frontier series */
-        fprintf(fa, "%.9g\t%.6g\t%s\n", x, y, on ? "" : r->designs[i].label);
+        fprintf(fa, "%.9g\t%.6g\t%s\n", x, y, on ? "" : labels[i]);
         if (on) {
-            pts[nf][0] = x;
+            pts[nf][0] = x; /* already in the plot's unit */
             pts[nf][1] = y;
             idx[nf++] = i;
         }
@@ -72,7 +98,7 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     double dy = 0.045 * (hi > lo ? hi - lo : 1);
     for (int i = 0; i < nf; i++)
         fprintf(ff, "%.9g\t%.6g\t%s\t%.6g\n", order[i][0], order[i][1],
-                r->designs[(int)order[i][2]].label, order[i][1] + (i % 2 ? -dy : dy));
+                labels[(int)order[i][2]], order[i][1] + (i % 2 ? -dy : dy));
     fclose(fa);
     fclose(ff);
     char path[4400];
@@ -102,7 +128,8 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
                      r->o->array_power ? "whole arrays" : "PEs", r->o->rows, r->o->cols);
         fprintf(fs, "set datafile separator '\\t'\nset title '%s (%s; higher-left is "
                     "better)'\nset xlabel '%s'\nset ylabel 'GEMM SQNR (dB)'\nset grid\n"
-                    "set key bottom right\nset offsets graph 0.05, graph 0.2, graph 0.08, graph 0.08\n",
+                    "set key bottom right\nset offsets graph 0.05, graph 0.25, graph 0.08, graph 0.08\n"
+                    "set format x '%%g'\n",
                 p->title, what, p->xlabel);
         fprintf(fs, "plot '%s.dat' using 1:2 with points pt 7 ps 1.0 lc rgb '#7f7f7f' title 'design', \\\n"
                     "     '%s.dat' using 1:2:3 with labels offset 0.6,-0.7 left font ',9' tc rgb '#555555' notitle, \\\n"
