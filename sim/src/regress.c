@@ -51,16 +51,17 @@ static const rcfg CONFIGS[] = {
      false},
     {"array-3x5-sf4-int4", "sf4", "int4", 3, 5, 0, NB_ACC_WRAP, 20, T_GEMM | T_CHAOS, false, false,
      -1, RANGE, false},
-    /* OverQ, depths 0..3 on 4x4 and 8x8: modes, the encoder block, pipelines */
+    /* OverQ, depths 0..3 on 4x4 and 8x8: modes, the encoder block, pipelines;
+     * SystemC sees every depth here, and every configuration with --full */
     {"overq-4x4-c0", OQ_WEIGHTS, "overq,int8", 4, 4, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 0,
      RANGE, false},
-    {"overq-4x4-c1", OQ_WEIGHTS, "overq,int8", 4, 4, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 1,
+    {"overq-4x4-c1", OQ_WEIGHTS, "overq,int8", 4, 4, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, true, 1,
      RANGE, false},
     {"overq-4x4-c2-prec", OQ_WEIGHTS, "overq,uint4", 4, 4, 1, NB_ACC_WRAP, 32, OQ_TESTS, false, true,
      2, PREC, false},
     {"overq-4x4-c3-sat", OQ_WEIGHTS, "overq", 4, 4, 0, NB_ACC_SATURATE, 0, OQ_TESTS, false, false, 3,
      RANGE, true},
-    {"overq-8x8-c0-enc", OQ_WEIGHTS, "overq", 8, 8, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 0,
+    {"overq-8x8-c0-enc", OQ_WEIGHTS, "overq", 8, 8, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, true, 0,
      RANGE, true},
     {"overq-8x8-c1-enc", OQ_WEIGHTS, "overq", 8, 8, 1, NB_ACC_WRAP, 32, OQ_TESTS, false, false, 1,
      PREC, true},
@@ -106,7 +107,8 @@ void nb_regress_list(FILE *out, bool full)
             fprintf(out, "  %-22s %2dx%-2d pipeline %d, %s accumulator%s%s\n", CONFIGS[i].name,
                     CONFIGS[i].rows, CONFIGS[i].cols, CONFIGS[i].pipeline,
                     CONFIGS[i].mode == NB_ACC_SATURATE ? "saturating" : "wrapping",
-                    CONFIGS[i].full_only ? " (--full)" : "", CONFIGS[i].systemc ? ", +SystemC" : "");
+                    CONFIGS[i].full_only ? " (--full)" : "",
+                    CONFIGS[i].systemc ? ", +SystemC" : CONFIGS[i].cascade >= 0 ? ", +SystemC with --full" : "");
 }
 
 static bool in_filter(const ctx *c, const char *name)
@@ -640,17 +642,19 @@ int nb_regress(const nb_regress_opts *o, nb_err *err)
                 rc = 2;
                 break;
             }
+            /* --full: every OverQ configuration through SystemC as well */
+            bool systemc = cfg->systemc || (o->full && cfg->cascade >= 0);
             if (o->build_only) {
                 char so[4096];
                 bool ok = nb_model_build(dir, NB_BACKEND_VERILATOR, false, so, sizeof so, o->log, err) &&
-                          (!cfg->systemc || !o->systemc ||
+                          (!systemc || !o->systemc ||
                            nb_model_build(dir, NB_BACKEND_SC_RTL, false, so, sizeof so, o->log, err));
                 if (ok)
                     fprintf(o->log, "built %s\n", cfg->name);
                 else
                     rc = 2;
             } else {
-                int f = run_design(c, cfg->name, cfg->tests, cfg->systemc, d, dir);
+                int f = run_design(c, cfg->name, cfg->tests, systemc, d, dir);
                 if (f < 0) {
                     nb_fail(err, "configuration %s could not run (see above)", cfg->name);
                     rc = 2;

@@ -33,11 +33,25 @@ typedef struct synth_library {
     char name[64];
     char liberty[1024];
     double clock_ns, input_slew_ns;
+    char entry_hash[33]; /* the libraries.json entry the defaults came from (cache key) */
+    /* the shortest period any design can meet: the fastest flip-flop's
+     * clock-to-Q plus its setup time (SYNTH_MIN_PERIOD_NS if the liberty
+     * holds no flip-flop timing) */
+    double min_period_ns, floor_clk_q_ns, floor_setup_ns;
+    char floor_cell[128]; /* "" when the generic floor applies */
 } synth_library;
 
+/* No standard-cell flip-flop switches and sets up in under 10 ps. */
+#define SYNTH_MIN_PERIOD_NS 0.01
+
+/* The library, and the clock period (from --clock, the SDC or the library's
+ * default), checked against the library's floor. */
 bool synth_library_resolve(const nb_synth_opts *o, synth_library *lib, nb_err *err);
 /* The clock period of an SDC file (its create_clock -period), for fmax. */
 bool synth_sdc_period(const char *sdc, double *period_ns, nb_err *err);
+/* Refuse a period below lib->min_period_ns; `source` names where it came
+ * from ("SDC file X", "--clock 0.001"). */
+bool synth_period_check(const synth_library *lib, double period_ns, const char *source, nb_err *err);
 
 /* One Yosys run: synthesize `top` from files into work/<tag>.*; writes the
  * netlist (Verilog and JSON) when netlist is true. */

@@ -14,7 +14,7 @@
 #include "nibble/tools.h"
 #include "synth_internal.h"
 
-#define NB_SYNTH_FORMAT "nibble-synth-2" /* bump when the flow code changes its results */
+#define NB_SYNTH_FORMAT "nibble-synth-3" /* bump when the flow code changes its results */
 
 nb_synth_opts nb_synth_opts_default(void)
 {
@@ -55,9 +55,13 @@ static bool cache_key(const char *dir, char (*files)[4608], int nfiles, const sy
         (o->power && !nb_tool_version("verilator", "--version", vv, sizeof vv, err)))
         return false;
     nb_hash *h = nb_hash_new();
-    char clock[64];
+    char clock[64], slew[64];
     snprintf(clock, sizeof clock, "%.9g", lib->clock_ns);
-    const char *salt[] = {NB_SYNTH_FORMAT, yv, sv, vv, clock, o->power ? "power" : "no-power"};
+    snprintf(slew, sizeof slew, "%.9g", lib->input_slew_ns);
+    /* the libraries.json entry the defaults came from: its input slew sets
+     * the internal energies, hence the power */
+    const char *salt[] = {NB_SYNTH_FORMAT, yv, sv, vv, clock, o->power ? "power" : "no-power",
+                          slew, lib->entry_hash};
     for (size_t i = 0; i < sizeof salt / sizeof salt[0]; i++)
         nb_hash_str(h, salt[i]);
     bool ok = true;
@@ -87,6 +91,45 @@ static bool load_cached(const char *path, nb_synth_result *r, nb_err *err)
     bool ok = nb_synth_result_from_json(j, r, err);
     json_decref(j);
     return ok;
+}
+
+/* Replace every occurrence of `from` in the message by `to`. */
+static void err_replace(nb_err *err, const char *from, const char *to)
+{
+    char out[NB_ERR_MAX];
+    size_t n = 0, fl = strlen(from), tl = strlen(to);
+    for (const char *p = err->msg; *p && n + 1 < sizeof out;) {
+        if (fl && strncmp(p, from, fl) == 0 && n + tl + 1 < sizeof out) {
+            memcpy(out + n, to, tl);
+            n += tl;
+            p += fl;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    memcpy(err->msg, out, n + 1);
+}
+
+/* A failed run's work directory (tool logs, scripts, netlists) is kept as
+ * root/failed/<key> (replacing an earlier failure of the same inputs), and the
+ * error names the files there instead of the vanished temporary directory. */
+static void keep_failed(const char *root, const char *key, const char *work, nb_err *err)
+{
+    char failed[4300], dest[4400];
+    snprintf(failed, sizeof failed, "%s/failed", root);
+    snprintf(dest, sizeof dest, "%s/%s", failed, key);
+    nb_err e2;
+    if (nb_mkdir_p(failed, &e2)) {
+        nb_remove_tree(dest);
+        if (rename(work, dest) == 0) {
+            err_replace(err, work, dest);
+            return;
+        }
+    }
+    nb_remove_tree(work); /* a concurrent failure of the same run took the place */
+    if (access(dest, F_OK) == 0)
+        err_replace(err, work, dest);
 }
 
 static bool run_flow(const char *dir, const nb_design *d, char (*files)[4608], int nfiles,
@@ -139,6 +182,7 @@ static bool run_flow(const char *dir, const nb_design *d, char (*files)[4608], i
         r->slack_ns = sta.slack_ns;
         r->critical_ns = r->clock_ns - sta.slack_ns;
         r->fmax_mhz = r->critical_ns > 0 ? 1000.0 / r->critical_ns : 0;
+        r->timing_met = sta.slack_ns >= 0;
         r->sta_power_mw = sta.power_w * 1000;
     }
     return ok;
@@ -147,10 +191,8 @@ static bool run_flow(const char *dir, const nb_design *d, char (*files)[4608], i
 bool nb_synth_check(const nb_synth_opts *o, nb_err *err)
 {
     synth_library lib;
-    double period;
     char v[256];
-    return synth_library_resolve(o, &lib, err) && (!o->sdc || synth_sdc_period(o->sdc, &period, err)) &&
-           nb_tool_version("sta", "-version", v, sizeof v, err) &&
+    return synth_library_resolve(o, &lib, err) && nb_tool_version("sta", "-version", v, sizeof v, err) &&
            (!o->power || nb_tool_version("verilator", "--version", v, sizeof v, err));
 }
 
@@ -170,8 +212,7 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
     bool ok = nfiles > 0 && synth_library_resolve(o, &lib, err);
     char sdc_template[4200], sdc[4300];
     if (ok && o->sdc) {
-        snprintf(sdc_template, sizeof sdc_template, "%s", o->sdc);
-        ok = synth_sdc_period(o->sdc, &lib.clock_ns, err);
+        snprintf(sdc_template, sizeof sdc_template, "%s", o->sdc); /* its period: in lib.clock_ns */
     } else {
         snprintf(sdc_template, sizeof sdc_template, "%s/constraints/clock.sdc.in", nb_data_dir());
     }
@@ -226,7 +267,9 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         if (ok && rename(work, dir) != 0 && errno != ENOTEMPTY && errno != EEXIST)
             ok = nb_fail(err, "cannot store the result in %s: %s", dir, strerror(errno));
     }
-    if (work[0] && access(work, F_OK) == 0 && (!ok || access(result, R_OK) == 0))
+    if (work[0] && access(work, F_OK) == 0 && !ok)
+        keep_failed(root, r->key, work, err);
+    else if (work[0] && access(work, F_OK) == 0 && access(result, R_OK) == 0)
         nb_remove_tree(work);
     r->seconds = now() - t0;
     free(files);

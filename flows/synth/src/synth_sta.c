@@ -29,8 +29,8 @@ bool synth_sta(const char *work, const synth_library *lib, const char *sdc, doub
     nb_file_tail(logp, tail, sizeof tail);
     if (rc != 0 || strstr(log, "Error:")) {
         char *e = strstr(log, "Error:");
-        nb_fail(err, "OpenSTA failed (status %d%s) on %s: %.300s", rc,
-                rc == 127 ? ": is opensta installed? run 'flows/setup.sh deps'" : "", sdc,
+        nb_fail(err, "OpenSTA failed (status %d%s) on %s; log %s: %.300s", rc,
+                rc == 127 ? ": is opensta installed? run 'flows/setup.sh deps'" : "", sdc, logp,
                 e ? e : tail);
         free(log);
         return false;
@@ -52,6 +52,7 @@ bool synth_sta(const char *work, const synth_library *lib, const char *sdc, doub
         return nb_fail(err, "OpenSTA found no constrained path (does %s constrain clk_i?); log %s",
                        sdc, logp);
     if (!have_power)
-        out->power_w = 0;
+        return nb_fail(err, "OpenSTA printed no power total (no 'Total' line from report_power) "
+                       "for %s; log %s", netlist, logp);
     return true;
 }

@@ -37,8 +37,9 @@ typedef struct nb_synth_result {
     /* area (um^2) and cells */
     double area_array, area_pe, area_pe_decoders, area_pe_baseline, area_encoder;
     int cells_array, flops_array, cells_pe;
-    /* timing */
+    /* timing: worst setup slack at the clock; met when it is not negative */
     double slack_ns, critical_ns, fmax_mhz;
+    bool timing_met;
     /* power at the clock (mW) from gate-level toggles; OpenSTA's for comparison */
     bool has_power;
     double power_mw, power_internal_mw, power_switching_mw, power_leakage_mw;
@@ -54,10 +55,14 @@ typedef struct nb_synth_result {
 } nb_synth_result;
 
 /* Check the library, clock, SDC and tools of opts before running anything
- * (sweeps call it once instead of failing every job). */
+ * (sweeps call it once instead of failing every job). A clock period below
+ * what the library's fastest flip-flop allows (clock-to-Q + setup) is an
+ * error naming the SDC file or --clock. */
 bool nb_synth_check(const nb_synth_opts *opts, nb_err *err);
 
-/* Synthesize the generated design in design_dir (or fetch it from the cache). */
+/* Synthesize the generated design in design_dir (or fetch it from the cache).
+ * A failed run keeps its work directory (tool logs, scripts) as
+ * $NIBBLE_CACHE_DIR/synth/failed/<key>, and the error names the log there. */
 bool nb_synth_run(const char *design_dir, const nb_synth_opts *opts, nb_synth_result *out, nb_err *err);
 
 json_t *nb_synth_result_to_json(const nb_synth_result *r);
