@@ -104,6 +104,7 @@ int cmd_gen(int argc, char **argv)
         case 'M':
             if (!nb_overq_mode_parse(optarg, &p.overq_mode, &err))
                 return cli_fail_err(CMD, &err);
+            p.overq_mode_given = true;
             break;
         case 'E':
             p.overq_encoder = true;

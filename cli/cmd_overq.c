@@ -172,7 +172,8 @@ int cmd_overq(int argc, char **argv)
             nb_overq_decode(nib, tag, n, &p, v);
             pt->zeros = (double)st.zeros / (double)n;
             pt->outliers = (double)st.outliers / (double)n;
-            pt->handled[di] = st.outliers ? 100.0 * (double)st.handled / (double)st.outliers : 100.0;
+            /* no outliers: nothing to handle (NaN prints as "-") */
+            pt->handled[di] = st.outliers ? 100.0 * (double)st.handled / (double)st.outliers : NAN;
             pt->precision[di] = 100.0 * (double)st.precision / (double)n;
             pt->sqnr[di] = sqnr_of(x, v, n, scale);
         }
@@ -189,9 +190,10 @@ int cmd_overq(int argc, char **argv)
         json_t *arr = json_array();
         for (int zi = 0; zi < nz; zi++)
             for (int di = 0; di < nd; di++)
-                json_array_append_new(arr, json_pack("{s:f, s:f, s:f, s:i, s:f, s:f, s:f, s:f}",
+                json_array_append_new(arr, json_pack("{s:f, s:f, s:f, s:i, s:o, s:f, s:f, s:f}",
                     "relu_zero_fraction", zeros[zi], "zero_fraction", pts[zi].zeros, "outlier_fraction", pts[zi].outliers,
-                    "cascade", depths[di], "handled_pct", pts[zi].handled[di],
+                    "cascade", depths[di], "handled_pct",
+                    isnan(pts[zi].handled[di]) ? json_null() : json_real(pts[zi].handled[di]),
                     "sqnr_db", pts[zi].sqnr[di], "plain_sqnr_db", pts[zi].plain_sqnr,
                     "precision_pct", pts[zi].precision[di]));
         json_t *doc = json_pack("{s:s, s:s, s:I, s:s, s:I, s:o}", "dist", dname, "mode",
@@ -221,7 +223,10 @@ int cmd_overq(int argc, char **argv)
         for (int di = 0; di < nd; di++) {
             printf("  cascade depth %-13d", depths[di]);
             for (int zi = 0; zi < nz; zi++)
-                printf(" %9.1f%%", pts[zi].handled[di]);
+                if (isnan(pts[zi].handled[di]))
+                    printf(" %10s", "-");
+                else
+                    printf(" %9.1f%%", pts[zi].handled[di]);
             printf("\n");
         }
         printf("\nSQNR gain over plain 4-bit at the same scale (dB)\n");

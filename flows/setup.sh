@@ -17,8 +17,9 @@ PACKAGES="build-essential cmake pkg-config ccache git
 libjansson-dev libgsl-dev libxxhash-dev libcriterion-dev clang libclang-rt-14-dev
 verilator yosys iverilog libsystemc-dev opensta qflow-tech-osu018 gnuplot-nox"
 
-# Only the tests need these (a headless browser renders the report).
-TEST_PACKAGES="chromium"
+# Only the tests need these (a headless browser renders the report; python3
+# checks CSV/JSON outputs).
+TEST_PACKAGES="chromium python3"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 

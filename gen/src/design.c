@@ -122,8 +122,9 @@ static bool check_overq(const nb_design_params *p, nb_design *d, nb_err *err)
         if (d->a[i].is_overq)
             d->overq_index = i;
     if (d->overq_index < 0) {
-        if (p->cascade >= 0 || p->overq_encoder)
-            return nb_fail(err, "--cascade and --overq-encoder need overq among --acts");
+        if (p->cascade >= 0 || p->overq_encoder || p->overq_mode_given)
+            return nb_fail(err, "--cascade, --overq-mode and --overq-encoder need overq among "
+                           "--acts (e.g. --acts overq)");
         return true;
     }
     for (int i = 0; i < d->na; i++)

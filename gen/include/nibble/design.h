@@ -26,6 +26,7 @@ typedef struct nb_design_params {
     int lut_frac_bits;
     int cascade;              /* OverQ depth when "overq" is an activation format (-1: default 1) */
     nb_overq_mode overq_mode;
+    bool overq_mode_given;    /* --overq-mode was said (an error without overq) */
     bool overq_encoder;       /* put the OverQ encoder at the array edge */
     const char *command;      /* the command line, recorded in headers */
 } nb_design_params;
