@@ -31,7 +31,7 @@ hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }"
 hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
 open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + struct.pack("<f", 1.0))
 PY
-run "no tensor in the 1 given file matches 'layers.\*'" --tensors "$work/one.npy" --select "layers.*"
+run "no tensor in the 1 given file matches 'layers.\*'.*Available \(1\): one" --tensors "$work/one.npy" --select "layers.*"
 run "needs --tensors" --select "w*"
 run "unknown format|valid" --formats int4,nope
 run "cascade depth" --overq 9 --rows 4 --cols 4

@@ -36,6 +36,15 @@ static void csv_num(FILE *f, double v, const char *sep)
         fputs(sep, f);
 }
 
+/* A quoted CSV field (RFC 4180: quotes inside are doubled). */
+static void csv_str(FILE *f, const char *s, const char *sep)
+{
+    fputc('"', f);
+    for (; *s; s++)
+        fputs(*s == '"' ? "\"\"" : (char[]){*s, 0}, f);
+    fprintf(f, "\"%s", sep);
+}
+
 json_t *rp_design_json(const rp_design *d);
 json_t *rp_design_json(const rp_design *d)
 {
@@ -60,7 +69,10 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
     fputs("tensor,role,format,scaling,sqnr_db,mse\n", f);
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
-        fprintf(f, "\"%s\",%s,%s,%s,", a->tensor, a->role, a->format, a->scaling);
+        csv_str(f, a->tensor, ",");
+        fprintf(f, "%s,", a->role);
+        csv_str(f, a->format, ",");
+        fprintf(f, "%s,", a->scaling);
         csv_num(f, a->sqnr_db, ",");
         csv_num(f, a->mse, "\n");
     }

@@ -141,10 +141,18 @@ bool nb_tensors_load_files(const char *const *paths, int n, const char *select,
         nb_tensor_list_free(&one);
     }
     for (int i = 0; ok && i < sel.n; i++)
-        if (sel.hits[i] == 0)
-            ok = nb_fail(err, "no tensor in the %d given file%s matches '%s' (selection '%s'); "
-                         "use names from the files or a glob such as 'layers.*'", n,
-                         n == 1 ? "" : "s", sel.pats[i], sel.text);
+        if (sel.hits[i] == 0) {
+            /* the single-file reader names what the first file holds */
+            nb_tensor_list none;
+            nb_err names;
+            bool listed = !nb_tensors_load(paths[0], sel.pats[i], &none, &names);
+            if (!listed)
+                nb_tensor_list_free(&none);
+            ok = nb_fail(err, "no tensor in the %d given file%s matches '%s' (selection '%s')%s%s",
+                         n, n == 1 ? "" : "s", sel.pats[i], sel.text,
+                         listed ? ". " : "; use names from the files or a glob such as 'layers.*'",
+                         listed ? names.msg : "");
+        }
     nb_select_free(&sel);
     if (!ok)
         nb_tensor_list_free(out);
