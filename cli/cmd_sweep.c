@@ -17,7 +17,8 @@ static void help(void)
            "Generates every design of the sweep into DIR/designs, synthesizes each with\n"
            "'nibble synth' (cached: unchanged designs are instant), N jobs at a time, and\n"
            "writes one row per design to DIR/synth.csv and DIR/synth.json. Without a preset\n"
-           "or grid it runs the pe-formats preset. Presets:\n");
+           "or grid it runs the pe-formats preset. Preparing a sweep first removes an\n"
+           "earlier sweep's table, plan, job lists, results and logs from DIR. Presets:\n");
     nb_sweep_list_presets(stdout);
     printf("\n  -o, --out DIR       the sweep directory (required)\n"
            "  --preset NAME       add a preset's designs (repeatable)\n"
@@ -30,7 +31,8 @@ static void help(void)
            "  --force             ignore the synthesis cache\n"
            "  --library NAME, --liberty FILE, --clock NS, --sdc FILE   as for nibble synth\n"
            "  --emit-jobs KIND    only prepare, and write a job list: make, parallel or slurm\n"
-           "  --collect           only gather DIR/results into the table (after --emit-jobs)\n"
+           "  --collect           only gather DIR/results into the table (after --emit-jobs);\n"
+           "                      refuses missing results and results made with other options\n"
            "  -h, --help          this text\n");
 }
 
@@ -211,6 +213,16 @@ int cmd_sweep(int argc, char **argv)
             summarize(&plan, results);
             printf("\nwrote %s/synth.csv and %s/synth.json (%d designs)\n", o.out_dir, o.out_dir,
                    plan.n);
+            int late = 0;
+            for (int i = 0; i < plan.n; i++)
+                if (!results[i].timing_met && late++ < 8)
+                    fprintf(stderr, "nibble sweep: warning: %s misses timing at the %g ns clock "
+                            "(slack %.3f ns)\n", plan.points[i].name, results[i].clock_ns,
+                            results[i].slack_ns);
+            if (late)
+                fprintf(stderr, "nibble sweep: warning: %d of %d designs miss timing (timing_met "
+                        "is 0 in the table); their power is at a clock they cannot reach\n",
+                        late, plan.n);
         }
     } else if (ok) {
         fprintf(stderr, "nibble sweep: %d of %d jobs failed (see the logs named above); no table "

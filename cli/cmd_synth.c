@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "design_arg.h"
@@ -20,7 +21,10 @@ static void help(void)
            "measures power from the toggles of the gate-level netlist simulated on a\n"
            "quantized t-distributed GEMM (the netlist is checked against the C model on\n"
            "every cycle). Results are cached by a content hash of RTL, flow scripts,\n"
-           "constraints, library and tool versions: a re-run is instant.\n\n"
+           "constraints, library and tool versions: a re-run is instant. A clock faster\n"
+           "than the library's fastest flip-flop (clock-to-Q + setup) is refused; a design\n"
+           "that misses timing at the clock gets a warning (slack_ns, timing_met columns).\n"
+           "A failed run keeps its logs in $NIBBLE_CACHE_DIR/synth/failed/<key>/.\n\n"
            "  --config PATH       the design (manifest.json or its directory)\n"
            "  --library NAME      a library from constraints/libraries.json (default osu018)\n"
            "  --liberty FILE      a liberty file of your own instead\n"
@@ -47,8 +51,9 @@ static void print_result(const nb_synth_result *r)
                r->area_pe / r->area_pe_baseline);
     if (r->area_encoder > 0)
         printf("; OverQ encoder %.0f um^2", r->area_encoder);
-    printf("\ntiming        worst slack %.3f ns, critical path %.3f ns, fmax %.1f MHz\n", r->slack_ns,
-           r->critical_ns, r->fmax_mhz);
+    printf("\ntiming        worst slack %.3f ns, critical path %.3f ns, fmax %.1f MHz (%s)\n",
+           r->slack_ns, r->critical_ns, r->fmax_mhz,
+           r->timing_met ? "timing met" : "MISSES TIMING");
     if (r->has_power)
         printf("power         %.4f mW at %.0f MHz (internal %.4f, switching %.4f, leakage %.6f);\n"
                "              %.3f pJ per MAC; input activity %.3f toggles/bit/cycle; OpenSTA "
@@ -138,10 +143,19 @@ int cmd_synth(int argc, char **argv)
     nb_synth_result *r = malloc(sizeof *r);
     if (!r)
         return cli_fail(CMD, "out of memory");
+    /* an earlier result at these paths would outlive a failed run */
+    if (json_out)
+        unlink(json_out);
+    if (csv_out)
+        unlink(csv_out);
     bool ok = nb_synth_run(dir, &o, r, &err) && (!json_out || write_json(json_out, r, &err)) &&
               (!csv_out || write_csv(csv_out, r, &err));
     if (ok)
         print_result(r);
+    if (ok && !r->timing_met)
+        fprintf(stderr, "nibble synth: warning: %s misses timing at the %g ns clock: slack %.3f ns, "
+                "critical path %.3f ns (fmax %.1f MHz); its power is at a clock it cannot reach\n",
+                r->name, r->clock_ns, r->slack_ns, r->critical_ns, r->fmax_mhz);
     free(r);
     return ok ? 0 : cli_fail_err(CMD, &err);
 }

@@ -21,6 +21,12 @@ printf 'create_clock -name clk -period -5 [get_ports clk_i]\n' > "$work/neg.sdc"
 check 2 "neg.sdc:1: clock period -5 ns is impossible" "$nibble" synth --config "$work/design" --sdc "$work/neg.sdc" --json "$work/c.json"
 printf 'create_clock -name clk -period 0 [get_ports clk_i]\n' > "$work/zero.sdc"
 check 2 "zero.sdc:1: clock period 0 ns is impossible" "$nibble" synth --config "$work/design" --sdc "$work/zero.sdc" --json "$work/c.json"
+# a positive period no flip-flop of the library can meet (clock-to-Q + setup)
+printf 'create_clock -name clk -period 0.001 [get_ports clk_i]\n' > "$work/fast.sdc"
+check 2 "SDC file $work/fast.sdc: clock period 0.001 ns is impossible on .*osu018.*DFFPOSX1 .*at least 0.26" "$nibble" synth --config "$work/design" --sdc "$work/fast.sdc" --json "$work/c.json"
+check 2 "^nibble synth: error: --clock 0.001: clock period 0.001 ns is impossible.*at least 0.26" "$nibble" synth --config "$work/design" --clock 0.001 --json "$work/c.json"
+check 2 "SDC file $work/fast.sdc: clock period 0.001 ns is impossible" "$nibble" sweep -o "$work/fastsweep" --weights int4 --acts int4 --sdc "$work/fast.sdc" --no-power
+[ ! -e "$work/fastsweep/synth.csv" ] || { echo "FAIL: a sweep at an impossible clock wrote a table"; fail=1; }
 check 2 "defines no clock" sh -c "printf 'set_load 1 [all_outputs]\n' > '$work/none.sdc'; '$nibble' synth --config '$work/design' --sdc '$work/none.sdc'"
 check 2 "--clock -1: give a positive period" "$nibble" synth --config "$work/design" --clock -1
 # a tool that is not installed: yosys missing from PATH

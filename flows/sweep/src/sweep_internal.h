@@ -14,4 +14,7 @@ void sweep_path(char *buf, size_t len, const nb_sweep_opts *o, const char *sub,
 /* The argv of a point's job (NULL-terminated; strings live in store). */
 int sweep_job_argv(const nb_sweep_point *p, const nb_sweep_opts *o, char store[][4400], char **argv);
 
+/* Remove an earlier sweep's table, plan, job lists, results and logs from out_dir. */
+void sweep_clean(const char *out_dir);
+
 #endif

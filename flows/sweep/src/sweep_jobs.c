@@ -1,6 +1,7 @@
 /* Preparing a sweep directory: designs, plan.json, and the job of each point
  * (a `nibble synth` command line) for this runner or another scheduler. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,8 +119,45 @@ static void fill_jobs(FILE *f, const nb_sweep_plan *plan, const nb_sweep_opts *o
         job_line(f, &plan->points[i], o);
 }
 
+/* Remove the regular files in dir whose names end in ext. */
+static void remove_files(const char *dir, const char *ext)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t el = strlen(ext);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        char path[4400];
+        if (n <= el || strcmp(e->d_name + n - el, ext) != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path); /* files only */
+    }
+    closedir(d);
+}
+
+void sweep_clean(const char *out_dir)
+{
+    static const char *const FILES[] = {"synth.csv", "synth.json", "plan.json",
+                                        "jobs.txt",  "jobs.mk",    "jobs.sbatch"};
+    char path[4400];
+    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", out_dir, FILES[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/results", out_dir);
+    remove_files(path, ".json");
+    snprintf(path, sizeof path, "%s/logs", out_dir);
+    remove_files(path, ".log");
+}
+
 bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
 {
+    /* an earlier sweep's table, results and job lists go first, whatever
+     * happens next: a table never mixes runs, and a sweep that fails leaves
+     * none that looks current */
+    sweep_clean(o->out_dir);
     if (plan->n == 0)
         return nb_fail(err, "the sweep has no designs");
     nb_synth_opts so = nb_synth_opts_default();
@@ -128,7 +166,8 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
     so.sdc = o->sdc;
     so.clock_ns = o->clock_ns;
     so.power = o->power;
-    if (!nb_synth_check(&so, err))
+    nb_synth_setup setup;
+    if (!nb_synth_check_setup(&so, &setup, err))
         return false;
     static const char *const SUBDIRS[] = {"designs", "results", "logs"};
     char path[4400];
@@ -150,8 +189,13 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
         }
         json_array_append_new(points, point_json(p));
     }
-    json_t *doc = json_pack("{s:s, s:o}", "format", "nibble-sweep-plan-1", "points", points);
-    char *text = json_dumps(doc, JSON_INDENT(2));
+    /* what every result must have been made with (nb_sweep_collect checks) */
+    json_t *options = json_pack("{s:s, s:s, s:f, s:b, s:s?}", "library", setup.library, "liberty",
+                                setup.liberty, "clock_ns", setup.clock_ns, "power", o->power,
+                                "sdc", o->sdc);
+    json_t *doc = json_pack("{s:s, s:o, s:o}", "format", "nibble-sweep-plan-1", "options", options,
+                            "points", points);
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     json_decref(doc);
     snprintf(path, sizeof path, "%s/plan.json", o->out_dir);
     bool ok = text && nb_write_file(path, text, strlen(text), err);

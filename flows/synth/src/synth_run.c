@@ -123,6 +123,9 @@ static void keep_failed(const char *root, const char *key, const char *work, nb_
     if (nb_mkdir_p(failed, &e2)) {
         nb_remove_tree(dest);
         if (rename(work, dest) == 0) {
+            char big[4500]; /* the JSON netlist is large and fully described by array.v */
+            snprintf(big, sizeof big, "%s/array.json", dest);
+            remove(big);
             err_replace(err, work, dest);
             return;
         }
@@ -188,12 +191,25 @@ static bool run_flow(const char *dir, const nb_design *d, char (*files)[4608], i
     return ok;
 }
 
-bool nb_synth_check(const nb_synth_opts *o, nb_err *err)
+bool nb_synth_check_setup(const nb_synth_opts *o, nb_synth_setup *setup, nb_err *err)
 {
     synth_library lib;
     char v[256];
-    return synth_library_resolve(o, &lib, err) && nb_tool_version("sta", "-version", v, sizeof v, err) &&
-           (!o->power || nb_tool_version("verilator", "--version", v, sizeof v, err));
+    if (!synth_library_resolve(o, &lib, err) || !nb_tool_version("sta", "-version", v, sizeof v, err) ||
+        (o->power && !nb_tool_version("verilator", "--version", v, sizeof v, err)))
+        return false;
+    if (setup) {
+        snprintf(setup->library, sizeof setup->library, "%s", lib.name);
+        snprintf(setup->liberty, sizeof setup->liberty, "%s", lib.liberty);
+        setup->clock_ns = lib.clock_ns;
+        setup->min_clock_ns = lib.min_period_ns;
+    }
+    return true;
+}
+
+bool nb_synth_check(const nb_synth_opts *o, nb_err *err)
+{
+    return nb_synth_check_setup(o, NULL, err);
 }
 
 bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_result *r, nb_err *err)

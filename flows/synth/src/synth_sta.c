@@ -29,6 +29,8 @@ bool synth_sta(const char *work, const synth_library *lib, const char *sdc, doub
     nb_file_tail(logp, tail, sizeof tail);
     if (rc != 0 || strstr(log, "Error:")) {
         char *e = strstr(log, "Error:");
+        if (e) /* the error line alone: the log holds the rest */
+            e[strcspn(e, "\n")] = '\0';
         nb_fail(err, "OpenSTA failed (status %d%s) on %s; log %s: %.300s", rc,
                 rc == 127 ? ": is opensta installed? run 'flows/setup.sh deps'" : "", sdc, logp,
                 e ? e : tail);

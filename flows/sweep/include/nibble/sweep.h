@@ -51,7 +51,11 @@ typedef struct nb_sweep_opts {
  * whichever tool generated it). */
 nb_design *nb_sweep_design(const nb_sweep_point *p, nb_err *err);
 
-/* Generate every design and write DIR/plan.json and DIR/jobs.txt. */
+/* Generate every design and write DIR/plan.json (the points, and the
+ * resolved library, liberty, clock and power every result must have) and
+ * DIR/jobs.txt. First removes what an earlier sweep left in DIR (synth.csv,
+ * synth.json, plan.json, job lists, results/ *.json, logs/ *.log), even when
+ * the preparation then fails. */
 bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err);
 /* Write a job list for another scheduler: "make", "parallel" or "slurm";
  * prints where it is and how to run it. */
@@ -63,8 +67,9 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
 /* Read back the plan a prepared directory holds. */
 bool nb_sweep_load_plan(const char *out_dir, nb_sweep_plan *plan, nb_err *err);
 /* Gather every result into DIR/synth.csv and DIR/synth.json (atomically);
- * fails, writing no table, if any result is missing. results: n points,
- * malloc'd, optional. */
+ * fails, writing no table and removing an existing one, if any result is
+ * missing, is of another design, or was made with other options than
+ * DIR/plan.json records. results: n points, malloc'd, optional. */
 bool nb_sweep_collect(const nb_sweep_plan *plan, const char *out_dir, nb_synth_result **results,
                       nb_err *err);
 

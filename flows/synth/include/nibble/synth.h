@@ -60,6 +60,15 @@ typedef struct nb_synth_result {
  * error naming the SDC file or --clock. */
 bool nb_synth_check(const nb_synth_opts *opts, nb_err *err);
 
+/* What a run with opts would use, as its results will report it. */
+typedef struct nb_synth_setup {
+    char library[64], liberty[1024];
+    double clock_ns;     /* from --clock, the SDC or the library's default */
+    double min_clock_ns; /* the library's floor (fastest flip-flop: clock-to-Q + setup) */
+} nb_synth_setup;
+/* nb_synth_check, also filling setup. */
+bool nb_synth_check_setup(const nb_synth_opts *opts, nb_synth_setup *setup, nb_err *err);
+
 /* Synthesize the generated design in design_dir (or fetch it from the cache).
  * A failed run keeps its work directory (tool logs, scripts) as
  * $NIBBLE_CACHE_DIR/synth/failed/<key>, and the error names the log there. */
