@@ -22,7 +22,8 @@ static void help(void)
            "e*C(C-1)/2 (um^2: PEs, edge registers, skew and deskew delay lines) by least\n"
            "squares on the synthesized sizes of a sweep table (e.g. 'nibble sweep --preset\n"
            "arrays'), prints the coefficients next to the synthesized PE area, the error on\n"
-           "the held-out sizes, and predictions for other sizes.\n\n"
+           "the held-out sizes, and predictions for other sizes. Where every size has a\n"
+           "measured power, the same model is fitted to power (mW at the target clock).\n\n"
            "  --table FILE        synth.json written by nibble sweep\n"
            "  --hold-out LIST     RxC sizes kept out of the fit and predicted (default: the\n"
            "                      largest size of each set)\n"
@@ -89,6 +90,71 @@ static int load_table(const char *path, nb_synth_result **out, nb_err *err)
     return (int)n;
 }
 
+typedef struct metric {
+    const char *name, *unit;
+    bool power;          /* power at the target clock, else array area */
+} metric;
+
+static double metric_of(const nb_synth_result *r, const metric *m)
+{
+    return m->power ? r->power_mw : r->area_array;
+}
+
+/* Fit one metric of one datatype set over its sizes; hold out `held` (NULL:
+ * the largest size), print the model, the held-out error and predictions.
+ * *worst gets the largest held-out relative error. */
+static bool fit_metric(const nb_synth_result *rows, const int *members, int nm, const metric *mt,
+                       const size *held, int nheld, const size *pred, int npred, double *worst)
+{
+    nb_size_point fit[256], test[256];
+    int nfit = 0, ntest = 0, big = members[0];
+    for (int k = 0; k < nm; k++)
+        if (rows[members[k]].rows * rows[members[k]].cols > rows[big].rows * rows[big].cols)
+            big = members[k];
+    for (int k = 0; k < nm; k++) {
+        const nb_synth_result *r = &rows[members[k]];
+        nb_size_point p = {r->rows, r->cols, metric_of(r, mt)};
+        if (held ? in_list(held, nheld, p.rows, p.cols) : members[k] == big)
+            test[ntest++] = p;
+        else
+            fit[nfit++] = p;
+    }
+    nb_size_model m;
+    nb_err err;
+    if (!nb_size_model_fit(fit, nfit, &m, &err)) {
+        printf("  %s: cannot fit: %s\n", mt->name, err.msg);
+        return false;
+    }
+    const char *fmt = mt->power ? "%.4g" : "%.0f";
+    printf("  %s = ", mt->name);
+    const double coef[] = {m.fixed, m.per_row, m.per_col, m.per_pe, m.per_skew, m.per_deskew};
+    const char *term[] = {"", "*R", "*C", "*R*C", "*R(R-1)/2", "*C(C-1)/2"};
+    for (int k = 0; k < NB_SIZE_MODEL_TERMS; k++) {
+        printf(k ? (coef[k] < 0 ? " - " : " + ") : "");
+        printf(fmt, k ? fabs(coef[k]) : coef[k]);
+        printf("%s", term[k]);
+    }
+    printf(" %s\n  ", mt->unit);
+    if (!mt->power)
+        printf("(synthesized PE alone: %.0f um^2); ", rows[members[0]].area_pe);
+    printf("%d sizes fitted, max fit error %.2f%%\n", nfit, 100 * m.fit_max_rel_err);
+    *worst = 0;
+    for (int k = 0; k < ntest; k++) {
+        double p = nb_size_model_predict(&m, test[k].rows, test[k].cols), e = p / test[k].value - 1;
+        *worst = fabs(e) > *worst ? fabs(e) : *worst;
+        printf("  held out %dx%d: predicted ", test[k].rows, test[k].cols);
+        printf(fmt, p);
+        printf(", synthesized ");
+        printf(fmt, test[k].value);
+        printf(" %s, error %+.2f%%\n", mt->unit, 100 * e);
+    }
+    printf("  predicted:");
+    for (int k = 0; k < npred; k++)
+        printf(" %dx%d %.3g %s%s", pred[k].r, pred[k].c, nb_size_model_predict(&m, pred[k].r, pred[k].c),
+               mt->unit, k + 1 < npred ? "," : "\n");
+    return true;
+}
+
 int cmd_costmodel(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -123,53 +189,34 @@ int cmd_costmodel(int argc, char **argv)
         return cli_fail_err(CMD, &err);
     bool *done = calloc((size_t)n + 1, sizeof *done);
     int sets = 0, failed = 0;
-    double worst = 0;
+    double worst = 0, worst_power = 0;
     for (int i = 0; i < n; i++) {
         if (done[i])
             continue;
-        nb_size_point fit[256], test[256];
-        int nfit = 0, ntest = 0;
-        /* default hold-out: the set's largest array */
-        int big = i;
-        for (int j = i; j < n; j++)
-            if (same_set(&rows[i], &rows[j]) && rows[j].rows * rows[j].cols > rows[big].rows * rows[big].cols)
-                big = j;
-        for (int j = i; j < n && nfit < 256 && ntest < 256; j++) {
-            if (!same_set(&rows[i], &rows[j]))
-                continue;
-            done[j] = true;
-            nb_size_point p = {rows[j].rows, rows[j].cols, rows[j].area_array};
-            bool out = hold ? in_list(held, nheld, p.rows, p.cols) : j == big;
-            if (out)
-                test[ntest++] = p;
-            else
-                fit[nfit++] = p;
-        }
-        if (nfit + ntest < NB_SIZE_MODEL_TERMS + 1)
+        int members[256], nm = 0;
+        for (int j = i; j < n && nm < 256; j++)
+            if (same_set(&rows[i], &rows[j])) {
+                done[j] = true;
+                members[nm++] = j;
+            }
+        if (nm < NB_SIZE_MODEL_TERMS + 1)
             continue; /* not a size sweep */
         sets++;
-        nb_size_model m;
         printf("%s x %s (acc %d):\n", rows[i].weights, rows[i].acts, rows[i].acc_bits);
-        if (!nb_size_model_fit(fit, nfit, &m, &err)) {
-            printf("  cannot fit: %s\n", err.msg);
-            failed++;
-            continue;
+        bool power = true;
+        for (int k = 0; k < nm; k++)
+            power = power && rows[members[k]].has_power;
+        const metric metrics[] = {{"area", "um^2", false}, {"power", "mW", true}};
+        for (int mi = 0; mi < (power ? 2 : 1); mi++) {
+            double e;
+            if (!fit_metric(rows, members, nm, &metrics[mi], hold ? held : NULL, nheld, pred, npred,
+                            &e)) {
+                failed++;
+                break;
+            }
+            double *w = metrics[mi].power ? &worst_power : &worst;
+            *w = e > *w ? e : *w;
         }
-        printf("  area = %.0f + %.0f*R + %.0f*C + %.0f*R*C + %.0f*R(R-1)/2 + %.0f*C(C-1)/2 um^2\n"
-               "  (synthesized PE alone: %.0f um^2); %d sizes fitted, max fit error %.2f%%\n",
-               m.fixed, m.per_row, m.per_col, m.per_pe, m.per_skew, m.per_deskew, rows[i].area_pe,
-               nfit, 100 * m.fit_max_rel_err);
-        for (int k = 0; k < ntest; k++) {
-            double p = nb_size_model_predict(&m, test[k].rows, test[k].cols);
-            double e = p / test[k].value - 1;
-            worst = fabs(e) > worst ? fabs(e) : worst;
-            printf("  held out %dx%d: predicted %.0f, synthesized %.0f um^2, error %+.2f%%\n",
-                   test[k].rows, test[k].cols, p, test[k].value, 100 * e);
-        }
-        printf("  predicted:");
-        for (int k = 0; k < npred; k++)
-            printf(" %dx%d %.3g um^2%s", pred[k].r, pred[k].c,
-                   nb_size_model_predict(&m, pred[k].r, pred[k].c), k + 1 < npred ? "," : "\n");
     }
     free(done);
     free(rows);
@@ -178,5 +225,7 @@ int cmd_costmodel(int argc, char **argv)
                         "'nibble sweep --preset arrays' first", table);
     printf("held-out error: at most %.2f%% over %d datatype set%s (target 5%%)\n", 100 * worst, sets,
            sets == 1 ? "" : "s");
+    if (worst_power > 0)
+        printf("held-out power error: at most %.2f%%\n", 100 * worst_power);
     return failed ? EXIT_CHECK_FAILED : 0;
 }
