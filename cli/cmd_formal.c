@@ -13,8 +13,10 @@ static void help(void)
 {
     printf("usage: nibble formal --config DIR/manifest.json [--work DIR]\n\n"
            "Proves with Yosys's SAT solver, for every (weight format, activation format)\n"
-           "pair of the design, that the generated decoders followed by the PE's multiplier\n"
-           "produce exactly the golden library's product for every pair of codes.\n"
+           "pair of the design, that the generated PE (its decoders, multiplier and\n"
+           "accumulator, OverQ neighbour path included) adds exactly the golden library's\n"
+           "product to any incoming partial sum, for every pair of codes, and that it does\n"
+           "so in the right cycle through its pipeline registers.\n"
            "Exit status: 0 every pair proved, 1 a pair disproved (its counterexample is\n"
            "printed), 2 the check could not run.\n\n"
            "  --config PATH       the design (manifest.json or its directory)\n"

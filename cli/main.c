@@ -15,7 +15,7 @@ static const cli_command COMMANDS[] = {
     {"synth", cmd_synth, "synthesize a design: area, timing (OpenSTA), power from gate-level toggles"},
     {"sweep", cmd_sweep, "synthesize many designs in parallel into one area/timing/power table"},
     {"costmodel", cmd_costmodel, "fit the analytic array area model on a sweep, with held-out error"},
-    {"formal", cmd_formal, "prove decoders x multiplier equal the golden product table (Yosys SAT)"},
+    {"formal", cmd_formal, "prove each generated PE adds exactly the golden product (Yosys SAT)"},
     {"sim", cmd_sim, "run a quantized GEMM on a generated array (C model, Verilator, SystemC)"},
 };
 

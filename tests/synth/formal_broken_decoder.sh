@@ -17,6 +17,6 @@ status=$?
 printf '%s\n' "$out"
 [ "$status" -eq 1 ] || { echo "FAIL: exit status $status, expected 1"; exit 1; }
 printf '%s' "$out" | grep -qE "sf4 +x int4 +DISPROVED" || { echo "FAIL: sf4 x int4 not disproved"; exit 1; }
-printf '%s' "$out" | grep -qE "w_code_i +5 " || { echo "FAIL: counterexample lacks weight code 5"; exit 1; }
+printf '%s' "$out" | grep -qE "w_code_i +5$" || { echo "FAIL: counterexample lacks weight code 5"; exit 1; }
 printf '%s' "$out" | grep -qE "e2m1-sr +x int4 +proved" || { echo "FAIL: an intact pair was not proved"; exit 1; }
 echo "ok: intact design proved, broken decoder disproved with a counterexample"

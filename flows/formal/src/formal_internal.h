@@ -6,7 +6,12 @@
 #include "nibble/formal.h"
 #include "nibble/tools.h"
 
-/* Write nibble_formal_check.v for the design. */
+/* Write nibble_formal_check.v for the design: per format pair a golden table,
+ * a combinational miter (decoders; the PE with shorted flip-flops) and a
+ * sequential one (the clocked PE against a shorted copy). */
 bool formal_emit_check(const nb_design *d, const char *path, nb_err *err);
+
+/* Write the techmap file that shorts flip-flops (Q = D). */
+bool formal_emit_short_map(const char *path, nb_err *err);
 
 #endif

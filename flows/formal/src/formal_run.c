@@ -1,5 +1,6 @@
-/* nb_formal_check: one Yosys run with a SAT proof per format pair. */
+/* nb_formal_check: one Yosys run with two SAT proofs per format pair. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,19 @@
 
 #define MARK "nibble-formal-pair"
 
+/* Every kind of state element, for the checks that none are left. */
+static const char *const STATE_CELLS[] = {"$dff",    "$dffe",   "$adff",  "$adffe", "$sdff",
+                                          "$sdffe",  "$sdffce", "$dffsr", "$dffsre", "$aldff",
+                                          "$aldffe", "$ff",     "$dlatch", "$adlatch", "$dlatchsr"};
+
+static void assert_no_state(FILE *f, const char *module)
+{
+    fputs("select -assert-none", f);
+    for (size_t i = 0; i < sizeof STATE_CELLS / sizeof *STATE_CELLS; i++)
+        fprintf(f, " %s%st:%s", module ? module : "", module ? "/" : "", STATE_CELLS[i]);
+    fputc('\n', f);
+}
+
 static double now(void)
 {
     struct timespec t;
@@ -17,8 +31,41 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* The proofs of one pair; see formal_emit.c for the three modules. */
+static void script_pair(FILE *f, const nb_design *d, const char *shortmap, int wi, int ai)
+{
+    /* datapath: decoders and the settled PE against the golden table */
+    fprintf(f, "\nlog %s %d %d datapath\ndesign -load nibble_formal_read\n"
+               "hierarchy -check -top nibble_formal_comb_%d_%d\n"
+               "proc\nflatten\nopt_expr\nopt_clean\n"
+               "techmap -map %s\nopt_expr\nopt_clean\n",
+            MARK, wi, ai, wi, ai, shortmap);
+    assert_no_state(f, NULL);
+    fputs("check -assert\nmemory\ntechmap\nopt_expr\nopt_clean\nabc -g AND\nopt_clean\n"
+          "sat -prove ok_o 1 -show w_code_i,a_code_i,psum_i,", f);
+    if (d->tag_bits)
+        fputs("w_above_code_i,a_tag_i,", f);
+    fputs("expected_o,psum_o,dec_ok_o,pe_ok_o\n", f);
+
+    /* timing: the clocked PE against its shorted copy */
+    int steps = 4 + d->pipeline;
+    fprintf(f, "log %s %d %d timing\ndesign -load nibble_formal_read\n"
+               "hierarchy -check -top nibble_formal_seq_%d_%d\nproc\n"
+               "techmap -map %s nibble_pe_ref\n",
+            MARK, wi, ai, wi, ai, shortmap);
+    assert_no_state(f, "nibble_pe_ref");
+    fprintf(f, "flatten\nopt_expr\nopt_clean\ncheck -assert\nmemory\nopt_clean\nsat -seq %d", steps);
+    for (int t = 1; t <= steps; t++)
+        fprintf(f, " -set-at %d w_load_i %d -set-at %d a_pick_i %d -set-at %d s_pick_i %d", t,
+                t == 1, t, t == 3, t, t == 3 + d->pipeline);
+    fprintf(f, " -prove ok_o 1 -prove-skip %d -show w_code,a_code,psum_in,", steps - 1);
+    if (d->tag_bits)
+        fputs("w_above_code,a_tag,", f);
+    fputs("ref_o,psum_o\n", f);
+}
+
 static bool write_script(const nb_design *d, const char *design_dir, const char *check,
-                         const char *path, nb_err *err)
+                         const char *shortmap, const char *path, nb_err *err)
 {
     char list[4300], line[512];
     snprintf(list, sizeof list, "%s/files.f", design_dir);
@@ -29,72 +76,133 @@ static bool write_script(const nb_design *d, const char *design_dir, const char 
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    fputs("# nibble formal check (see flows/formal): decoders x multiplier == golden table\n", f);
+    if (!f) {
+        fclose(fl);
+        return nb_fail(err, "out of memory");
+    }
+    fputs("# nibble formal check (see flows/formal): per format pair, the decoders and the\n"
+          "# generated PE against the golden product table (datapath), and the clocked PE\n"
+          "# against its settled copy (timing)\n", f);
     while (fgets(line, sizeof line, fl)) {
         line[strcspn(line, "\n")] = '\0';
         if (line[0])
             fprintf(f, "read_verilog %s/%s\n", design_dir, line);
     }
     fclose(fl);
-    fprintf(f, "read_verilog %s\nhierarchy -check -top nibble_formal_check\n"
-               "proc\nflatten\nmemory\nopt_clean\n", check);
+    fprintf(f, "read_verilog %s\ncopy nibble_pe nibble_pe_ref\ndesign -save nibble_formal_read\n",
+            check);
     for (int wi = 0; wi < d->nw; wi++)
-        for (int ai = 0; ai < d->na; ai++) {
-            fprintf(f, "log %s %d %d\nsat -prove ok_o 1 -prove known_o 1 -show-inputs", MARK, wi, ai);
-            if (d->w_sel_bits)
-                fprintf(f, " -set wfmt_sel_i %d", wi);
-            if (d->a_sel_bits)
-                fprintf(f, " -set afmt_sel_i %d", ai);
-            fputc('\n', f);
-        }
+        for (int ai = 0; ai < d->na; ai++)
+            script_pair(f, d, shortmap, wi, ai);
     fclose(f);
     bool ok = nb_write_file(path, text, len, err);
     free(text);
     return ok;
 }
 
-/* Per pair: SUCCESS, or the model Yosys found (its input table). */
+/* Append to a fixed buffer, dropping what does not fit. */
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t n = strlen(buf);
+    if (n + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + n, size - n, fmt, ap);
+    va_end(ap);
+}
+
+/* The model of a failed proof, "name value" per line. Yosys prints a table
+ * (Signal Name, Dec, Hex, Bin; with -seq a Time column first): keep the
+ * decimal values, and for a sequence only the rows of time step `step`. */
+static void copy_model(const char *section, int step, char *out, size_t size)
+{
+    const char *m = strstr(section, "Signal Name");
+    if (!m)
+        return;
+    const char *line = m;
+    while (line > section && line[-1] != '\n')
+        line--;
+    const char *time = strstr(line, "Time");
+    bool timed = time && time < m; /* a -seq table: the first column is the step */
+    char want[16];
+    snprintf(want, sizeof want, "%d", step);
+    for (const char *l = strchr(m, '\n'); l;) {
+        l++;
+        const char *nl = strchr(l, '\n');
+        size_t ll = nl ? (size_t)(nl - l) : strlen(l);
+        if (ll == 0 || strncmp(l, "  ", 2) != 0)
+            break;
+        char row[512], tok[4][160];
+        snprintf(row, sizeof row, "%.*s", (int)(ll < sizeof row - 1 ? ll : sizeof row - 1), l);
+        int nt = sscanf(row, "%159s %159s %159s %159s", tok[0], tok[1], tok[2], tok[3]);
+        l = nl;
+        if (nt < 2 || tok[0][0] == '-')
+            continue;
+        if (timed) {
+            if (nt < 3 || strcmp(tok[0], want) != 0)
+                continue;
+            memmove(tok[0], tok[1], sizeof tok[0]);
+            memmove(tok[1], tok[2], sizeof tok[1]);
+        }
+        const char *name = tok[0][0] == '\\' ? tok[0] + 1 : tok[0];
+        append(out, size, "      %-16s %s\n", name, tok[1]);
+    }
+}
+
+/* The log section of one proof: from its mark to the next one. */
+static const char *section(char *log, const char *mark, char **end)
+{
+    char *start = strstr(log, mark);
+    *end = NULL;
+    if (!start)
+        return NULL;
+    *end = strstr(start + strlen(mark), MARK);
+    if (*end)
+        **end = '\0';
+    return start;
+}
+
+/* Per pair: both proofs SUCCESS, or the model Yosys found for the first that
+ * failed. */
 static bool parse_log(const nb_design *d, const char *log_path, nb_formal_result *r, nb_err *err)
 {
     char *log = nb_read_file(log_path, NULL, err);
     if (!log)
         return false;
-    char *p = log;
+    static const char *const kinds[2] = {"datapath", "timing"};
+    int steps = 4 + d->pipeline;
     for (int i = 0; i < r->npairs; i++) {
         nb_formal_pair *fp = &r->pairs[i];
-        char mark[64];
-        snprintf(mark, sizeof mark, "%s %d %d", MARK, i / d->na, i % d->na);
-        char *start = strstr(p, mark);
-        if (!start) {
-            free(log);
-            return nb_fail(err, "the Yosys log %s has no result for %s x %s", log_path, fp->weight,
-                           fp->act);
-        }
-        char *end = strstr(start + strlen(mark), MARK);
-        if (end)
-            *end = '\0';
-        fp->proved = strstr(start, "SUCCESS!") != NULL;
-        if (!fp->proved) {
-            /* the model: lines of "\signal  value" after the table header */
-            char *m = strstr(start, "Signal Name");
-            size_t n = 0;
-            for (char *l = m ? strchr(m, '\n') : NULL; l && n + 1 < sizeof fp->counterexample;) {
-                l++;
-                char *nl = strchr(l, '\n');
-                size_t ll = nl ? (size_t)(nl - l) : strlen(l);
-                if (ll == 0 || strncmp(l, "  ", 2) != 0)
-                    break;
-                if (l[strspn(l, " -")] != '\n')
-                    n += (size_t)snprintf(fp->counterexample + n, sizeof fp->counterexample - n,
-                                          "%.*s\n", (int)ll, l);
-                l = nl;
+        fp->proved = true;
+        fp->counterexample[0] = '\0';
+        for (int k = 0; k < 2; k++) {
+            char mark[96], *end;
+            snprintf(mark, sizeof mark, "%s %d %d %s\n", MARK, i / d->na, i % d->na, kinds[k]);
+            const char *sec = section(log, mark, &end);
+            if (!sec) {
+                free(log);
+                return nb_fail(err, "the Yosys log %s has no %s result for %s x %s", log_path,
+                               kinds[k], fp->weight, fp->act);
             }
+            bool ok = strstr(sec, "SUCCESS!") != NULL;
+            if (!ok && fp->proved) {
+                if (k == 0)
+                    append(fp->counterexample, sizeof fp->counterexample,
+                           "    datapath: table vs decoders x ideal * (dec_ok_o), vs the settled "
+                           "PE (pe_ok_o):\n");
+                else
+                    append(fp->counterexample, sizeof fp->counterexample,
+                           "    timing: clocked PE, psum_o at step %d != ref_o (settled; psum_in "
+                           "given at step %d):\n",
+                           steps, 3 + d->pipeline);
+                copy_model(sec, steps, fp->counterexample, sizeof fp->counterexample);
+            }
+            fp->proved = fp->proved && ok;
+            if (end)
+                *end = MARK[0];
         }
         r->nproved += fp->proved;
-        if (end) {
-            *end = MARK[0];
-            p = end;
-        }
     }
     free(log);
     return true;
@@ -105,7 +213,7 @@ bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_res
 {
     double t0 = now();
     memset(r, 0, sizeof *r);
-    char manifest[4200], check[4300], script[4300], logp[4300], outp[4300];
+    char manifest[4200], check[4300], shortmap[4300], script[4300], logp[4300], outp[4300];
     snprintf(manifest, sizeof manifest, "%s/manifest.json", design_dir);
     nb_design *d = nb_design_load(manifest, err);
     if (!d)
@@ -122,13 +230,15 @@ bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_res
     }
     snprintf(r->work, sizeof r->work, "%s", work_dir);
     snprintf(check, sizeof check, "%s/nibble_formal_check.v", work_dir);
+    snprintf(shortmap, sizeof shortmap, "%s/formal_short.v", work_dir);
     snprintf(script, sizeof script, "%s/formal.ys", work_dir);
     snprintf(logp, sizeof logp, "%s/formal.log", work_dir);
     snprintf(outp, sizeof outp, "%s/formal.out", work_dir);
     char version[256];
     bool ok = nb_tool_version("yosys", "-V", version, sizeof version, err) &&
               nb_mkdir_p(work_dir, err) && formal_emit_check(d, check, err) &&
-              write_script(d, design_dir, check, script, err);
+              formal_emit_short_map(shortmap, err) &&
+              write_script(d, design_dir, check, shortmap, script, err);
     if (ok) {
         if (log)
             fprintf(log, "[formal] proving %d format pair%s with %s\n", r->npairs,

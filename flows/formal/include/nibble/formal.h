@@ -1,7 +1,10 @@
 /* Formal check of a generated design's arithmetic: for every (weight format,
- * activation format) pair, Yosys's SAT solver proves that the generated
- * decoders followed by the PE's multiplier equal a truth table computed by the
- * golden library, for all codes (a proof, not a simulation). */
+ * activation format) pair, Yosys's SAT solver proves, for all codes and every
+ * incoming partial sum (a proof, not a simulation), that the generated
+ * decoders and the generated PE (nibble_pe: decode, multiply, accumulate, with
+ * its weight loaded) match a product table computed by the golden library,
+ * and that the clocked PE, pipeline stages included, settles on that value
+ * (see flows/README.md "Formal check"). */
 #ifndef NIBBLE_FORMAL_H
 #define NIBBLE_FORMAL_H
 
@@ -15,7 +18,7 @@
 typedef struct nb_formal_pair {
     char weight[64], act[64];
     bool proved;
-    char counterexample[512];  /* Yosys's model when the proof fails */
+    char counterexample[512];  /* which proof failed, and Yosys's model */
 } nb_formal_pair;
 
 typedef struct nb_formal_result {
