@@ -111,6 +111,26 @@ bool cli_write_file_atomic(const char *path, const char *data, size_t len, nb_er
     return true;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+const volatile sig_atomic_t *cli_catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sa.sa_flags = (int)SA_RESETHAND; /* the second Ctrl-C kills at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    return &interrupted;
+}
+
 bool cli_read_text_floats(const char *path, float **out, size_t *n, nb_err *err)
 {
     FILE *f = fopen(path, "r");

@@ -117,6 +117,7 @@ int cmd_report(int argc, char **argv)
         return cli_fail(CMD, "--select needs --tensors FILE");
     o.tensors = tensors;
     o.ntensors = ntensors;
+    o.cancel = cli_catch_interrupts();
     if (!nb_report_run(&o, &err))
         return cli_fail_err(CMD, &err);
     return 0;

@@ -203,6 +203,7 @@ int cmd_sweep(int argc, char **argv)
     }
     int failed = 0;
     if (ok && !collect) {
+        o.cancel = cli_catch_interrupts();
         failed = nb_sweep_run(&plan, &o, &err);
         ok = failed >= 0;
     }

@@ -79,19 +79,28 @@ static bool may_replace(const char *dir, nb_err *err)
     return true;
 }
 
+/* False, with the reason, once a signal asked the report to stop. */
+static bool go_on(const rp_report *r, nb_err *err)
+{
+    if (r->o->cancel && *r->o->cancel)
+        return nb_fail(err, "interrupted; the partial report was removed and %s is as it was",
+                       r->o->out_dir);
+    return true;
+}
+
 static bool steps(rp_report *r, nb_err *err)
 {
     double t0 = now();
-    bool ok = versions(r, err) && rp_plan_designs(r, err) && rp_load_tensors(r, err);
-    if (!ok)
+    if (!versions(r, err) || !rp_plan_designs(r, err) || !rp_load_tensors(r, err) || !go_on(r, err))
         return false;
     rp_progress(r, "step 1/4: quantization accuracy of %d tensors", r->ntensors);
-    ok = rp_tensor_accuracy(r, err);
+    if (!rp_tensor_accuracy(r, err) || !go_on(r, err))
+        return false;
     rp_progress(r, "step 2/4: GEMM accuracy of %d designs through the C cycle model", r->ndesigns);
-    ok = ok && rp_gemm_accuracy(r, err);
+    if (!rp_gemm_accuracy(r, err) || !go_on(r, err))
+        return false;
     rp_progress(r, "step 3/4: synthesis");
-    ok = ok && rp_synthesize(r, err);
-    if (!ok)
+    if (!rp_synthesize(r, err) || !go_on(r, err))
         return false;
     rp_pareto(r);
     rp_findings(r);

@@ -105,7 +105,8 @@ bool rp_synthesize(rp_report *r, nb_err *err)
      * gate-level simulation takes about 2 minutes); PEs: area, timing and
      * power from gate-level toggles */
     nb_sweep_opts oa = {.out_dir = dir_a, .jobs = r->o->jobs,
-                        .power = r->o->power && r->o->array_power, .progress = r->o->progress};
+                        .power = r->o->power && r->o->array_power, .progress = r->o->progress,
+                        .cancel = r->o->cancel};
     nb_sweep_opts op = oa;
     op.out_dir = dir_p;
     op.power = r->o->power;

@@ -75,7 +75,13 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
     int next = 0, done = 0, failed = 0, cached = 0, active = 0;
     double t0 = now();
     while (done < plan->n) {
-        while (active < jobs && next < plan->n) {
+        bool stop = o->cancel && *o->cancel;
+        if (stop && !active) {
+            free(run);
+            return nb_fail(err, "interrupted after %d of %d jobs; run it again to "
+                           "finish (finished jobs are cached)", done, plan->n), -1;
+        }
+        while (!stop && active < jobs && next < plan->n) {
             int slot = 0;
             while (run[slot].pid)
                 slot++;

@@ -6,6 +6,7 @@
 #ifndef NIBBLE_REPORT_H
 #define NIBBLE_REPORT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -28,6 +29,8 @@ typedef struct nb_report_opts {
     bool array_power;           /* ... and of the whole arrays (slower) */
     unsigned long long seed;
     FILE *progress;
+    const volatile sig_atomic_t *cancel; /* set (by a signal handler): stop at the next step,
+                                          * remove the partial report */
 } nb_report_opts;
 
 nb_report_opts nb_report_opts_default(void);

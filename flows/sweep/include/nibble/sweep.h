@@ -7,6 +7,7 @@
 #ifndef NIBBLE_SWEEP_H
 #define NIBBLE_SWEEP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -44,6 +45,7 @@ typedef struct nb_sweep_opts {
     const char *library, *liberty, *sdc;
     double clock_ns;           /* 0: the library's */
     FILE *progress;            /* progress lines, or NULL */
+    const volatile sig_atomic_t *cancel; /* set (by a signal handler): start no more jobs */
 } nb_sweep_opts;
 
 /* The design of a point, as `nibble gen` would build it (the recorded command
