@@ -216,7 +216,7 @@ int cmd_sweep(int argc, char **argv)
                    plan.n);
             int late = 0;
             for (int i = 0; i < plan.n; i++)
-                if (!results[i].timing_met && late++ < 8)
+                if (!nb_synth_timing_met(&results[i]) && late++ < 8)
                     fprintf(stderr, "nibble sweep: warning: %s misses timing at the %g ns clock "
                             "(slack %.3f ns)\n", plan.points[i].name, results[i].clock_ns,
                             results[i].slack_ns);

@@ -53,7 +53,7 @@ static void print_result(const nb_synth_result *r)
         printf("; OverQ encoder %.0f um^2", r->area_encoder);
     printf("\ntiming        worst slack %.3f ns, critical path %.3f ns, fmax %.1f MHz (%s)\n",
            r->slack_ns, r->critical_ns, r->fmax_mhz,
-           r->timing_met ? "timing met" : "MISSES TIMING");
+           nb_synth_timing_met(r) ? "timing met" : "MISSES TIMING");
     if (r->has_power)
         printf("power         %.4f mW at %.0f MHz (internal %.4f, switching %.4f, leakage %.6f);\n"
                "              %.3f pJ per MAC; input activity %.3f toggles/bit/cycle; OpenSTA "
@@ -152,7 +152,7 @@ int cmd_synth(int argc, char **argv)
               (!csv_out || write_csv(csv_out, r, &err));
     if (ok)
         print_result(r);
-    if (ok && !r->timing_met)
+    if (ok && !nb_synth_timing_met(r))
         fprintf(stderr, "nibble synth: warning: %s misses timing at the %g ns clock: slack %.3f ns, "
                 "critical path %.3f ns (fmax %.1f MHz); its power is at a clock it cannot reach\n",
                 r->name, r->clock_ns, r->slack_ns, r->critical_ns, r->fmax_mhz);

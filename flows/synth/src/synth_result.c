@@ -20,7 +20,7 @@ json_t *nb_synth_result_to_json(const nb_synth_result *r)
                                               r->flops_array, "pe", r->cells_pe));
     json_object_set_new(j, "timing", json_pack("{s:f, s:f, s:f, s:b}", "slack_ns", r->slack_ns,
                                                "critical_ns", r->critical_ns, "fmax_mhz", r->fmax_mhz,
-                                               "met", r->timing_met));
+                                               "met", nb_synth_timing_met(r)));
     json_object_set_new(j, "power", json_pack("{s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:i, s:b}",
         "measured", r->has_power, "total_mw", r->power_mw, "internal_mw", r->power_internal_mw,
         "switching_mw", r->power_switching_mw, "leakage_mw", r->power_leakage_mw,
@@ -34,12 +34,12 @@ json_t *nb_synth_result_to_json(const nb_synth_result *r)
 bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
 {
     const char *name, *w, *a, *mode, *oqm, *lib, *liberty, *key;
-    int enc, measured, match, met = -1;
+    int enc, measured, match;
     json_int_t cycles, macs;
     json_error_t e;
     if (json_unpack_ex(j, &e, 0,
                        "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:s, s:b, s:s, s:s, s:F, "
-                       "s:{s:F, s:F, s:F, s:F, s:F}, s:{s:i, s:i, s:i}, s:{s:F, s:F, s:F, s?b}, "
+                       "s:{s:F, s:F, s:F, s:F, s:F}, s:{s:i, s:i, s:i}, s:{s:F, s:F, s:F}, "
                        "s:{s:b, s:F, s:F, s:F, s:F, s:F, s:F, s:F, s:I, s:I, s:i, s:b}, s:s}",
                        "design", &name, "weights", &w, "acts", &a, "rows", &r->rows, "cols", &r->cols,
                        "acc_bits", &r->acc_bits, "acc_mode", &mode, "pipeline", &r->pipeline,
@@ -49,7 +49,7 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
                        "pe_baseline", &r->area_pe_baseline, "encoder", &r->area_encoder, "cells",
                        "array", &r->cells_array, "flops", &r->flops_array, "pe", &r->cells_pe,
                        "timing", "slack_ns", &r->slack_ns, "critical_ns", &r->critical_ns,
-                       "fmax_mhz", &r->fmax_mhz, "met", &met, "power", "measured", &measured, "total_mw",
+                       "fmax_mhz", &r->fmax_mhz, "power", "measured", &measured, "total_mw",
                        &r->power_mw, "internal_mw", &r->power_internal_mw, "switching_mw",
                        &r->power_switching_mw, "leakage_mw", &r->power_leakage_mw, "opensta_mw",
                        &r->sta_power_mw, "input_activity", &r->input_activity, "energy_per_mac_pj",
@@ -68,7 +68,6 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
     r->overq_encoder = enc;
     r->has_power = measured;
     r->gate_level_match = match;
-    r->timing_met = met >= 0 ? met != 0 : r->slack_ns >= 0; /* tables older than "met" */
     r->power_cycles = (unsigned long long)cycles;
     r->power_macs = (unsigned long long)macs;
     return true;
@@ -103,7 +102,7 @@ void nb_synth_csv_row(FILE *f, const nb_synth_result *r)
     fprintf(f, "%d,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d,%d,%.6g,%.6g,%.6g,%d,", r->overq_encoder,
             r->library, r->clock_ns, r->area_pe, r->area_pe_decoders, r->area_pe_baseline,
             r->area_array, r->area_encoder, r->cells_array, r->flops_array, r->cells_pe,
-            r->slack_ns, r->critical_ns, r->fmax_mhz, r->timing_met);
+            r->slack_ns, r->critical_ns, r->fmax_mhz, nb_synth_timing_met(r));
     if (r->has_power)
         fprintf(f, "%.6g,%.6g,%.6g,%.6g,", r->power_mw, r->power_internal_mw,
                 r->power_switching_mw, r->power_leakage_mw);

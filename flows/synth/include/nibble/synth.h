@@ -39,7 +39,6 @@ typedef struct nb_synth_result {
     int cells_array, flops_array, cells_pe;
     /* timing: worst setup slack at the clock; met when it is not negative */
     double slack_ns, critical_ns, fmax_mhz;
-    bool timing_met;
     /* power at the clock (mW) from gate-level toggles; OpenSTA's for comparison */
     bool has_power;
     double power_mw, power_internal_mw, power_switching_mw, power_leakage_mw;
@@ -73,6 +72,12 @@ bool nb_synth_check_setup(const nb_synth_opts *opts, nb_synth_setup *setup, nb_e
  * A failed run keeps its work directory (tool logs, scripts) as
  * $NIBBLE_CACHE_DIR/synth/failed/<key>, and the error names the log there. */
 bool nb_synth_run(const char *design_dir, const nb_synth_opts *opts, nb_synth_result *out, nb_err *err);
+
+/* Timing is met when the worst slack at the clock is not negative. */
+static inline bool nb_synth_timing_met(const nb_synth_result *r)
+{
+    return r->slack_ns >= 0;
+}
 
 json_t *nb_synth_result_to_json(const nb_synth_result *r);
 bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err);
