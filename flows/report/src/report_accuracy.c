@@ -177,15 +177,14 @@ bool rp_tensor_accuracy(rp_report *r, nb_err *err)
 
 /* The GEMM of one design on one weight tensor at one scaling: weights from
  * the tensor (at most 64 output channels and 4096 inputs of a real one, so
- * every design runs in milliseconds), activations from --act-dist. */
+ * every design runs in milliseconds), activations from `base` (--act-dist). */
 static bool gemm_row(rp_report *r, const nb_design *des, const rp_design *d, const rp_tensor *t,
-                     bool synthetic, const scaling *s, nb_gemm_accuracy *out, nb_err *err)
+                     bool synthetic, const scaling *s, const nb_workload_spec *base,
+                     nb_gemm_accuracy *out, nb_err *err)
 {
-    const nb_report_opts *o = r->o;
-    nb_workload_spec spec = {.M = 64, .K = 1024, .N = 64, .group = s->group, .seed = o->seed,
-                             .clip = s->clip > 0 ? s->clip : o->clip};
-    if (!nb_dist_parse(o->weight_dist, &spec.wdist, err) || !nb_dist_parse(o->act_dist, &spec.adist, err))
-        return false;
+    nb_workload_spec spec = *base;
+    spec.group = s->group;
+    spec.clip = s->clip > 0 ? s->clip : r->o->clip;
     float *w = NULL;
     if (!synthetic) {
         spec.N = t->rows < 64 ? t->rows : 64;
@@ -207,6 +206,10 @@ static bool gemm_row(rp_report *r, const nb_design *des, const rp_design *d, con
 
 bool rp_gemm_accuracy(rp_report *r, nb_err *err)
 {
+    const nb_report_opts *o = r->o;
+    nb_workload_spec base = {.M = 64, .K = 1024, .N = 64, .seed = o->seed};
+    if (!nb_dist_parse(o->weight_dist, &base.wdist, err) || !nb_dist_parse(o->act_dist, &base.adist, err))
+        return false;
     for (int i = 0; i < r->ndesigns; i++) {
         rp_design *d = &r->designs[i];
         nb_design *des = nb_sweep_design(&d->array, err);
@@ -222,7 +225,7 @@ bool rp_gemm_accuracy(rp_report *r, nb_err *err)
             if (SCALINGS[s].clip > 0)
                 continue;
             nb_gemm_accuracy g;
-            ok = gemm_row(r, des, d, &r->tensors[0], true, &SCALINGS[s], &g, err);
+            ok = gemm_row(r, des, d, &r->tensors[0], true, &SCALINGS[s], &base, &g, err);
             if (ok && SCALINGS[s].group == 128)
                 d->gemm = g;
             if (ok && n < sizeof line)
@@ -233,7 +236,7 @@ bool rp_gemm_accuracy(rp_report *r, nb_err *err)
         for (int t = 2; ok && t < r->ntensors; t++)
             for (int s = 0; ok && s < 2; s++) {
                 nb_gemm_accuracy g;
-                ok = gemm_row(r, des, d, &r->tensors[t], false, &SCALINGS[s], &g, err);
+                ok = gemm_row(r, des, d, &r->tensors[t], false, &SCALINGS[s], &base, &g, err);
             }
         nb_design_free(des);
         if (!ok)
