@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "design_arg.h"
 #include "nibble/synth.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
 
 static const char *CMD = "synth";
 

@@ -12,7 +12,9 @@
 
 #include "nibble/gen.h"
 #include "nibble/sim.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/hash.h"
+#include "nibble/process.h"
 
 #ifndef NIBBLE_CACHE_DIR_DEFAULT
 #error "NIBBLE_CACHE_DIR_DEFAULT must be defined by the build"

@@ -11,7 +11,7 @@
 
 #include "nibble/gen.h"
 #include "nibble/overq.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
 #include "nibble/regress.h"
 #include "nibble/workload.h"
 

@@ -3,8 +3,9 @@
 #define NIBBLE_FORMAL_INTERNAL_H
 
 #include "nibble/design.h"
+#include "nibble/files.h"
 #include "nibble/formal.h"
-#include "nibble/tools.h"
+#include "nibble/process.h"
 
 /* Write nibble_formal_check.v for the design: per format pair a golden table,
  * a combinational miter (decoders; the PE with shorted flip-flops) and a

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nibble/tools.h"
+#include "nibble/files.h"
 #include "report_internal.h"
 
 typedef struct doc {

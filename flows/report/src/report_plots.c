@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/process.h"
 #include "report_internal.h"
 
 typedef struct plot {

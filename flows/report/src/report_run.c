@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "nibble/gen.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/process.h"
 #include "report_internal.h"
 
 nb_report_opts nb_report_opts_default(void)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nibble/tools.h"
+#include "nibble/files.h"
 #include "report_internal.h"
 
 void rp_path(const rp_report *r, char *buf, size_t len, const char *name)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "nibble/sweep.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
 #include "sweep_internal.h"
 
 /* The options DIR/plan.json says every result was made with (absent from

@@ -10,7 +10,7 @@
 
 #include "nibble/gen.h"
 #include "nibble/sweep.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
 #include "sweep_internal.h"
 
 static char self_exe[4096];

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "nibble/sweep.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
 #include "sweep_internal.h"
 
 extern char **environ;

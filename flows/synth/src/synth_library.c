@@ -11,7 +11,9 @@
 #include "liberty_internal.h" /* cost_model's liberty tree: flip-flop timing for the clock floor */
 #include "nibble/gen.h"
 #include "nibble/sim.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/hash.h"
+#include "nibble/process.h"
 #include "synth_internal.h"
 
 /* Yosys reads the liberty first: a malformed one is reported here, naming

@@ -12,7 +12,9 @@
 #include "nibble/gen.h"
 #include "nibble/power.h"
 #include "nibble/sim.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/hash.h"
+#include "nibble/process.h"
 #include "nibble/workload.h"
 #include "synth_internal.h"
 

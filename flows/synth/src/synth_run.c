@@ -11,7 +11,10 @@
 
 #include "nibble/gen.h"
 #include "nibble/sim.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/hash.h"
+#include "nibble/process.h"
+#include "nibble/template.h"
 #include "synth_internal.h"
 
 #define NB_SYNTH_FORMAT "nibble-synth-3" /* bump when the flow code changes its results */

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "nibble/gen.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/process.h"
+#include "nibble/template.h"
 #include "synth_internal.h"
 
 bool synth_sta(const char *work, const synth_library *lib, const char *sdc, double activity,

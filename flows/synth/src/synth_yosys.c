@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "nibble/gen.h"
-#include "nibble/tools.h"
+#include "nibble/files.h"
+#include "nibble/process.h"
+#include "nibble/template.h"
 #include "synth_internal.h"
 
 bool synth_yosys(const char *work, const char *tag, char (*files)[4608], int nfiles, const char *top,

@@ -3,6 +3,7 @@
 #define NIBBLE_GEN_H
 
 #include "nibble/design.h"
+#include "nibble/files.h"
 
 /* Write the design into out_dir atomically: everything is produced in a
  * temporary sibling directory and renamed into place, so on any error nothing
@@ -21,7 +22,5 @@ int nb_gen_read_files(const char *dir, char (*out)[NB_GEN_PATH_MAX], nb_err *err
  * $NIBBLE_DATA_DIR, or the source tree the tool was built from. */
 const char *nb_data_dir(void);
 
-/* Remove a directory tree (used for temporaries). */
-void nb_remove_tree(const char *path);
 
 #endif
