@@ -1,16 +1,15 @@
 /* Produce every file of a generated design in memory, then write them into a
- * temporary directory and rename it into place. */
+ * marked temporary directory swapped in atomically (sys/ nibble/output.h):
+ * only an empty directory or an earlier design is ever replaced. */
 #define _XOPEN_SOURCE 700
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "emit.h"
 #include "nibble/gen.h"
+#include "nibble/output.h"
 
 typedef struct gen_file {
     char name[160];
@@ -123,88 +122,21 @@ static bool write_all(const gen_output *o, const char *dir, nb_err *err)
     return true;
 }
 
-/* An existing output may be replaced only if it is ours or empty. */
-static bool may_replace(const char *dir, nb_err *err)
-{
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return true;
-    if (!S_ISDIR(st.st_mode))
-        return nb_fail(err, "output %s exists and is not a directory; choose another -o", dir);
-    char manifest[4096];
-    snprintf(manifest, sizeof manifest, "%s/manifest.json", dir);
-    if (access(manifest, F_OK) == 0)
-        return true;
-    DIR *dp = opendir(dir);
-    int entries = 0;
-    for (struct dirent *e; dp && (e = readdir(dp));)
-        entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    if (dp)
-        closedir(dp);
-    if (dp && entries == 0)
-        return true;
-    return nb_fail(err, "output directory %s is not empty and holds no nibble manifest; refusing "
-                   "to replace it (choose another -o)", dir);
-}
-
-/* Create the directories above dir (like mkdir -p of its parent). */
-static bool make_parents(const char *dir, nb_err *err)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", dir);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return nb_fail(err, "cannot create output directory %s: %s", buf, strerror(errno));
-            *p = '/';
-        }
-    return true;
-}
-
 bool nb_gen_write(const nb_design *d, const char *out_dir, nb_err *err)
 {
     if (!out_dir || !*out_dir)
         return nb_fail(err, "no output directory given; use -o DIR");
-    size_t len = strlen(out_dir);
-    if (len > 3000)
-        return nb_fail(err, "output path is too long");
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", out_dir);
-    while (len > 1 && dir[len - 1] == '/')
-        dir[--len] = '\0';
-
     gen_output *o = calloc(1, sizeof *o);
     if (!o)
         return nb_fail(err, "out of memory");
-    bool ok = build_output(d, o, err) && may_replace(dir, err) && make_parents(dir, err);
-    char tmp[4200] = "", old[4200] = "";
+    /* everything is built in memory first: a failure touches no directory */
+    nb_output_dir out;
+    bool ok = build_output(d, o, err) && nb_output_dir_begin(&out, out_dir, NB_OUTPUT_DESIGN, err);
     if (ok) {
-        snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir);
-        if (!mkdtemp(tmp)) {
-            ok = nb_fail(err, "cannot create output directory %s: %s", dir, strerror(errno));
-            tmp[0] = '\0';
-        }
+        ok = write_all(o, out.tmp, err) && nb_output_dir_commit(&out, err);
+        if (!ok)
+            nb_output_dir_abort(&out);
     }
-    ok = ok && write_all(o, tmp, err);
-    if (ok) {
-        struct stat st;
-        if (stat(dir, &st) == 0) {
-            snprintf(old, sizeof old, "%s.old-XXXXXX", dir);
-            if (!mkdtemp(old) || rename(dir, old) != 0) {
-                ok = nb_fail(err, "cannot replace %s: %s", dir, strerror(errno));
-                old[0] = '\0';
-            }
-        }
-    }
-    if (ok && rename(tmp, dir) != 0)
-        ok = nb_fail(err, "cannot create %s: %s", dir, strerror(errno));
-    else if (ok)
-        tmp[0] = '\0';
-    if (tmp[0])
-        nb_remove_tree(tmp);
-    if (old[0])
-        nb_remove_tree(old);
     free_output(o);
     free(o);
     return ok;
