@@ -17,8 +17,10 @@ static void help(void)
            "Generates every design of the sweep into DIR/designs, synthesizes each with\n"
            "'nibble synth' (cached: unchanged designs are instant), N jobs at a time, and\n"
            "writes one row per design to DIR/synth.csv and DIR/synth.json. Without a preset\n"
-           "or grid it runs the pe-formats preset. Preparing a sweep first removes an\n"
-           "earlier sweep's table, plan, job lists, results and logs from DIR. Presets:\n");
+           "or grid it runs the pe-formats preset. Once the options and designs are\n"
+           "checked, preparing a sweep removes an earlier sweep's table, plan, job lists,\n"
+           "results and logs from DIR; DIR must be new, empty or a sweep directory nibble\n"
+           "marked (.nibble-output), anything else is refused. Presets:\n");
     nb_sweep_list_presets(stdout);
     printf("\n  -o, --out DIR       the sweep directory (required)\n"
            "  --preset NAME       add a preset's designs (repeatable)\n"

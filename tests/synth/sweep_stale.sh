@@ -2,7 +2,8 @@
 # sweep_stale.sh NIBBLE WORKDIR
 # A sweep into a directory that held an earlier sweep never reports the
 # earlier run: a sweep that succeeds, then a failing sweep into the same
-# directory, leaves no table, and --collect refuses (results missing); results
+# directory, leaves no table, and --collect refuses (results missing); a sweep
+# whose options are bad is refused before it touches the earlier sweep; results
 # made with other options than the plan's are refused too.
 set -u
 nibble=$1
@@ -27,14 +28,19 @@ log=$(grep -ho "log [^ ]*/synth/failed/[0-9a-f]*/sta.log" "$work/s/logs/"*.log |
 [ -n "$log" ] && [ -s "$log" ] || { echo "FAIL: the failed job's OpenSTA log is not kept ($log)"; cat "$work/s/logs/"*.log; fail=1; }
 check 2 "2 of 2 sweep results are missing" "$nibble" sweep -o "$work/s" --collect
 [ ! -e "$work/s/synth.csv" ] || { echo "FAIL: --collect wrote a table"; fail=1; }
-# 3. a good sweep again, then one whose preparation fails (broken liberty): no table either
+# 3. a good sweep again, then one whose options are bad (broken liberty, unknown
+# library): refused before the directory is touched, so the earlier sweep (its
+# plan, results, logs and table, which agree) survives byte for byte
 "$nibble" sweep -o "$work/s" $grid >"$work/ok2.out" 2>&1 || { cat "$work/ok2.out"; echo "FAIL: third sweep"; exit 1; }
 grep -q "0 synthesized, 2 cached, 0 failed" "$work/ok2.out" || { echo "FAIL: not cached"; cat "$work/ok2.out"; fail=1; }
 [ -s "$work/s/synth.csv" ] || { echo "FAIL: no table"; fail=1; }
+(cd "$work/s" && find . -type f | sort | xargs md5sum) > "$work/before.md5"
 printf 'library(broken) {\n  cell(INVX1) { area : ; \n' > "$work/bad.lib"
 check 2 "bad.lib is malformed" "$nibble" sweep -o "$work/s" $grid --liberty "$work/bad.lib"
-[ ! -e "$work/s/synth.csv" ] && [ ! -e "$work/s/synth.json" ] || { echo "FAIL: a sweep that failed to prepare left the earlier table"; fail=1; }
-check 2 "plan.json.*prepare the sweep first" "$nibble" sweep -o "$work/s" --collect
+check 2 "no library named 'nosuch'" "$nibble" sweep -o "$work/s" $grid --library nosuch
+(cd "$work/s" && find . -type f | sort | xargs md5sum) > "$work/after.md5"
+cmp -s "$work/before.md5" "$work/after.md5" || { echo "FAIL: a sweep with bad options touched the earlier sweep"; diff "$work/before.md5" "$work/after.md5"; fail=1; }
+check 0 "wrote .*synth.csv" "$nibble" sweep -o "$work/s" --collect
 # 4. results made with other options than the plan's are refused by --collect
 "$nibble" sweep -o "$work/s" $grid >/dev/null 2>&1 || { echo "FAIL: fourth sweep"; exit 1; }
 "$nibble" sweep -o "$work/fast" $grid --clock 5 >/dev/null 2>&1 || { echo "FAIL: 5 ns sweep"; exit 1; }

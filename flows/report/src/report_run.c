@@ -1,5 +1,6 @@
 /* nb_report_run: the steps of the report, into a temporary directory that is
- * renamed into place only when everything succeeded. */
+ * swapped into place (atomically, sys/ nibble/output.h) only when everything
+ * succeeded. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include "nibble/gen.h"
 #include "nibble/files.h"
+#include "nibble/output.h"
 #include "nibble/process.h"
 #include "report_internal.h"
 
@@ -66,20 +68,6 @@ static bool versions(rp_report *r, nb_err *err)
     return true;
 }
 
-/* An existing output directory is replaced only if it is an earlier report. */
-static bool may_replace(const char *dir, nb_err *err)
-{
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return true;
-    char marker[4200];
-    snprintf(marker, sizeof marker, "%s/report.json", dir);
-    if (!S_ISDIR(st.st_mode) || access(marker, F_OK) != 0)
-        return nb_fail(err, "%s exists and is not an earlier nibble report; refusing to replace it "
-                       "(choose another -o)", dir);
-    return true;
-}
-
 /* False, with the reason, once a signal asked the report to stop. */
 static bool go_on(const rp_report *r, nb_err *err)
 {
@@ -120,48 +108,24 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
                        NB_ARRAY_DIM_MAX);
     if (!(o->clip > 0 && o->clip <= 1))
         return nb_fail(err, "--clip %g: give a quantile in (0, 1]", o->clip);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", o->out_dir);
-    size_t len = strlen(dir);
-    while (len > 1 && dir[len - 1] == '/')
-        dir[--len] = '\0';
-    if (!may_replace(dir, err))
-        return false;
     rp_report *r = calloc(1, sizeof *r);
     if (!r)
         return nb_fail(err, "out of memory");
     r->o = o;
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s", dir);
-    char *slash = strrchr(parent, '/');
-    bool ok = true;
-    if (slash && slash != parent) {
-        *slash = '\0';
-        ok = nb_mkdir_p(parent, err);
-    }
-    snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s.tmp-XXXXXX", dir);
-    if (ok && !mkdtemp(r->tmp_dir))
-        ok = nb_fail(err, "cannot create the report directory beside %s: %s", dir, strerror(errno));
-    else if (ok)
-        ok = steps(r, err);
+    /* the report is built in a marked temporary sibling of the output and
+     * swapped in whole; only an empty directory or an earlier report is
+     * replaced */
+    nb_output_dir out;
+    bool ok = nb_output_dir_begin(&out, o->out_dir, NB_OUTPUT_REPORT, err);
     if (ok) {
-        char old[4200] = "";
-        struct stat st;
-        if (stat(dir, &st) == 0) {
-            snprintf(old, sizeof old, "%s.old-XXXXXX", dir);
-            if (!mkdtemp(old) || rename(dir, old) != 0)
-                ok = nb_fail(err, "cannot replace %s: %s", dir, strerror(errno));
-        }
-        if (ok && rename(r->tmp_dir, dir) != 0)
-            ok = nb_fail(err, "cannot move the report into %s: %s", dir, strerror(errno));
-        if (old[0])
-            nb_remove_tree(old);
+        snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s", out.tmp);
+        ok = steps(r, err) && nb_output_dir_commit(&out, err);
         if (ok)
             rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, report.json "
-                        "and plots/ (%.0f s)", dir, r->seconds);
+                        "and plots/ (%.0f s)", out.dir, r->seconds);
+        else
+            nb_output_dir_abort(&out);
     }
-    if (!ok && r->tmp_dir[0] && access(r->tmp_dir, F_OK) == 0)
-        nb_remove_tree(r->tmp_dir);
     for (int i = 0; i < r->ntensors; i++)
         free(r->tensors[i].data);
     free(r->acc);

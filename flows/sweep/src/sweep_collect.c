@@ -9,6 +9,7 @@
 
 #include "nibble/sweep.h"
 #include "nibble/files.h"
+#include "nibble/output.h"
 #include "sweep_internal.h"
 
 /* The options DIR/plan.json says every result was made with (absent from
@@ -48,6 +49,13 @@ static void mismatch(const nb_sweep_point *p, const nb_synth_result *r, const pl
 bool nb_sweep_collect(const nb_sweep_plan *plan, const char *out_dir, nb_synth_result **results,
                       nb_err *err)
 {
+    /* the table is written (or removed) only in a directory nibble marked as a sweep */
+    nb_output_state state;
+    if (!nb_output_dir_check(out_dir, NB_OUTPUT_SWEEP, &state, err))
+        return false;
+    if (state != NB_OUTPUT_OURS)
+        return nb_fail(err, "%s is not a sweep directory: prepare the sweep first (nibble sweep -o "
+                       "%s ...)", out_dir, out_dir);
     nb_sweep_opts o = {.out_dir = out_dir};
     nb_synth_result *r = calloc((size_t)plan->n + 1, sizeof *r);
     json_t *rows = json_array();

@@ -11,6 +11,7 @@
 #include "nibble/gen.h"
 #include "nibble/sweep.h"
 #include "nibble/files.h"
+#include "nibble/output.h"
 #include "sweep_internal.h"
 
 static char self_exe[4096];
@@ -152,14 +153,28 @@ void sweep_clean(const char *out_dir)
     remove_files(path, ".log");
 }
 
+/* Every design of the plan, built in memory (NULL with err set if one fails). */
+static nb_design **build_designs(const nb_sweep_plan *plan, nb_err *err)
+{
+    nb_design **ds = calloc((size_t)plan->n, sizeof *ds);
+    if (!ds)
+        return nb_fail(err, "out of memory"), NULL;
+    for (int i = 0; i < plan->n; i++)
+        if (!(ds[i] = nb_sweep_design(&plan->points[i], err))) {
+            nb_fail_prefix(err, "sweep design %s", plan->points[i].name);
+            for (int j = 0; j < i; j++)
+                nb_design_free(ds[j]);
+            free(ds);
+            return NULL;
+        }
+    return ds;
+}
+
 bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
 {
-    /* an earlier sweep's table, results and job lists go first, whatever
-     * happens next: a table never mixes runs, and a sweep that fails leaves
-     * none that looks current */
-    sweep_clean(o->out_dir);
     if (plan->n == 0)
         return nb_fail(err, "the sweep has no designs");
+    /* every option and design is checked before the directory is touched */
     nb_synth_opts so = nb_synth_opts_default();
     so.library = o->library;
     so.liberty = o->liberty;
@@ -169,25 +184,35 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
     nb_synth_setup setup;
     if (!nb_synth_check_setup(&so, &setup, err))
         return false;
+    nb_design **ds = build_designs(plan, err);
+    if (!ds)
+        return false;
+    /* only a directory nibble marked as a sweep (or an empty or new one) is
+     * cleaned; then an earlier sweep's table, results and job lists go, so
+     * that a table never mixes runs and a sweep that fails from here on
+     * leaves none that looks current */
+    bool ok = nb_output_dir_claim(o->out_dir, NB_OUTPUT_SWEEP, err);
+    if (ok)
+        sweep_clean(o->out_dir);
     static const char *const SUBDIRS[] = {"designs", "results", "logs"};
     char path[4400];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; ok && i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", o->out_dir, SUBDIRS[i]);
-        if (!nb_mkdir_p(path, err))
-            return false;
+        ok = nb_mkdir_p(path, err);
     }
     json_t *points = json_array();
     for (int i = 0; i < plan->n; i++) {
         const nb_sweep_point *p = &plan->points[i];
-        nb_design *d = nb_sweep_design(p, err);
         sweep_path(path, sizeof path, o, "designs", p, "");
-        bool ok = d && nb_gen_write(d, path, err);
-        nb_design_free(d);
-        if (!ok) {
-            json_decref(points);
-            return nb_fail_prefix(err, "sweep design %s", p->name);
-        }
+        if (ok && !nb_gen_write(ds[i], path, err))
+            ok = nb_fail_prefix(err, "sweep design %s", p->name);
         json_array_append_new(points, point_json(p));
+        nb_design_free(ds[i]);
+    }
+    free(ds);
+    if (!ok) {
+        json_decref(points);
+        return false;
     }
     /* what every result must have been made with (nb_sweep_collect checks) */
     json_t *options = json_pack("{s:s, s:s, s:f, s:b, s:s?}", "library", setup.library, "liberty",
@@ -198,7 +223,7 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     json_decref(doc);
     snprintf(path, sizeof path, "%s/plan.json", o->out_dir);
-    bool ok = text && nb_write_file(path, text, strlen(text), err);
+    ok = text && nb_write_file(path, text, strlen(text), err);
     free(text);
     snprintf(path, sizeof path, "%s/jobs.txt", o->out_dir);
     return ok && write_text(path, fill_jobs, plan, o, err);

@@ -55,9 +55,12 @@ nb_design *nb_sweep_design(const nb_sweep_point *p, nb_err *err);
 
 /* Generate every design and write DIR/plan.json (the points, and the
  * resolved library, liberty, clock and power every result must have) and
- * DIR/jobs.txt. First removes what an earlier sweep left in DIR (synth.csv,
- * synth.json, plan.json, job lists, results/ *.json, logs/ *.log), even when
- * the preparation then fails. */
+ * DIR/jobs.txt. Checks the options (library, liberty, SDC, clock) and builds
+ * every design first, and touches DIR only if they are sound and DIR is new,
+ * empty or a sweep directory nibble marked (.nibble-output, see
+ * nibble/output.h); then removes what an earlier sweep left in DIR (synth.csv,
+ * synth.json, plan.json, job lists, results/ *.json, logs/ *.log), even when a
+ * later step fails. */
 bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err);
 /* Write a job list for another scheduler: "make", "parallel" or "slurm";
  * prints where it is and how to run it. */
@@ -69,6 +72,7 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
 /* Read back the plan a prepared directory holds. */
 bool nb_sweep_load_plan(const char *out_dir, nb_sweep_plan *plan, nb_err *err);
 /* Gather every result into DIR/synth.csv and DIR/synth.json (atomically);
+ * refuses a directory nibble did not mark as a sweep; otherwise
  * fails, writing no table and removing an existing one, if any result is
  * missing, is of another design, or was made with other options than
  * DIR/plan.json records. results: n points, malloc'd, optional. */
