@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "design_arg.h"
 #include "nibble/metrics.h"
+#include "nibble/output.h"
 #include "nibble/workload.h"
 
 static const char *CMD = "sim";
@@ -28,7 +29,8 @@ static void help(void)
            "  --group G           scaling group along K (default 128; 0 = per channel)\n"
            "  --backend B         c, verilator, systemc or systemc-c (default c)\n"
            "  --compare B         also run backend B in lock step and compare every cycle\n"
-           "  --trace FILE        write a VCD waveform (verilator and systemc backends)\n"
+           "  --trace FILE        write a VCD waveform (verilator and systemc backends; a\n"
+           "                      regular file outside the design, replaced once complete)\n"
            "  --no-overlap        load the next tile only after the previous one drained\n"
            "  --fast-forward      C model only: compute the same results and cycle count per\n"
            "                      tile instead of stepping every clock (much faster)\n"
@@ -122,14 +124,24 @@ int cmd_sim(int argc, char **argv)
         nb_design_free(d);
         return rc;
     }
+    /* the waveform goes to a temporary beside it and replaces FILE only once
+     * the run is complete; never onto a link, a device or a file of the design */
+    char trace_tmp[4400] = "";
+    const char *inputs[] = {dir};
+    if (trace && (!nb_output_file_check("--trace", trace, inputs, 1, &err) ||
+                  !nb_output_file_temp(trace, trace_tmp, sizeof trace_tmp, &err))) {
+        nb_design_free(d);
+        return cli_fail_err(CMD, &err);
+    }
     nb_workload wl;
     if (!nb_workload_make(d, wsel, asel, &spec, &wl, &err)) {
+        nb_output_file_discard(trace_tmp);
         nb_design_free(d);
         return cli_fail_err(CMD, &err);
     }
     wl.job.overlap_loads = overlap;
     int status = 0;
-    nb_backend *b = fast ? NULL : nb_backend_open(d, dir, kind, trace, stderr, &err);
+    nb_backend *b = fast ? NULL : nb_backend_open(d, dir, kind, trace ? trace_tmp : NULL, stderr, &err);
     if (b && compare) {
         nb_backend *other = nb_backend_open(d, dir, cmp_kind, NULL, stderr, &err);
         b = other ? nb_lockstep_new(b, other) : (nb_backend_free(b), NULL);
@@ -190,10 +202,16 @@ int cmd_sim(int argc, char **argv)
         }
         printf("error vs float reference: SQNR %.2f dB, MSE %.4g, max error %.4g\n", es.sqnr_db,
                es.mse, es.max_abs_error);
-        if (trace)
-            printf("waveform: %s\n", trace);
     }
-    nb_backend_free(b);
+    nb_backend_free(b); /* closes the waveform */
+    if (trace_tmp[0] && ran) {
+        if (nb_output_file_install(trace_tmp, trace, &err))
+            printf("waveform: %s\n", trace);
+        else
+            status = cli_fail_err(CMD, &err);
+    } else {
+        nb_output_file_discard(trace_tmp);
+    }
     free(got), free(want), free(y);
     nb_workload_free(&wl);
     nb_design_free(d);

@@ -4,12 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "design_arg.h"
 #include "nibble/synth.h"
-#include "nibble/files.h"
+#include "nibble/output.h"
 
 static const char *CMD = "synth";
 
@@ -34,6 +33,8 @@ static void help(void)
            "  --force             ignore the cache\n"
            "  --json FILE         write the result as JSON\n"
            "  --csv FILE          write the result as a one-row CSV table\n"
+           "                      (regular files only, written once the result is complete;\n"
+           "                      never a link, device, FIFO or a file of the design)\n"
            "  -q, --quiet         no progress lines\n"
            "  -h, --help          this text\n");
 }
@@ -77,7 +78,7 @@ static bool write_json(const char *path, const nb_synth_result *r, nb_err *err)
         return nb_fail(err, "out of memory");
     size_t n = strlen(text);
     text[n] = '\n';
-    bool ok = nb_write_file(path, text, n + 1, err);
+    bool ok = nb_output_file_write(path, text, n + 1, err);
     free(text);
     return ok;
 }
@@ -92,7 +93,7 @@ static bool write_csv(const char *path, const nb_synth_result *r, nb_err *err)
     nb_synth_csv_header(f);
     nb_synth_csv_row(f, r);
     fclose(f);
-    bool ok = nb_write_file(path, buf, len, err);
+    bool ok = nb_output_file_write(path, buf, len, err);
     free(buf);
     return ok;
 }
@@ -140,14 +141,18 @@ int cmd_synth(int argc, char **argv)
     if (!d)
         return cli_fail_err(CMD, &err);
     nb_design_free(d);
+    /* the output files are checked before any work and written only once the
+     * result is complete: a failed run leaves an earlier file as it was */
+    const char *inputs[] = {dir, o.liberty, o.sdc};
+    if (json_out && !nb_output_file_check("--json", json_out, inputs, 3, &err))
+        return cli_fail_err(CMD, &err);
+    if (csv_out && !nb_output_file_check("--csv", csv_out, inputs, 3, &err))
+        return cli_fail_err(CMD, &err);
+    if (json_out && csv_out && strcmp(json_out, csv_out) == 0)
+        return cli_fail(CMD, "--json and --csv both name %s; give two files", json_out);
     nb_synth_result *r = malloc(sizeof *r);
     if (!r)
         return cli_fail(CMD, "out of memory");
-    /* an earlier result at these paths would outlive a failed run */
-    if (json_out)
-        unlink(json_out);
-    if (csv_out)
-        unlink(csv_out);
     bool ok = nb_synth_run(dir, &o, r, &err) && (!json_out || write_json(json_out, r, &err)) &&
               (!csv_out || write_csv(csv_out, r, &err));
     if (ok)

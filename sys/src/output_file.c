@@ -11,6 +11,8 @@
 
 #include "output_internal.h"
 
+static const char *link_hint(const char *path);
+
 bool nb_output_regular_or_refuse(const char *what, const char *path, const struct stat *st,
                                  nb_err *err)
 {
@@ -25,8 +27,21 @@ bool nb_output_regular_or_refuse(const char *what, const char *path, const struc
         return true;
     return nb_fail(err, "%s %s is %s; nibble writes only regular files (it replaces them once the "
                    "new content is complete) and never writes through links or into devices: "
-                   "give a file name%s", what, path, kind,
-                   S_ISLNK(st->st_mode) ? " (the link's target, if that is what you meant)" : "");
+                   "give a file name%s", what, path, kind, S_ISLNK(st->st_mode) ? link_hint(path) : "");
+}
+
+/* What a symbolic link leads to, for the message. */
+static const char *link_hint(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return " (it leads nowhere)";
+    if (S_ISREG(st.st_mode))
+        return " (its target, if that is what you meant)";
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        return " (it leads to a device: to read the result on the terminal, leave the option "
+               "out and read what nibble prints)";
+    return " (it leads to something other than a regular file)";
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)
