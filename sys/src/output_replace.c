@@ -49,7 +49,8 @@ static void split_path(const char *dir, char *parent, size_t plen, const char **
 }
 
 /* Temporaries a killed run left beside dir: removed if they carry the
- * marker of this kind and no running nibble holds their lock. */
+ * marker of this kind and no running nibble holds their lock (an unmarked
+ * one only if it is empty, as a kill right after mkdtemp leaves it). */
 static void remove_stale(const char *dir, nb_output_kind kind)
 {
     char parent[4096];
@@ -66,8 +67,12 @@ static void remove_stale(const char *dir, nb_output_kind kind)
         char path[8400];
         snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
         struct stat st;
-        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || !nb_output_is_marked(path, kind))
+        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
+        if (!nb_output_is_marked(path, kind)) {
+            rmdir(path); /* killed before it was marked: removed only if empty */
+            continue;
+        }
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
             continue;
@@ -108,6 +113,9 @@ bool nb_output_dir_begin(nb_output_dir *o, const char *dir, nb_output_kind kind,
         return nb_fail(err, "cannot create output directory %s: %s", o->dir, strerror(errno));
     }
     nb_output_step();
+    mode_t mask = umask(022);
+    umask(mask);
+    chmod(o->tmp, 0777 & ~mask); /* mkdtemp's 0700 is for the temporary, not the output */
     /* the lock tells a concurrent run's stale-temporary sweep to keep off */
     o->lock_fd = open(o->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (o->lock_fd < 0 || flock(o->lock_fd, LOCK_EX | LOCK_NB) != 0) {
