@@ -6,7 +6,7 @@ out=$1
 shift
 rm -rf "$out"
 "$@" || exit 1
-if ls -d "$out" "$out".tmp-* "$out".old-* 2>/dev/null | grep -q .; then
+if ls -d "$out" "$out".tmp-* "$out".old-* "$out".nibble-tmp-* 2>/dev/null | grep -q .; then
     echo "FAIL: output was left behind:"; ls -d "$out"*
     exit 1
 fi

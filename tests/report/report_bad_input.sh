@@ -13,7 +13,7 @@ run() { # run PATTERN ARGS...: expect status 2 and no $work/out*
     shift
     rm -rf "$work/out"
     "$expect" 2 "$pattern" "$nibble" report -o "$work/out" --no-power -q "$@" || fail=1
-    if ls -d "$work/out" "$work"/out.tmp-* 2>/dev/null | grep -q .; then
+    if ls -d "$work/out" "$work"/out.tmp-* "$work"/out.nibble-tmp-* 2>/dev/null | grep -q .; then
         echo "FAIL: a report directory was left for: $*"; fail=1
     fi
 }
@@ -38,7 +38,7 @@ run "cascade depth" --overq 9 --rows 4 --cols 4
 run "clip" --clip 1.5
 # an existing directory that is not a report is never replaced
 mkdir -p "$work/keep" && echo precious > "$work/keep/file"
-"$expect" 2 "not an earlier nibble report" "$nibble" report -o "$work/keep" --no-power -q || fail=1
+"$expect" 2 "keep is not empty and was not made by nibble" "$nibble" report -o "$work/keep" --no-power -q || fail=1
 [ -f "$work/keep/file" ] || { echo "FAIL: a foreign directory was touched"; fail=1; }
 [ "$fail" -eq 0 ] && echo "ok: every bad input refused, no report directory"
 exit "$fail"

@@ -231,6 +231,9 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
 
 bool nb_sweep_load_plan(const char *out_dir, nb_sweep_plan *plan, nb_err *err)
 {
+    nb_output_state state;
+    if (!nb_output_dir_check(out_dir, NB_OUTPUT_SWEEP, &state, err))
+        return false;
     char path[4200];
     snprintf(path, sizeof path, "%s/plan.json", out_dir);
     json_error_t je;
