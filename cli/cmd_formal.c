@@ -21,7 +21,8 @@ static void help(void)
            "printed), 2 the check could not run.\n\n"
            "  --config PATH       the design (manifest.json or its directory)\n"
            "  --work DIR          where the check's Verilog, script and log go\n"
-           "                      (default: DIR/formal beside the design)\n"
+           "                      (default: DIR/formal beside the design; must be new,\n"
+           "                      empty or an earlier work directory nibble marked)\n"
            "  -h, --help          this text\n");
 }
 

@@ -24,7 +24,8 @@ static void help(void)
            "  --config DIR        regress an existing generated design instead\n"
            "  --no-systemc        skip the SystemC backends\n"
            "  --build-only        generate and build every model, run nothing\n"
-           "  --waves DIR         where failing runs write waveforms\n"
+           "  --waves DIR         where failing runs write waveforms (a new or empty\n"
+           "                      directory, or one an earlier --waves marked)\n"
            "  --seed S            stimulus seed (default 1)\n"
            "  --list              list the configurations\n"
            "  -h, --help          this text\n");

@@ -12,6 +12,7 @@
 #include "nibble/gen.h"
 #include "nibble/overq.h"
 #include "nibble/files.h"
+#include "nibble/output.h"
 #include "nibble/regress.h"
 #include "nibble/workload.h"
 
@@ -566,6 +567,10 @@ static nb_design *make_design(ctx *c, const rcfg *cfg, char *dir, size_t len, nb
         d = nb_design_create(&p, err);
     }
     snprintf(dir, len, "%s/%s", c->work, cfg->name);
+    /* the cache is nibble's own: a design an older nibble left there unmarked
+     * is removed rather than refused */
+    if (d && access(dir, F_OK) == 0 && !nb_output_is_marked(dir, NB_OUTPUT_DESIGN))
+        nb_remove_tree(dir);
     if (d && !nb_gen_write(d, dir, err)) {
         nb_design_free(d);
         return NULL;
@@ -604,9 +609,12 @@ int nb_regress(const nb_regress_opts *o, nb_err *err)
         return 2;
     }
     snprintf(c->waves, sizeof c->waves, "%s", o->waves_dir ? o->waves_dir : c->work);
-    if (o->waves_dir)
-        mkdir(c->waves, 0777);
-    else
+    /* waveforms go into a directory of nibble's own (new, empty or marked) */
+    if (o->waves_dir && !nb_output_dir_claim(o->waves_dir, NB_OUTPUT_WAVES, err)) {
+        free(c);
+        return 2;
+    }
+    if (!o->waves_dir)
         snprintf(c->waves, sizeof c->waves, "%s/failures", c->work);
     int failures = 0, rc = 0;
     double t0 = now();

@@ -88,7 +88,17 @@ check 2 "--trace /dev/null is a character device" "$nibble" sim --config design 
 same design design.snap
 cmp -s important.json important.orig || { echo "FAIL: important.json changed"; fail=1; }
 
-# 5. nibble still replaces its own outputs: an earlier design, and an empty directory
+# 5. formal --work and regress --waves write only into directories of their own
+check 2 "output directory notes is not empty and was not made by nibble.*choose another --work" \
+    "$nibble" formal --config design --work notes
+check 2 "output directory design is a nibble design output, not a formal" \
+    "$nibble" formal --config design --work design
+check 2 "output directory notes is not empty and was not made by nibble.*choose another --waves" \
+    "$nibble" regress --only pe-1x1 --waves notes
+same notes notes.snap
+same design design.snap
+
+# 6. nibble still replaces its own outputs: an earlier design, and an empty directory
 "$nibble" gen --weights int4 --acts overq --rows 2 --cols 1 --cascade 1 --overq-encoder -o again >/dev/null || { echo "FAIL: gen again"; fail=1; }
 [ -f again/nibble_overq_encoder.v ] || { echo "FAIL: no encoder"; fail=1; }
 check 0 "wrote again" "$nibble" gen --weights int4 --acts int4 --rows 1 --cols 1 -o again

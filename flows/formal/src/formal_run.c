@@ -8,6 +8,7 @@
 
 #include "formal_internal.h"
 #include "nibble/gen.h"
+#include "nibble/output.h"
 
 #define MARK "nibble-formal-pair"
 
@@ -236,7 +237,8 @@ bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_res
     snprintf(outp, sizeof outp, "%s/formal.out", work_dir);
     char version[256];
     bool ok = nb_tool_version("yosys", "-V", version, sizeof version, err) &&
-              nb_mkdir_p(work_dir, err) && formal_emit_check(d, check, err) &&
+              /* only a new, empty or earlier formal work directory is written into */
+              nb_output_dir_claim(work_dir, NB_OUTPUT_FORMAL, err) && formal_emit_check(d, check, err) &&
               formal_emit_short_map(shortmap, err) &&
               write_script(d, design_dir, check, shortmap, script, err);
     if (ok) {
