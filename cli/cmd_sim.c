@@ -29,7 +29,7 @@ static void help(void)
            "  --group G           scaling group along K (default 128; 0 = per channel)\n"
            "  --backend B         c, verilator, systemc or systemc-c (default c)\n"
            "  --compare B         also run backend B in lock step and compare every cycle\n"
-           "  --trace FILE        write a VCD waveform (verilator and systemc backends; a\n"
+           "  --trace FILE.vcd    write a VCD waveform (verilator and systemc backends; a\n"
            "                      regular file outside the design, replaced once complete)\n"
            "  --no-overlap        load the next tile only after the previous one drained\n"
            "  --fast-forward      C model only: compute the same results and cycle count per\n"
@@ -128,6 +128,11 @@ int cmd_sim(int argc, char **argv)
      * the run is complete; never onto a link, a device or a file of the design */
     char trace_tmp[4400] = "";
     const char *inputs[] = {dir};
+    size_t tl = trace ? strlen(trace) : 0;
+    if (trace && (tl < 5 || strcmp(trace + tl - 4, ".vcd") != 0)) {
+        nb_design_free(d); /* SystemC would write NAME.vcd instead of NAME */
+        return cli_fail(CMD, "--trace %s: give a file name ending in .vcd", trace);
+    }
     if (trace && (!nb_output_file_check("--trace", trace, inputs, 1, &err) ||
                   !nb_output_file_temp(trace, trace_tmp, sizeof trace_tmp, &err))) {
         nb_design_free(d);

@@ -86,6 +86,12 @@ run_main() {
     # build tree so that its default output (nibble-report/) lands there;
     # extra arguments go to nibble report
     out="$build/nibble-report"
+    # nibble replaces only a report it marked (.nibble-output); one an older
+    # nibble wrote into this build tree, which is this script's own, is removed
+    # here instead of being refused
+    if [ "$#" -eq 0 ] && [ -f "$out/report.json" ] && [ ! -e "$out/.nibble-output" ]; then
+        rm -rf "$out"
+    fi
     log "main job: the default area-versus-accuracy report into $out"
     (cd "$build" && ./cli/nibble report "$@")
     log "open $out/report.html (Markdown: $out/report.md)"

@@ -31,17 +31,19 @@ static mode_t target_mode(const char *path)
     return 0666 & ~mask;
 }
 
-/* mkstemp of DIR/.NAME.nibble-tmp-XXXXXX beside path; the fd, or -1. */
+/* mkstemps of DIR/.nibble-tmp-XXXXXX-NAME beside path; the fd, or -1. The
+ * temporary ends like the file, for writers that go by the extension
+ * (SystemC's VCD writer appends .vcd unless the name ends in it). */
 static int make_temp(const char *path, char *tmp, size_t len, nb_err *err)
 {
-    const char *slash = strrchr(path, '/');
-    int n = slash ? snprintf(tmp, len, "%.*s/.%s.nibble-tmp-XXXXXX", (int)(slash - path), path, slash + 1)
-                  : snprintf(tmp, len, ".%s.nibble-tmp-XXXXXX", path);
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    int n = slash ? snprintf(tmp, len, "%.*s/.nibble-tmp-XXXXXX-%s", (int)(slash - path), path, name)
+                  : snprintf(tmp, len, ".nibble-tmp-XXXXXX-%s", name);
     if (n < 0 || (size_t)n >= len) {
         nb_fail(err, "cannot write %s: the path is too long", path);
         return -1;
     }
-    int fd = mkstemp(tmp);
+    int fd = mkstemps(tmp, (int)strlen(name) + 1);
     if (fd < 0)
         nb_fail(err, "cannot write %s: %s", path, strerror(errno));
     return fd;

@@ -82,9 +82,12 @@ check 2 "--json important.json and --csv both name|both name important.json" \
 check 2 "its directory nowhere does not exist" "$nibble" synth --config design --json nowhere/r.json
 
 # 4. sim --trace onto the design
-check 2 "--trace design/manifest.json is inside design, which this command reads" \
+check 2 "--trace design/manifest.json: give a file name ending in .vcd" \
     "$nibble" sim --config design --trace design/manifest.json
-check 2 "--trace /dev/null is a character device" "$nibble" sim --config design --trace /dev/null
+ln -s /dev/null null.vcd
+check 2 "--trace null.vcd is a symbolic link.*leads to a device" "$nibble" sim --config design --trace null.vcd
+check 2 "--trace design/manifest.vcd is inside design" "$nibble" sim --config design --trace design/manifest.vcd
+[ ! -e design/manifest.vcd ] || { echo "FAIL: a file was written into the design"; fail=1; }
 same design design.snap
 cmp -s important.json important.orig || { echo "FAIL: important.json changed"; fail=1; }
 

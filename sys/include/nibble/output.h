@@ -98,7 +98,7 @@ bool nb_output_file_check(const char *opt, const char *path, const char *const *
                           size_t ninputs, nb_err *err);
 
 /* Write path only once data is complete: a temporary in the same directory
- * (.NAME.nibble-tmp-XXXXXX), flushed, then renamed over path. An existing
+ * (.nibble-tmp-XXXXXX-NAME), flushed, then renamed over path. An existing
  * path keeps its content on any failure. Refuses what nb_output_file_check
  * refuses by its type (links, devices, FIFOs, sockets, directories). */
 bool nb_output_file_write(const char *path, const char *data, size_t len, nb_err *err);
