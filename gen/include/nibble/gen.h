@@ -6,9 +6,10 @@
 #include "nibble/files.h"
 
 /* Write the design into out_dir atomically: everything is produced in a
- * temporary sibling directory and renamed into place, so on any error nothing
- * is left behind. An existing out_dir is replaced only if it is empty or holds
- * an earlier nibble output (a manifest.json). */
+ * marked temporary sibling directory and swapped into place (nibble/output.h),
+ * so on any error or kill out_dir is the old or the new design. An existing
+ * out_dir is replaced only if it is empty or an earlier design nibble marked
+ * (.nibble-output, kind design). */
 bool nb_gen_write(const nb_design *d, const char *out_dir, nb_err *err);
 
 /* Verilog files of a generated directory in compile order (for tools). */
