@@ -111,5 +111,30 @@ mkdir empty
 check 0 "wrote empty" "$nibble" gen --weights int4 --acts int4 -o empty
 ls -d again.nibble-tmp-* empty.nibble-tmp-* 2>/dev/null && { echo "FAIL: temporaries left"; fail=1; }
 
+# 7. SIGKILL at random moments while gen replaces its earlier output: DIR is
+# always one complete design, byte for byte (the C test test_output kills
+# after every single step; this is the same with real signals)
+A="--weights int4 --acts int4 --rows 1 --cols 1"
+B="--weights sf4,e2m1 --acts int4,e2m1 --rows 3 --cols 2"
+"$nibble" gen $A -o refA >/dev/null && "$nibble" gen $B -o refB >/dev/null && "$nibble" gen $A -o killed >/dev/null ||
+    { echo "FAIL: gen references"; fail=1; }
+i=0
+while [ "$i" -lt 30 ]; do
+    if [ $((i % 2)) -eq 0 ]; then args=$B; else args=$A; fi
+    # shellcheck disable=SC2086
+    "$nibble" gen $args -o killed >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.0$((i % 10))"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if ! diff -r killed refA >/dev/null 2>&1 && ! diff -r killed refB >/dev/null 2>&1; then
+        echo "FAIL: after a SIGKILL (round $i) killed/ is neither complete design"; ls -la killed; fail=1
+        break
+    fi
+    i=$((i + 1))
+done
+"$nibble" gen $A -o killed >/dev/null || { echo "FAIL: gen after the kills"; fail=1; }
+ls -d killed.nibble-tmp-* 2>/dev/null && { echo "FAIL: the run after the kills left temporaries"; fail=1; }
+
 [ "$fail" -eq 0 ] && echo "ok: every user file survived, nibble's own outputs are replaced"
 exit "$fail"
