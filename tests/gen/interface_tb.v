@@ -15,8 +15,9 @@
 //
 // Defines (from run_interface_tb.sh, read off manifest.json): ROWS, COLS,
 // PIPE, ACC, RAB (row address bits), LAT (latency from the manifest), OVERQ
-// (1: acts overq,int4 in range+precision mode with 2 tag bits; 0: acts
-// int4,uint4). Weights are int4,uint4,int4-full (select 3 decodes to 0).
+// (1: acts overq,int4 with TAGW tag bits, OVERQ_PREC for range+precision;
+// 0: acts int4,uint4), AFRAC (a_grid_frac). Weights are int4,uint4,int4-full
+// (select 3 decodes to 0).
 // WRONG_* defines each break one documented rule in the model (the select
 // of cycle T instead of T - 1, loads under reset kept, no weight stage with
 // --pipeline 2, MOVED and LOW swapped); the test requires those runs to fail.
@@ -31,8 +32,14 @@ module interface_tb;
   localparam integer L = R + C + P + 1;       // gen/README.md
   localparam integer OQ = `OVERQ;
   localparam integer Q = OQ;                  // reload one cycle later with OverQ tags
-  localparam integer AF = OQ ? 4 : 0;         // activation grid fraction bits
-  localparam integer TW = 2;
+  localparam integer AF = `AFRAC;             // activation grid fraction bits
+  localparam integer TW = OQ ? `TAGW : 1;
+`ifdef OVERQ_PREC
+  localparam integer PREC = 1;
+`else
+  localparam integer PREC = 0;
+`endif
+  localparam [1:0] READS_ABOVE = TW == 1 ? 2'd1 : 2'd2;  // HIGH or MOVED: uses the row above
   localparam integer NCYC = 6000;
 `ifdef WRONG_SEL_TIMING
   localparam integer SEL_LAG = 0;
@@ -49,7 +56,7 @@ module interface_tb;
   reg [C*4-1:0] w_codes = 0;
   reg act_valid = 0;
   reg [R*4-1:0] act_codes = 0;
-  reg [R*TW-1:0] act_tags = 0;
+  reg [R*TW-1:0] act_tags = 0;  // width 1 without OverQ (unused)
   reg [C*W-1:0] psum = 0;
   wire out_valid;
   wire [C*W-1:0] out_psum;
@@ -128,6 +135,7 @@ module interface_tb;
         as = asel_h[T - SEL_LAG];
         ws = wsel_h[T - SEL_LAG + WS];
         tag = (OQ && as == 1'b0) ? tag_h[t][kk*TW +: TW] : 2'd0;  // tags count for overq only
+        if (tag == 2'd3 && !PREC) tag = 2'd2;                     // range mode: 3 acts as MOVED
 `ifdef WRONG_TAGS
         if (tag[1]) tag[0] = ~tag[0];
 `endif
@@ -216,6 +224,7 @@ module interface_tb;
       acc = psum_h[t][nn*W +: W];
       for (kk = 0; kk < R; kk = kk + 1) begin
         tag = OQ ? tag_h[t][kk*TW +: TW] : 2'd0;
+        if (tag == 2'd3 && !PREC) tag = 2'd2;
         if (tag == 2'd0) wm = wdec(2'd0, wset[useset ? set : rowset[kk]][kk][nn]);
         else if (kk == 0) wm = 0;
         else wm = wdec(2'd0, wset[useset ? set : rowset[kk-1]][kk-1][nn]);
@@ -235,13 +244,13 @@ module interface_tb;
     end
   endtask
 
-  // a vector of non-zero activations; with OverQ row 1 is MOVED (it reads row 0)
+  // a vector of non-zero activations; with OverQ row 1 is tagged (it reads row 0)
   task present_vector(input integer idx, input integer set);
     begin
       act_valid = 1;
       for (k = 0; k < R; k = k + 1) begin
         act_codes[k*4 +: 4] = OQ ? 1 + ({$random} % 15) : 1 + ({$random} % 7);
-        act_tags[k*TW +: TW] = (OQ && k == 1) ? 2'd2 : 2'd0;
+        act_tags[k*TW +: TW] = (OQ && k == 1) ? READS_ABOVE : 2'd0;
       end
       for (n = 0; n < C; n = n + 1) psum[n*W +: W] = {$random};
       vec_t[idx] = cyc;

@@ -22,9 +22,11 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 c, d = m["config"], m["derived"]
 q = m.get("overq") or {}
-print("-DROWS=%d -DCOLS=%d -DPIPE=%d -DACC=%d -DRAB=%d -DLAT=%d -DOVERQ=%d%s" % (
+tw = q.get("tag_bits", 0)
+print("-DROWS=%d -DCOLS=%d -DPIPE=%d -DACC=%d -DRAB=%d -DLAT=%d -DAFRAC=%d -DOVERQ=%d -DTAGW=%d%s%s" % (
     c["rows"], c["cols"], c["pipeline"], c["acc_bits"], d["row_addr_bits"], m["latency"],
-    1 if q.get("tag_bits") else 0, " -DOVERQ_TAGS" if q.get("tag_bits") else ""))
+    d["a_grid_frac"], 1 if tw else 0, max(tw, 1), " -DOVERQ_TAGS" if tw else "",
+    " -DOVERQ_PREC" if q.get("mode") == "range+precision" else ""))
 ' "$out/design/manifest.json")
 files=$(sed "s|^|$out/design/|" "$out/design/files.f" | tr '\n' ' ')
 # shellcheck disable=SC2086
