@@ -10,8 +10,9 @@
 // cycle l is visible from l + 2 and dropped while rst_ni is low; rst_ni low
 // in cycle s kills the vectors presented in cycles s - L + 1 .. s; the OverQ
 // tag values) predicts every output of every cycle under random stimulus.
-// Directed scenarios then check the closed-form earliest reload and restart
-// times, and that one cycle earlier is wrong.
+// Directed scenarios then check the reset kill window, loads under reset, and
+// the closed-form earliest reload, restart and format-switch times, and that
+// one cycle earlier is wrong.
 //
 // Defines (from run_interface_tb.sh, read off manifest.json): ROWS, COLS,
 // PIPE, ACC, RAB (row address bits), LAT (latency from the manifest), OVERQ
@@ -209,13 +210,18 @@ module interface_tb;
   endtask
 
   // ---- directed scenarios: two weight sets, static expectations
-  reg [3:0] wset [0:1][0:15][0:15];   // [set][k][n]
+  reg [3:0] wset [0:2][0:15][0:15];   // [set][k][n]; set 2: codes with bit 3 set
   reg [0:0] rowset [0:15];            // which set row k is expected to hold
   integer out_count, bad_old, bad_new, first_new;
   integer vec_t [0:63];               // presentation cycle of each directed vector
   integer vec_set [0:63];             // weight set the vector should see (-1: any)
 
+  // the result with fixed weights (set, or rowset per row) and fixed formats
   function [W-1:0] static_psum(input integer t, input integer nn, input integer set, input integer useset);
+    static_psum = static_fmt(t, nn, set, useset, 2'd0, 1'b0);
+  endfunction
+  function [W-1:0] static_fmt(input integer t, input integer nn, input integer set, input integer useset,
+                              input [1:0] ws, input as);
     integer kk;
     reg [W-1:0] acc;
     reg [1:0] tag;
@@ -223,17 +229,17 @@ module interface_tb;
     begin
       acc = psum_h[t][nn*W +: W];
       for (kk = 0; kk < R; kk = kk + 1) begin
-        tag = OQ ? tag_h[t][kk*TW +: TW] : 2'd0;
+        tag = (OQ && as == 1'b0) ? tag_h[t][kk*TW +: TW] : 2'd0;
         if (tag == 2'd3 && !PREC) tag = 2'd2;
-        if (tag == 2'd0) wm = wdec(2'd0, wset[useset ? set : rowset[kk]][kk][nn]);
+        if (tag == 2'd0) wm = wdec(ws, wset[useset ? set : rowset[kk]][kk][nn]);
         else if (kk == 0) wm = 0;
-        else wm = wdec(2'd0, wset[useset ? set : rowset[kk-1]][kk-1][nn]);
-        p = wm * adec(1'b0, acode_h[t][kk*4 +: 4]);
+        else wm = wdec(ws, wset[useset ? set : rowset[kk-1]][kk-1][nn]);
+        p = wm * adec(as, acode_h[t][kk*4 +: 4]);
         if (tag == 2'd1) p = p * 16;
         else if (tag == 2'd3) p = p >>> 4;
         acc = acc + p[W-1:0];
       end
-      static_psum = acc;
+      static_fmt = acc;
     end
   endfunction
 
@@ -317,6 +323,65 @@ module interface_tb;
     end
   endtask
 
+  // Stream NV vectors with format 0, switch the activation (which = 0) or
+  // weight (which = 1) select to 1 switch_delay cycles after the last one and
+  // present NV more from first_delay cycles after the switch; count vectors
+  // whose result is not the all-old-format / all-new-format one. Codes have
+  // bit 3 set, so the formats of each pair decode every code differently.
+  task switch_scenario(input integer which, input integer switch_delay, input integer first_delay);
+    integer t_last, sw, first, c, nv_total, tv, nn, v;
+    begin
+      idle; wsel = 0; asel = 0;
+      repeat (L + 2) tick;
+      for (k = 0; k < R; k = k + 1) begin load_row(k, 2); tick; end
+      idle; tick; tick;
+      t_last = cyc + NV - 1;
+      sw = t_last + switch_delay;
+      first = sw + first_delay;
+      nv_total = 0;
+      for (c = cyc; c <= t_last || nv_total < NV; c = c + 1) begin
+        idle;
+        if (c >= sw) begin
+          if (which) wsel = 1;
+          else asel = 1;
+        end
+        if (c <= t_last) present_vector(c - (t_last - NV + 1), 0);
+        if (c > t_last && c >= first && nv_total < NV) begin
+          present_vector(NV + nv_total, 1);
+          nv_total = nv_total + 1;
+        end
+        for (k = 0; k < R; k = k + 1) act_codes[k*4 +: 4] = act_codes[k*4 +: 4] | 4'd8;
+        tick;
+      end
+      idle;                       // the new select stays until the vectors have left
+      repeat (L + 2) tick;
+      bad_old = 0; bad_new = 0;
+      for (v = 0; v < 2 * NV; v = v + 1) begin
+        tv = vec_t[v];
+        for (nn = 0; nn < C; nn = nn + 1)
+          if (model_out[tv][nn*W +: W] !== static_fmt(tv, nn, 2, 1, which && v >= NV ? 2'd1 : 2'd0,
+                                                        !which && v >= NV)) begin
+            if (v < NV) bad_old = bad_old + 1;
+            else bad_new = bad_new + 1;
+          end
+      end
+    end
+  endtask
+
+  task expect_switch(input integer which, input integer switch_delay, input integer first_delay,
+                     input integer want_old, input integer want_new, input [8*56-1:0] what);
+    begin
+      switch_scenario(which, switch_delay, first_delay);
+      if ((want_old ? bad_old == 0 : bad_old != 0) && (want_new ? bad_new == 0 : bad_new != 0))
+        $display("ok: %0s (old vectors wrong %0d, new wrong %0d)", what, bad_old, bad_new);
+      else begin
+        errors = errors + 1;
+        $display("MISMATCH: %0s: old vectors wrong %0d (want %0s), new wrong %0d (want %0s)", what,
+                 bad_old, want_old ? "none" : "some", bad_new, want_new ? "none" : "some");
+      end
+    end
+  endtask
+
   integer s, kills, seen_before, seen_after, seed, tv, v;
   initial begin
     errors = 0; checked = 0; cyc = 0;
@@ -329,6 +394,7 @@ module interface_tb;
       for (k = 0; k < 16; k = k + 1) begin
         wset[0][i][k] = $random(seed);
         wset[1][i][k] = wset[0][i][k] + 4'd1 + ({$random(seed)} % 14);  // differs from set 0
+        wset[2][i][k] = wset[0][i][k] | 4'd8;
       end
     // two cycles of reset, then load every row
     rst_n = 0; tick; tick;
@@ -404,6 +470,14 @@ module interface_tb;
     expect_reload(C - 1 + WS + Q, 1 - WS + 3, 1, 1, "later restart");
     expect_reload(C - 2 + WS + Q, 1 - WS + 1, 0, 1, "reload one cycle early corrupts old vectors");
     expect_reload(C - 1 + WS + Q, 0 - WS, 1, 0, "restart one cycle early sees old weights");
+
+    // ---- format switch: afmt from t_last + R + C - 1, wfmt from t_last + R + C - 1 + w
+    expect_switch(0, R + C - 1, 0, 1, 1, "earliest afmt switch, first vector with it");
+    expect_switch(0, R + C - 2, 1, 0, 1, "afmt switch one cycle early hits an old vector");
+    expect_switch(0, R + C - 1, -1, 1, 0, "vector one cycle before the afmt switch");
+    expect_switch(1, R + C - 1 + WS, -WS, 1, 1, "earliest wfmt switch, first vector w before it");
+    expect_switch(1, R + C - 2 + WS, 1 - WS, 0, 1, "wfmt switch one cycle early hits an old vector");
+    expect_switch(1, R + C - 1 + WS, -WS - 1, 1, 0, "vector one cycle before that");
 
     if (errors == 0)
       $display("PASS: %0d cycles match gen/README.md", checked);
