@@ -96,9 +96,9 @@ static void check(nb_design *d, bool overq, bool overlap, shape s)
                  (unsigned long long)fast.cycles, (unsigned long long)stepped.cycles);
     if (!overlap)
         cr_assert_eq(want, readme_no_overlap(R, C, P, s, (int64_t)stepped.tiles));
-    int64_t w = P >= 2, q = overq, F = (int64_t)stepped.tiles, M = (int64_t)s.M;
-    if (overlap && C - 1 + w + q >= 1 && M >= R + P + 3 - q) /* the steady-state form */
-        cr_assert_eq(want, M + (R + C + P + 1) + 1 - w + (F - 1) * (M + C - 1 + q));
+    int64_t ws = P >= 2, q = overq, F = (int64_t)stepped.tiles, M = (int64_t)s.M;
+    if (overlap && C - 1 + ws + q >= 1 && M >= R + P + 3 - q) /* the steady-state form */
+        cr_assert_eq(want, M + (R + C + P + 1) + 1 - ws + (F - 1) * (M + C - 1 + q));
     nb_backend_free(b);
     free(w), free(a), free(tags), free(out), free(fout);
 }
