@@ -212,9 +212,9 @@ module interface_tb;
   // ---- directed scenarios: two weight sets, static expectations
   reg [3:0] wset [0:2][0:15][0:15];   // [set][k][n]; set 2: codes with bit 3 set
   reg [0:0] rowset [0:15];            // which set row k is expected to hold
-  integer out_count, bad_old, bad_new, first_new;
+  integer bad_old, bad_new;
   integer vec_t [0:63];               // presentation cycle of each directed vector
-  integer vec_set [0:63];             // weight set the vector should see (-1: any)
+  integer vec_set [0:63];             // weight set the vector should see
 
   // the result with fixed weights (set, or rowset per row) and fixed formats
   function [W-1:0] static_psum(input integer t, input integer nn, input integer set, input integer useset);
@@ -382,7 +382,7 @@ module interface_tb;
     end
   endtask
 
-  integer s, kills, seen_before, seen_after, seed, tv, v;
+  integer s, kills, seed, tv, v;
   initial begin
     errors = 0; checked = 0; cyc = 0;
     if (`LAT != L) begin
@@ -432,7 +432,7 @@ module interface_tb;
     idle; rst_n = 1;
     repeat (L + 2) tick;
     // (outputs were checked by the model every cycle; here the window itself)
-    kills = 0; seen_before = 0; seen_after = 0;
+    kills = 0;
     for (tv = s - L - 2; tv <= s + 2; tv = tv + 1) begin
       if (tv >= s - L + 1 && tv <= s && model_out_valid[tv + L]) kills = kills + 1;
     end
