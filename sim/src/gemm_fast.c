@@ -162,8 +162,6 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
         adec32[c] = (uint32_t)adec[c];
         adec64[c] = (uint64_t)adec[c];
     }
-    /* OverQ slots: tags decide own or upper weight and the scale (HIGH x16) */
-    bool tagged = d->tag_bits && (d->na == 1 || job->asel == d->overq_index);
     uint8_t *enc_codes = NULL, *enc_tags = NULL;
     const uint8_t *a_codes = job->a_codes, *a_tags = job->a_tags;
     if (job->a_values) {
@@ -175,6 +173,9 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
         a_codes = enc_codes;
         a_tags = enc_tags;
     }
+    /* OverQ slots: tags decide own or upper weight and the scale (HIGH x16);
+     * codes without tags are all NORMAL, as the driver and the golden read them */
+    bool tagged = d->tag_bits && (d->na == 1 || job->asel == d->overq_index) && a_tags;
     int64_t max_prod = nb_product_max_abs(&wo, &ao) * (tagged ? 16 : 1), hi = nb_acc_max(d->acc_bits);
     bool narrow = d->acc_bits <= 32 && !tagged;
     bool tables = A <= M; /* a table row must serve many vectors to pay off */
