@@ -363,14 +363,14 @@ int nb_child_wait_any(nb_child *c, int n, nb_err *err)
 
 bool nb_child_outcome(const nb_child *c, int *status, nb_err *err)
 {
-    const char *log = c->log[0] ? c->log : "(none kept)";
+    const char *sep = c->log[0] ? "; log " : ""; /* a version probe keeps no log */
     if (c->timed_out)
         return nb_fail(err, "%s timed out: it was still running after its limit of %.0f s, so its "
-                       "process group was killed; log %s. If it is merely slow, raise the limit "
-                       "with NIBBLE_TOOL_TIMEOUT=SECONDS (0: no limit)", c->tool, c->limit, log);
+                       "process group was killed%s%s. If it is merely slow, raise the limit with "
+                       "NIBBLE_TOOL_TIMEOUT=SECONDS (0: no limit)", c->tool, c->limit, sep, c->log);
     if (c->interrupted)
-        return nb_fail(err, "interrupted: %s and its process group were stopped; log %s", c->tool,
-                       log);
+        return nb_fail(err, "interrupted: %s and its process group were stopped%s%s", c->tool, sep,
+                       c->log);
     *status = c->status;
     return true;
 }

@@ -62,16 +62,12 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
         free(child);
         return nb_fail(err, "out of memory for %d job slots", jobs), -1;
     }
-    int next = 0, done = 0, failed = 0, cached = 0, active = 0;
+    int next = 0, done = 0, failed = 0, cached = 0, active = 0, stopped = 0;
     double t0 = now();
     while (done < plan->n) {
         bool stop = o->cancel && *o->cancel;
-        if (stop && !active) {
-            free(run);
-            free(child);
-            return nb_fail(err, "interrupted after %d of %d jobs; run it again to "
-                           "finish (finished jobs are cached)", done, plan->n), -1;
-        }
+        if (stop && !active)
+            break;
         while (!stop && active < jobs && next < plan->n) {
             int slot = 0;
             while (child[slot].pid)
@@ -107,6 +103,7 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
         bool hit = ok && was_cached(log);
         done++;
         active--;
+        stopped += !ok && stop;
         failed += !ok;
         cached += hit;
         if (o->progress) {
@@ -128,6 +125,9 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
     }
     free(run);
     free(child);
+    if (o->cancel && *o->cancel)
+        return nb_fail(err, "interrupted after %d of %d jobs; run it again to "
+                       "finish (finished jobs are cached)", done - stopped, plan->n), -1;
     if (o->progress)
         fprintf(o->progress, "[sweep] %d designs in %.1f s: %d synthesized, %d cached, %d failed\n",
                 plan->n, now() - t0, plan->n - cached - failed, cached, failed);
