@@ -5,9 +5,10 @@
  * stdout+stderr in a log, under a wall-clock limit. When it times out, or when
  * nibble gets SIGINT/SIGTERM, the whole group is sent SIGTERM and, after a
  * grace period, SIGKILL; when a tool ends, anything it left running in its
- * group is killed too. Waiting sleeps in poll() on a pidfd per child (or,
- * where pidfds are unavailable, wakes every 50 ms to call waitpid): no busy
- * spinning. */
+ * group is killed too. Waiting sleeps in poll() on a pidfd per child (woken
+ * by an exit, a signal, a deadline, or once a second; where pidfds are
+ * unavailable, every 50 ms to call waitid): no busy spinning. See
+ * sys/README.md. */
 #ifndef NIBBLE_PROCESS_H
 #define NIBBLE_PROCESS_H
 
