@@ -276,9 +276,13 @@ static void finish(nb_child *c)
     kill(-c->pid, SIGKILL);
     groups[c->slot] = 0;
     int st = 0;
-    while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
+    pid_t r;
+    while ((r = waitpid(c->pid, &st, 0)) < 0 && errno == EINTR)
         ;
-    c->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    if (r != c->pid) /* reaped elsewhere (SIGCHLD ignored): its status is lost, not success */
+        c->status = 255;
+    else
+        c->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
     if (c->pidfd >= 0)
         close(c->pidfd);
     c->pidfd = -1;
