@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "nibble/process.h"
 
 int cli_fail(const char *cmd, const char *fmt, ...)
 {
@@ -117,6 +118,7 @@ static void on_interrupt(int sig)
 {
     (void)sig;
     interrupted = 1;
+    nb_process_interrupt(); /* running tools' process groups end now */
 }
 
 const volatile sig_atomic_t *cli_catch_interrupts(void)

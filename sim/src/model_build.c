@@ -32,6 +32,20 @@ const char *nb_cache_dir(void)
     return env && *env ? env : NIBBLE_CACHE_DIR_DEFAULT;
 }
 
+/* The runner's message names the build log in the scratch directory, which is
+ * about to go: name the kept copy instead. */
+static void log_moved(nb_err *err, const char *from, const char *to, const char *what,
+                      const char *design_dir)
+{
+    char msg[NB_ERR_MAX];
+    const char *at = strstr(err->msg, from);
+    if (at)
+        snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - err->msg), err->msg, to, at + strlen(from));
+    else
+        snprintf(msg, sizeof msg, "%s", err->msg);
+    nb_fail(err, "%s build of %s: %s", what, design_dir, msg);
+}
+
 bool nb_model_build_spec(const nb_model_spec *spec, char *so_path, size_t len, FILE *log, nb_err *err)
 {
     /* verilator runs in a scratch directory: everything it sees must be absolute */
@@ -188,17 +202,21 @@ bool nb_model_build_spec(const nb_model_spec *spec, char *so_path, size_t len, F
     argv[a] = NULL;
 
     /* ccache makes repeated builds of identical C++ cheap (Verilator honours OBJCACHE) */
-    if (!getenv("OBJCACHE") && system("command -v ccache >/dev/null 2>&1") == 0)
+    if (!getenv("OBJCACHE") && nb_tool_on_path("ccache"))
         setenv("OBJCACHE", "ccache", 0);
-    int rc = nb_run_logged(argv, logp, tmp);
-    ok = rc == 0 && access(tmp_so, R_OK) == 0;
+    int rc = 0;
+    bool ran = nb_run_tool(argv, logp, tmp, &rc, err);
+    ok = ran && rc == 0 && access(tmp_so, R_OK) == 0;
     if (!ok) {
         char tail[1500], kept[4500];
         nb_file_tail(logp, tail, sizeof tail);
         snprintf(kept, sizeof kept, "%s.failed.log", dir);
         rename(logp, kept);
-        nb_fail(err, "%s build of %s failed (%s; full log: %s):\n%s", what, design_dir,
-                rc == 127 ? "could not run verilator" : "see the log", kept, tail);
+        if (ran)
+            nb_fail(err, "%s build of %s failed (exit status %d; full log: %s):\n%s", what,
+                    design_dir, rc, kept, tail);
+        else /* timed out, interrupted or not started: the log is kept under its new name */
+            log_moved(err, logp, kept, what, design_dir);
         nb_remove_tree(tmp);
     } else {
         nb_remove_tree(obj); /* keep only the library and its log */

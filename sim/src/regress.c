@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "nibble/overq.h"
 #include "nibble/files.h"
 #include "nibble/output.h"
+#include "nibble/process.h"
 #include "nibble/regress.h"
 #include "nibble/workload.h"
 
@@ -492,29 +492,36 @@ static int run_config(ctx *c, const char *name, unsigned tests, nb_design *d, co
     return failed;
 }
 
-/* SystemC elaborates once per process: each SystemC pairing runs in a child. */
+/* SystemC elaborates once per process: each SystemC pairing runs in a child,
+ * in its own process group like a tool (a signal to nibble ends it and the
+ * model builds it runs; no time limit of its own, its builds have one). */
 static int run_config_isolated(ctx *c, const char *name, unsigned tests, nb_design *d,
                                const char *dir, nb_backend_kind kind)
 {
-    fflush(c->o->log);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
+    nb_child child;
+    nb_err err;
+    memset(&child, 0, sizeof child);
+    pid_t pid = nb_child_fork(&child, "the SystemC simulation", 0, &err);
+    if (pid < 0) {
+        fprintf(c->o->log, "FAIL %s [%s]: %s\n", name, nb_backend_kind_name(kind), err.msg);
         return -1;
+    }
     if (pid == 0) {
         int f = run_config(c, name, tests, d, dir, kind);
         fflush(c->o->log);
         _exit(f < 0 ? 2 : f > 0 ? 1 : 0);
     }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(status)) {
+    int status = 0;
+    if (nb_child_wait_any(&child, 1, &err) < 0 || !nb_child_outcome(&child, &status, &err)) {
+        fprintf(c->o->log, "FAIL %s [%s]: %s\n", name, nb_backend_kind_name(kind), err.msg);
+        return -1;
+    }
+    if (status > 128) {
         fprintf(c->o->log, "FAIL %s [%s]: the simulation process crashed (signal %d)\n", name,
-                nb_backend_kind_name(kind), WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+                nb_backend_kind_name(kind), status - 128);
         return 1;
     }
-    return WEXITSTATUS(status) == 2 ? -1 : WEXITSTATUS(status);
+    return status == 2 ? -1 : status;
 }
 
 static int run_design(ctx *c, const char *name, unsigned tests, bool systemc, nb_design *d,

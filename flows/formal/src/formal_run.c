@@ -248,13 +248,13 @@ bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_res
         remove(logp);
         char *argv[] = {"yosys", "-q", "-l", logp, "-s", script, NULL};
         remove(outp);
-        int rc = nb_run_logged(argv, outp, NULL);
-        if (rc != 0) {
+        int rc = 0;
+        ok = nb_run_tool(argv, outp, NULL, &rc, err);
+        if (ok && rc != 0) {
             char tail[1200];
             nb_file_tail(outp, tail, sizeof tail);
-            ok = nb_fail(err, "yosys failed (status %d%s) on the formal check (full log %s): %s", rc,
-                         rc == 127 ? ": is yosys installed? run 'flows/setup.sh deps'" : "", logp,
-                         tail);
+            ok = nb_fail(err, "yosys failed (status %d) on the formal check (full log %s): %s", rc,
+                         logp, tail);
         }
     }
     ok = ok && parse_log(d, logp, r, err);

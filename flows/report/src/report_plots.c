@@ -149,13 +149,13 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     snprintf(log, sizeof log, "%s/gnuplot.log", dir);
     snprintf(gp, sizeof gp, "%s.gp", p->name);
     char *argv[] = {"gnuplot", gp, NULL};
-    int rc = nb_run_logged(argv, log, dir);
+    int rc = 0;
+    if (!nb_run_tool(argv, log, dir, &rc, err))
+        return false;
     if (rc != 0) {
         char tail[600];
         nb_file_tail(log, tail, sizeof tail);
-        return nb_fail(err, "gnuplot failed (status %d%s) on %s/%s: %s", rc,
-                       rc == 127 ? ": is gnuplot installed? run 'flows/setup.sh deps'" : "", dir, gp,
-                       tail);
+        return nb_fail(err, "gnuplot failed (status %d) on %s/%s: %s", rc, dir, gp, tail);
     }
     return true;
 }
@@ -204,7 +204,9 @@ static bool write_accuracy_plot(const rp_report *r, const char *dir, nb_err *err
     free(script);
     snprintf(log, sizeof log, "%s/gnuplot.log", dir);
     char *argv[] = {"gnuplot", "weight_sqnr.gp", NULL};
-    if (ok && nb_run_logged(argv, log, dir) != 0) {
+    int rc = 0;
+    ok = ok && nb_run_tool(argv, log, dir, &rc, err);
+    if (ok && rc != 0) {
         char tail[600];
         nb_file_tail(log, tail, sizeof tail);
         ok = nb_fail(err, "gnuplot failed on %s/weight_sqnr.gp: %s", dir, tail);

@@ -1,20 +1,16 @@
-/* Running a sweep's jobs here, N at a time, with a progress line per job. */
+/* Running a sweep's jobs here, N at a time, with a progress line per job.
+ * Each job (a `nibble synth`) runs in its own process group through the tool
+ * runner; a job has no time limit of its own, every tool inside it has one. */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "nibble/sweep.h"
 #include "nibble/files.h"
+#include "nibble/process.h"
 #include "sweep_internal.h"
-
-extern char **environ;
 
 static double now(void)
 {
@@ -23,22 +19,13 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static pid_t start_job(const nb_sweep_point *p, const nb_sweep_opts *o, nb_err *err)
+static bool start_job(nb_child *c, const nb_sweep_point *p, const nb_sweep_opts *o, nb_err *err)
 {
     char store[SWEEP_MAX_ARGS][4400], *argv[SWEEP_MAX_ARGS + 1], log[4400];
     sweep_job_argv(p, o, store, argv);
     sweep_path(log, sizeof log, o, "logs", p, ".log");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return nb_fail(err, "cannot start %s: %s", argv[0], strerror(rc)), -1;
-    return pid;
+    nb_spawn how = {.log = log, .truncate = true};
+    return nb_child_start(c, argv, &how, err);
 }
 
 /* The last non-empty line of a job's log (its error message). */
@@ -61,7 +48,6 @@ static bool was_cached(const char *log)
 }
 
 typedef struct running {
-    pid_t pid;
     int point;
     double start;
 } running;
@@ -70,58 +56,63 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
 {
     int jobs = o->jobs > 0 ? o->jobs : 1;
     running *run = calloc((size_t)jobs, sizeof *run);
-    if (!run)
-        return nb_fail(err, "out of memory"), -1;
-    int next = 0, done = 0, failed = 0, cached = 0, active = 0;
+    nb_child *child = calloc((size_t)jobs, sizeof *child);
+    if (!run || !child) {
+        free(run);
+        free(child);
+        return nb_fail(err, "out of memory for %d job slots", jobs), -1;
+    }
+    int next = 0, done = 0, failed = 0, cached = 0, active = 0, stopped = 0;
     double t0 = now();
     while (done < plan->n) {
         bool stop = o->cancel && *o->cancel;
-        if (stop && !active) {
-            free(run);
-            return nb_fail(err, "interrupted after %d of %d jobs; run it again to "
-                           "finish (finished jobs are cached)", done, plan->n), -1;
-        }
+        if (stop && !active)
+            break;
         while (!stop && active < jobs && next < plan->n) {
             int slot = 0;
-            while (run[slot].pid)
+            while (child[slot].pid)
                 slot++;
-            pid_t pid = start_job(&plan->points[next], o, err);
-            if (pid < 0)
+            if (!start_job(&child[slot], &plan->points[next], o, err))
                 break;
-            run[slot] = (running){pid, next++, now()};
+            run[slot] = (running){next++, now()};
             active++;
         }
         if (!active) {
             free(run);
+            free(child);
             return -1; /* could not start anything: err says why */
         }
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno == EINTR)
-                continue;
+        /* a signal ends the running jobs' groups: they come back here as failed */
+        int slot = nb_child_wait_any(child, jobs, err);
+        if (slot < 0) {
+            nb_err ignored;
+            nb_process_interrupt(); /* end every job rather than orphan it */
+            while (nb_child_wait_any(child, jobs, &ignored) >= 0)
+                ;
             free(run);
-            return nb_fail(err, "waiting for sweep jobs: %s", strerror(errno)), -1;
+            free(child);
+            return -1;
         }
-        int slot = 0;
-        while (slot < jobs && run[slot].pid != pid)
-            slot++;
-        if (slot == jobs)
-            continue; /* not one of ours */
         const nb_sweep_point *p = &plan->points[run[slot].point];
         char log[4400], line[512];
         sweep_path(log, sizeof log, o, "logs", p, ".log");
-        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        int status = 0;
+        nb_err why;
+        bool ok = nb_child_outcome(&child[slot], &status, &why) && status == 0;
+        stop = o->cancel && *o->cancel;
         bool hit = ok && was_cached(log);
         done++;
         active--;
+        stopped += !ok && stop;
         failed += !ok;
         cached += hit;
         if (o->progress) {
             double t = now();
             fprintf(o->progress, "[sweep %3d/%d] %-48s %6.1f s%s", done, plan->n, p->name,
                     t - run[slot].start, hit ? " (cached)" : "");
-            if (!ok) {
+            if (!ok && stop) {
+                fputs(" stopped", o->progress);
+            } else if (!ok) {
                 last_line(log, line, sizeof line);
                 fprintf(o->progress, " FAILED (log %s): %s", log, line);
             } else if (done < plan->n) {
@@ -131,9 +122,12 @@ int nb_sweep_run(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
             fputc('\n', o->progress);
             fflush(o->progress);
         }
-        run[slot].pid = 0;
     }
     free(run);
+    free(child);
+    if (o->cancel && *o->cancel)
+        return nb_fail(err, "interrupted after %d of %d jobs; run it again to "
+                       "finish (finished jobs are cached)", done - stopped, plan->n), -1;
     if (o->progress)
         fprintf(o->progress, "[sweep] %d designs in %.1f s: %d synthesized, %d cached, %d failed\n",
                 plan->n, now() - t0, plan->n - cached - failed, cached, failed);

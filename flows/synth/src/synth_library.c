@@ -16,10 +16,20 @@
 #include "nibble/process.h"
 #include "synth_internal.h"
 
-/* Yosys reads the liberty first: a malformed one is reported here, naming
- * the file and Yosys's own diagnosis, before any run starts. */
+/* A malformed liberty is reported before any run starts. nibble's own reader
+ * goes first, naming the file and line (Yosys 0.23 spins forever on a file
+ * cut inside a quoted string); then Yosys reads it, and what it cannot use is
+ * reported with its own diagnosis. */
 static bool liberty_check(const char *liberty, nb_err *err)
 {
+    size_t len;
+    char *text = nb_read_file(liberty, &len, err);
+    lty_node root;
+    bool parsed = text && lty_tree_parse(text, len, liberty, &root, err);
+    free(text);
+    if (!parsed)
+        return nb_fail_prefix(err, "liberty file %s is malformed", liberty);
+    lty_tree_free(&root);
     char version[256];
     if (!nb_tool_version("yosys", "-V", version, sizeof version, err))
         return false;
@@ -31,7 +41,9 @@ static bool liberty_check(const char *liberty, nb_err *err)
     snprintf(script, sizeof script, "read_liberty -lib %s", liberty);
     char *argv[] = {"yosys", "-q", "-p", script, NULL};
     remove(logp);
-    int rc = nb_run_logged(argv, logp, NULL);
+    int rc = 0;
+    if (!nb_run_tool(argv, logp, NULL, &rc, err)) /* the log is kept: the message names it */
+        return nb_fail_prefix(err, "reading liberty file %s", liberty);
     char tail[600] = "";
     if (rc != 0)
         nb_file_tail(logp, tail, sizeof tail);

@@ -40,7 +40,10 @@ static bool cell_models(const synth_library *lib, char *path, size_t len, nb_err
     snprintf(logp, sizeof logp, "%s/yosys.log", dir);
     snprintf(script, sizeof script, "read_liberty %s; write_verilog -noattr %s", lib->liberty, raw);
     char *argv[] = {"yosys", "-q", "-p", script, NULL};
-    if (nb_run_logged(argv, logp, NULL) != 0)
+    int rc = 0;
+    if (!nb_run_tool(argv, logp, NULL, &rc, err))
+        return false;
+    if (rc != 0)
         return nb_fail(err, "yosys could not turn %s into cell models (log %s)", lib->liberty, logp);
     size_t n;
     char *body = nb_read_file(raw, &n, err);

@@ -23,7 +23,9 @@ bool synth_sta(const char *work, const synth_library *lib, const char *sdc, doub
     if (!nb_fill_template(tmpl, keys, vals, 4, script, err))
         return false;
     char *argv[] = {"sta", "-no_init", "-no_splash", "-exit", script, NULL};
-    int rc = nb_run_logged(argv, logp, NULL);
+    int rc = 0;
+    if (!nb_run_tool(argv, logp, NULL, &rc, err))
+        return nb_fail_prefix(err, "timing of %s", netlist);
     char *log = nb_read_file(logp, NULL, err);
     if (!log)
         return false;
@@ -33,8 +35,7 @@ bool synth_sta(const char *work, const synth_library *lib, const char *sdc, doub
         char *e = strstr(log, "Error:");
         if (e) /* the error line alone: the log holds the rest */
             e[strcspn(e, "\n")] = '\0';
-        nb_fail(err, "OpenSTA failed (status %d%s) on %s; log %s: %.300s", rc,
-                rc == 127 ? ": is opensta installed? run 'flows/setup.sh deps'" : "", sdc, logp,
+        nb_fail(err, "OpenSTA failed (status %d) on %s; log %s: %.300s", rc, sdc, logp,
                 e ? e : tail);
         free(log);
         return false;

@@ -43,12 +43,13 @@ bool synth_yosys(const char *work, const char *tag, char (*files)[4608], int nfi
     if (!ok)
         return false;
     char *argv[] = {"yosys", "-q", "-s", script, NULL};
-    int rc = nb_run_logged(argv, logp, NULL);
+    int rc = 0;
+    if (!nb_run_tool(argv, logp, NULL, &rc, err))
+        return nb_fail_prefix(err, "synthesis of %s (%s)", tag, top);
     if (rc != 0) {
         char tail[1200];
         nb_file_tail(logp, tail, sizeof tail);
-        return nb_fail(err, "yosys %s (%s) failed with status %d%s; log %s:\n%s", tag, top, rc,
-                       rc == 127 ? " (is yosys installed? run 'flows/setup.sh deps')" : "", logp,
+        return nb_fail(err, "yosys %s (%s) failed with status %d; log %s:\n%s", tag, top, rc, logp,
                        tail);
     }
     return stat_parse(statp, stat, err);
