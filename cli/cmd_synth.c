@@ -34,6 +34,7 @@ static void help(void)
            "  --force             ignore the cache\n"
            "  --json FILE         write the result as JSON\n"
            "  --csv FILE          write the result as a one-row CSV table\n"
+           CLI_ALLOW_EDITED_RTL_HELP
            "  -q, --quiet         no progress lines\n"
            "  -h, --help          this text\n");
 }
@@ -105,11 +106,13 @@ int cmd_synth(int argc, char **argv)
         {"sdc", required_argument, NULL, 's'},     {"no-power", no_argument, NULL, 'n'},
         {"force", no_argument, NULL, 'f'},         {"json", required_argument, NULL, 'j'},
         {"csv", required_argument, NULL, 'v'},     {"quiet", no_argument, NULL, 'q'},
+        {"allow-edited-rtl", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     nb_synth_opts o = nb_synth_opts_default();
     o.log = stderr;
     const char *config = NULL, *json_out = NULL, *csv_out = NULL;
+    bool allow_edited = false;
     nb_err err;
     int c;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -127,6 +130,7 @@ int cmd_synth(int argc, char **argv)
         case 'j': json_out = optarg; break;
         case 'v': csv_out = optarg; break;
         case 'q': o.log = NULL; break;
+        case 'E': allow_edited = true; break;
         case 'h': help(); return 0;
         default: return cli_bad_option(CMD, argv);
         }
@@ -136,7 +140,7 @@ int cmd_synth(int argc, char **argv)
     if (!config)
         return cli_fail(CMD, "--config is required: the manifest.json of a design from 'nibble gen'");
     char dir[4096];
-    nb_design *d = cli_load_design(config, dir, sizeof dir, &err);
+    nb_design *d = cli_load_design(config, allow_edited, dir, sizeof dir, &err);
     if (!d)
         return cli_fail_err(CMD, &err);
     nb_design_free(d);

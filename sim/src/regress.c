@@ -614,6 +614,10 @@ int nb_regress(const nb_regress_opts *o, nb_err *err)
         char manifest[4200];
         snprintf(manifest, sizeof manifest, "%s/manifest.json", o->config_dir);
         nb_design *d = nb_design_load(manifest, err);
+        if (d && !nb_design_verify_files(manifest, o->allow_edited_rtl, stderr, err)) {
+            nb_design_free(d);
+            d = NULL;
+        }
         if (!d) {
             free(c);
             return 2;
