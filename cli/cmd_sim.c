@@ -144,6 +144,8 @@ int cmd_sim(int argc, char **argv)
     bool ran = got && want && y &&
                (fast ? nb_gemm_fast(d, &wl.job, got, &st, &err)
                      : b && nb_gemm_run(b, &wl.job, got, &st, &err));
+    /* a waveform the model could not write (a full disk) fails the run */
+    ran = ran && nb_backend_finish(b, &err);
     if (!ran) {
         status = cli_fail_err(CMD, &err);
     } else {
