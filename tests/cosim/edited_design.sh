@@ -9,9 +9,10 @@
 # - --allow-edited-rtl lets edited Verilog through with a warning, never an
 #   edited manifest or nibble_ports.h;
 # - defence in depth: with the hash check bypassed (a manifest of another
-#   size whose file hashes were re-stamped), the Verilator model refuses to
-#   load (exit 2) instead of corrupting the heap, and so does a model whose
-#   Verilog and nibble_ports.h disagree.
+#   size whose file hashes were re-stamped), the Verilator model of sim and
+#   the gate-level model of synth's power step refuse to load (exit 2)
+#   instead of corrupting the heap, and so does a model whose Verilog and
+#   nibble_ports.h disagree.
 # Refusals run on the ASan/UBSan build; one small design's Verilator model is
 # built once and reused.
 set -u
@@ -108,6 +109,10 @@ json.dump(narrow, open(sys.argv[3], "w"), indent=2)
 PY
 expect 2 "the model .* was compiled for cols 2 \(nibble_ports.h\), the manifest in $work/bypass says 1" \
     "$nibble" sim --config "$work/bypass" --gemm 3x5x4 --backend verilator --allow-edited-rtl
+# synth's gate-level power simulation loads the same kind of model (sized
+# from the netlist and nibble_ports.h) and drives it from the manifest
+expect 2 "the model .* was compiled for cols 2 \(nibble_ports.h\), the manifest in $work/bypass says 1" \
+    "$nibble" synth --config "$work/bypass" --allow-edited-rtl -q --force
 # Verilog of the 2x2 design beside the 2x1 design's nibble_ports.h (edited
 # Verilog allowed): the compiled ports disagree with the header.
 cp -r "$work/narrow" "$work/mixed"
