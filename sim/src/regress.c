@@ -179,8 +179,13 @@ static void report_failure(ctx *c, const nb_design *d, const char *dir, const ch
         return;
     }
     nb_gemm_run(ls, job, out, NULL, &err);
-    nb_backend_free(ls); /* closes the waveform */
+    bool written = nb_backend_finish(ls, &err); /* completes the waveform */
+    nb_backend_free(ls);
     free(out);
+    if (!written) {
+        fprintf(log, "  (could not rerun with a waveform: %s)\n", err.msg);
+        return;
+    }
     nb_pe_fault f;
     if (mm->column >= 0 &&
         nb_diagnose_column(d, vcd, (int64_t)mm->cycle - d->latency, mm->column, &f, &err) &&
