@@ -45,19 +45,27 @@ static const nb_backend_ops DL_OPS = {dl_step, dl_destroy, dl_finish};
 static bool shape_agrees(const nb_design *d, const nb_port_shape *s, const char *so,
                          const char *design_dir, nb_err *err)
 {
-    nb_port_shape m = {d->rows, d->cols, d->w_code_bits, d->a_code_bits, d->acc_bits,
-                       d->w_sel_bits, d->a_sel_bits, d->row_addr_bits,
-                       d->overq_encoder ? 0 : d->tag_bits, d->overq_encoder ? d->act_value_bits : 0,
-                       d->latency};
-    static const char *const names[] = {"rows", "cols", "w_code_bits", "a_code_bits", "acc_bits",
-                                        "w_sel_bits", "a_sel_bits", "row_addr_bits", "tag_bits",
-                                        "act_value_bits", "latency"};
-    const int *a = &s->rows, *b = &m.rows;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (a[i] != b[i])
+    const struct {
+        const char *name;
+        int compiled, manifest;
+    } f[] = {
+        {"rows", s->rows, d->rows},
+        {"cols", s->cols, d->cols},
+        {"w_code_bits", s->w_code_bits, d->w_code_bits},
+        {"a_code_bits", s->a_code_bits, d->a_code_bits},
+        {"acc_bits", s->acc_bits, d->acc_bits},
+        {"w_sel_bits", s->w_sel_bits, d->w_sel_bits},
+        {"a_sel_bits", s->a_sel_bits, d->a_sel_bits},
+        {"row_addr_bits", s->row_addr_bits, d->row_addr_bits},
+        {"tag_bits", s->tag_bits, d->overq_encoder ? 0 : d->tag_bits},
+        {"act_value_bits", s->act_value_bits, d->overq_encoder ? d->act_value_bits : 0},
+        {"latency", s->latency, d->latency},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (f[i].compiled != f[i].manifest)
             return nb_fail(err, "the model %s was compiled for %s %d (nibble_ports.h), the manifest "
                            "in %s says %d: the design's files disagree; regenerate the design with "
-                           "'nibble gen'", so, names[i], a[i], design_dir, b[i]);
+                           "'nibble gen'", so, f[i].name, f[i].compiled, design_dir, f[i].manifest);
     return true;
 }
 
