@@ -23,6 +23,7 @@ static void help(void)
            "  --work DIR          where the check's Verilog, script and log go\n"
            "                      (default: DIR/formal beside the design; must be new,\n"
            "                      empty or an earlier work directory nibble marked)\n"
+           CLI_ALLOW_EDITED_RTL_HELP
            "  -h, --help          this text\n");
 }
 
@@ -31,15 +32,18 @@ int cmd_formal(int argc, char **argv)
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"work", required_argument, NULL, 'w'},
+        {"allow-edited-rtl", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *config = NULL, *work = NULL;
+    bool allow_edited = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config = optarg; break;
         case 'w': work = optarg; break;
+        case 'E': allow_edited = true; break;
         case 'h': help(); return 0;
         default: return cli_bad_option(CMD, argv);
         }
@@ -50,7 +54,7 @@ int cmd_formal(int argc, char **argv)
         return cli_fail(CMD, "--config is required: the manifest.json of a design from 'nibble gen'");
     nb_err err;
     char dir[4096], work_dir[4200];
-    nb_design *d = cli_load_design(config, dir, sizeof dir, &err);
+    nb_design *d = cli_load_design(config, allow_edited, dir, sizeof dir, &err);
     if (!d)
         return cli_fail_err(CMD, &err);
     nb_design_free(d);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "design_arg.h"
 #include "nibble/regress.h"
 
 static const char *CMD = "regress";
@@ -28,6 +29,7 @@ static void help(void)
            "                      directory, or one an earlier --waves marked)\n"
            "  --seed S            stimulus seed (default 1)\n"
            "  --list              list the configurations\n"
+           CLI_ALLOW_EDITED_RTL_HELP
            "  -h, --help          this text\n");
 }
 
@@ -39,6 +41,7 @@ int cmd_regress(int argc, char **argv)
         {"config", required_argument, NULL, 'c'},   {"no-systemc", no_argument, NULL, 'n'},
         {"build-only", no_argument, NULL, 'b'},     {"waves", required_argument, NULL, 'w'},
         {"seed", required_argument, NULL, 's'},     {"list", no_argument, NULL, 'l'},
+        {"allow-edited-rtl", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     nb_regress_opts o = {.systemc = true, .seed = 1, .log = stdout};
@@ -56,6 +59,7 @@ int cmd_regress(int argc, char **argv)
         case 'b': o.build_only = true; break;
         case 'w': o.waves_dir = optarg; break;
         case 'l': list = true; break;
+        case 'E': o.allow_edited_rtl = true; break;
         case 's':
             if (!cli_parse_u64("--seed", optarg, &o.seed, &err))
                 return cli_fail_err(CMD, &err);

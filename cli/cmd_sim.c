@@ -35,6 +35,7 @@ static void help(void)
            "  --fast-forward      C model only: compute the same results and cycle count per\n"
            "                      tile instead of stepping every clock (much faster)\n"
            "  --seed S            PRNG seed (default 1)\n"
+           CLI_ALLOW_EDITED_RTL_HELP
            "  -h, --help          this text\n");
 }
 
@@ -54,14 +55,14 @@ int cmd_sim(int argc, char **argv)
         {"group", required_argument, NULL, 'G'},   {"backend", required_argument, NULL, 'b'},
         {"compare", required_argument, NULL, 'C'}, {"trace", required_argument, NULL, 't'},
         {"no-overlap", no_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
-        {"fast-forward", no_argument, NULL, 'F'},
+        {"fast-forward", no_argument, NULL, 'F'},  {"allow-edited-rtl", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *config = NULL, *shape = "64x64x64", *wdist = "t:5", *adist = NULL;
     const char *wfmt = NULL, *afmt = NULL, *trace = NULL;
     long group = 128;
     nb_backend_kind kind = NB_BACKEND_C, cmp_kind = NB_BACKEND_C;
-    bool compare = false, overlap = true, fast = false;
+    bool compare = false, overlap = true, fast = false, allow_edited = false;
     uint64_t seed = 1;
     nb_err err;
     int c;
@@ -76,6 +77,7 @@ int cmd_sim(int argc, char **argv)
         case 't': trace = optarg; break;
         case 'n': overlap = false; break;
         case 'F': fast = true; break;
+        case 'E': allow_edited = true; break;
         case 'G':
             if (!cli_parse_long("--group", optarg, 0, 1L << 20, &group, &err))
                 return cli_fail_err(CMD, &err);
@@ -113,7 +115,7 @@ int cmd_sim(int argc, char **argv)
     if (fast && (kind != NB_BACKEND_C || compare || trace))
         return cli_fail(CMD, "--fast-forward runs the C model alone: drop --backend/--compare/--trace");
     char dir[4096];
-    nb_design *d = cli_load_design(config, dir, sizeof dir, &err);
+    nb_design *d = cli_load_design(config, allow_edited, dir, sizeof dir, &err);
     if (!d)
         return cli_fail_err(CMD, &err);
     int wsel = wfmt ? nb_design_find_w(d, wfmt) : 0, asel = afmt ? nb_design_find_a(d, afmt) : 0;
@@ -159,6 +161,8 @@ int cmd_sim(int argc, char **argv)
     bool ran = got && want && y &&
                (fast ? nb_gemm_fast(d, &wl.job, got, &st, &err)
                      : b && nb_gemm_run(b, &wl.job, got, &st, &err));
+    /* a waveform the model could not write (a full disk) fails the run */
+    ran = ran && nb_backend_finish(b, &err);
     if (!ran) {
         status = cli_fail_err(CMD, &err);
     } else {

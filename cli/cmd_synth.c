@@ -35,6 +35,7 @@ static void help(void)
            "  --csv FILE          write the result as a one-row CSV table\n"
            "                      (regular files only, written once the result is complete;\n"
            "                      never a link, device, FIFO or a file of the design)\n"
+           CLI_ALLOW_EDITED_RTL_HELP
            "  -q, --quiet         no progress lines\n"
            "  -h, --help          this text\n");
 }
@@ -106,11 +107,13 @@ int cmd_synth(int argc, char **argv)
         {"sdc", required_argument, NULL, 's'},     {"no-power", no_argument, NULL, 'n'},
         {"force", no_argument, NULL, 'f'},         {"json", required_argument, NULL, 'j'},
         {"csv", required_argument, NULL, 'v'},     {"quiet", no_argument, NULL, 'q'},
+        {"allow-edited-rtl", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     nb_synth_opts o = nb_synth_opts_default();
     o.log = stderr;
     const char *config = NULL, *json_out = NULL, *csv_out = NULL;
+    bool allow_edited = false;
     nb_err err;
     int c;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -128,6 +131,7 @@ int cmd_synth(int argc, char **argv)
         case 'j': json_out = optarg; break;
         case 'v': csv_out = optarg; break;
         case 'q': o.log = NULL; break;
+        case 'E': allow_edited = true; break;
         case 'h': help(); return 0;
         default: return cli_bad_option(CMD, argv);
         }
@@ -137,7 +141,7 @@ int cmd_synth(int argc, char **argv)
     if (!config)
         return cli_fail(CMD, "--config is required: the manifest.json of a design from 'nibble gen'");
     char dir[4096];
-    nb_design *d = cli_load_design(config, dir, sizeof dir, &err);
+    nb_design *d = cli_load_design(config, allow_edited, dir, sizeof dir, &err);
     if (!d)
         return cli_fail_err(CMD, &err);
     nb_design_free(d);

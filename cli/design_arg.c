@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 
 #include "design_arg.h"
+#include "nibble/gen.h"
 
-nb_design *cli_load_design(const char *config, char *dir, size_t dir_len, nb_err *err)
+nb_design *cli_load_design(const char *config, bool allow_edited_rtl, char *dir, size_t dir_len,
+                           nb_err *err)
 {
     char manifest[4096];
     struct stat st;
@@ -23,5 +25,10 @@ nb_design *cli_load_design(const char *config, char *dir, size_t dir_len, nb_err
     if (stat(manifest, &st) != 0)
         return nb_fail(err, "no design at %s: give the manifest.json that 'nibble gen' wrote, or "
                        "its directory", config), NULL;
-    return nb_design_load(manifest, err);
+    nb_design *d = nb_design_load(manifest, err);
+    if (d && !nb_design_verify_files(manifest, allow_edited_rtl, stderr, err)) {
+        nb_design_free(d);
+        return NULL;
+    }
+    return d;
 }

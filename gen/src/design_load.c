@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "manifest_hash.h"
 #include "nibble/design.h"
 
 static bool check_set(const nb_format *set, int n, json_t *jset, const char *what,
@@ -25,6 +26,30 @@ static bool check_set(const nb_format *set, int n, json_t *jset, const char *wha
     return true;
 }
 
+/* The manifest's own content hash: an edited configuration (cols, acc_bits,
+ * pipeline, latency, a format table ...) no longer describes the Verilog
+ * beside it, which simulators and synthesis would then drive with the wrong
+ * sizes. */
+static bool check_manifest_hash(json_t *doc, const char *path, nb_err *err)
+{
+    json_t *h = json_object_get(doc, NB_MANIFEST_HASHES);
+    const char *recorded = json_string_value(json_object_get(h, "manifest"));
+    const char *algorithm = json_string_value(json_object_get(h, "algorithm"));
+    if (!recorded || !algorithm || strcmp(algorithm, NB_MANIFEST_HASH_ALGORITHM) != 0)
+        return nb_fail(err, "manifest %s records no %s content hashes (written by an older nibble, "
+                       "or its \"%s\" section was removed); regenerate the design with 'nibble gen'",
+                       path, NB_MANIFEST_HASH_ALGORITHM, NB_MANIFEST_HASHES);
+    char now[33];
+    if (!manifest_config_hash(doc, now, err))
+        return false;
+    if (strcmp(now, recorded) != 0)
+        return nb_fail(err, "manifest %s was edited after 'nibble gen' wrote it (its content hash is "
+                       "%s, it records %s), so it no longer describes the Verilog beside it; "
+                       "regenerate the design with 'nibble gen' and the parameters you want instead "
+                       "of editing the manifest", path, now, recorded);
+    return true;
+}
+
 nb_design *nb_design_load(const char *path, nb_err *err)
 {
     json_error_t jerr;
@@ -32,6 +57,10 @@ nb_design *nb_design_load(const char *path, nb_err *err)
     if (!doc)
         return nb_fail(err, "cannot read manifest %s: %s (line %d)", path, jerr.text, jerr.line),
                NULL;
+    if (!check_manifest_hash(doc, path, err)) {
+        json_decref(doc);
+        return NULL;
+    }
     nb_design_params p = nb_design_params_default();
     const char *weights = NULL, *acts = NULL, *mode = NULL, *command = "";
     int latency = 0;

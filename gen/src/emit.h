@@ -29,7 +29,14 @@ void emit_top(vbuf *b, const nb_design *d);
 void emit_overq_encoder(vbuf *b, const nb_design *d);
 void emit_baseline(vbuf *b, const nb_design *d);
 void emit_ports_header(vbuf *b, const nb_design *d);
-/* manifest.json text (with the list of files) */
-bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nfiles, nb_err *err);
+/* A file of the design and its content hash (manifest_hash_bytes). */
+typedef struct emit_hashed {
+    const char *name;  /* relative to the design directory */
+    char hex[33];
+} emit_hashed;
+/* manifest.json text: the Verilog files in compile order, and the content
+ * hash of every file the design holds and of the manifest itself */
+bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nfiles,
+                   const emit_hashed *hashed, int nhashed, nb_err *err);
 
 #endif

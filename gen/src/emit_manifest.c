@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "manifest_hash.h"
 #include "nibble/format_json.h"
 #include "nibble/num.h"
 
@@ -57,7 +58,25 @@ static json_t *format_set_json(const nb_format *set, int n)
     return arr;
 }
 
-bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nfiles, nb_err *err)
+/* The "hashes" section: added last, over the finished document (see
+ * manifest_hash.h), so that design_verify can recompute both kinds. */
+static bool add_hashes(json_t *doc, const emit_hashed *hashed, int nhashed, nb_err *err)
+{
+    char config[33];
+    if (!manifest_config_hash(doc, config, err))
+        return false;
+    json_t *jfiles = json_object();
+    for (int i = 0; i < nhashed; i++)
+        json_object_set_new(jfiles, hashed[i].name, json_string(hashed[i].hex));
+    json_t *h = json_pack("{s:s, s:s, s:o}", "algorithm", NB_MANIFEST_HASH_ALGORITHM, "manifest",
+                          config, "files", jfiles);
+    if (!h || json_object_set_new(doc, NB_MANIFEST_HASHES, h) != 0)
+        return nb_fail(err, "out of memory writing the manifest");
+    return true;
+}
+
+bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nfiles,
+                   const emit_hashed *hashed, int nhashed, nb_err *err)
 {
     port_desc ports[16];
     int np = design_ports(d, ports);
@@ -90,6 +109,10 @@ bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nf
                                       nb_overq_mode_name(d->overq_mode), "encoder", d->overq_encoder,
                                       "tag_bits", d->tag_bits, "act_value_bits", d->act_value_bits,
                                       "select", d->overq_index));
+    if (!add_hashes(doc, hashed, nhashed, err)) {
+        json_decref(doc);
+        return false;
+    }
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(doc);
     if (!text)

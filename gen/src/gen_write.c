@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "manifest_hash.h"
 #include "nibble/gen.h"
 #include "nibble/output.h"
 
@@ -60,8 +61,13 @@ static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
         free(ds);
         return false;
     }
+    /* only the blocks the design instantiates: an unused module would be a
+     * second top when a tool globs the directory (a 1x1 array without
+     * pipeline registers has no skew, hence no nibble_delay) */
+    bool uses_delay = d->rows > 1 || d->cols > 1 || d->pipeline > 0;
     for (size_t i = 0; i < sizeof RTL_BLOCKS / sizeof RTL_BLOCKS[0]; i++)
-        if (!read_block(RTL_BLOCKS[i], add_file(o, RTL_BLOCKS[i], true), err)) {
+        if ((uses_delay || strcmp(RTL_BLOCKS[i], "nibble_delay.v") != 0) &&
+            !read_block(RTL_BLOCKS[i], add_file(o, RTL_BLOCKS[i], true), err)) {
             free(ds);
             return false;
         }
@@ -79,9 +85,11 @@ static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
         emit_overq_encoder(add_file(o, "nibble_overq_encoder.v", true), d);
     emit_top(add_file(o, "nibble_top.v", true), d);
     emit_ports_header(add_file(o, "nibble_ports.h", false), d);
-    /* the synthesis flow's behavioural reference PE (OverQ PEs have no plain twin) */
+    /* the synthesis flow's behavioural reference PE (OverQ PEs have no plain
+     * twin); reference-only modules live in ref/, so that the design
+     * directory's *.v is exactly the design (one top module) */
     if (!d->tag_bits)
-        emit_baseline(add_file(o, "nibble_pe_baseline.v", false), d);
+        emit_baseline(add_file(o, NB_GEN_REF_DIR "/nibble_pe_baseline.v", false), d);
 
     const char *names[NB_GEN_MAX_FILES];
     int nv = 0;
@@ -91,11 +99,20 @@ static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
             names[nv++] = o->files[i].name;
             vb_printf(list, "%s\n", o->files[i].name);
         }
-    if (!emit_manifest(add_file(o, "manifest.json", false), d, names, nv, err))
-        return false;
-    for (int i = 0; i < o->n; i++)
+    /* the manifest records the content hash of every other file */
+    emit_hashed hashed[NB_GEN_MAX_FILES];
+    int nh = 0;
+    for (int i = 0; i < o->n; i++) {
         if (o->files[i].text.failed)
             return nb_fail(err, "out of memory generating %s", o->files[i].name);
+        hashed[nh].name = o->files[i].name;
+        manifest_hash_bytes(o->files[i].text.data ? o->files[i].text.data : "",
+                            o->files[i].text.len, hashed[nh++].hex);
+    }
+    if (!emit_manifest(add_file(o, "manifest.json", false), d, names, nv, hashed, nh, err))
+        return false;
+    if (o->files[o->n - 1].text.failed)
+        return nb_fail(err, "out of memory generating manifest.json");
     return true;
 }
 
@@ -107,8 +124,15 @@ static void free_output(gen_output *o)
 
 static bool write_all(const gen_output *o, const char *dir, nb_err *err)
 {
+    bool made_ref = false;
     for (int i = 0; i < o->n; i++) {
         char path[4096];
+        if (!made_ref && strchr(o->files[i].name, '/')) { /* the only subfolder: ref/ */
+            snprintf(path, sizeof path, "%s/%s", dir, NB_GEN_REF_DIR);
+            if (mkdir(path, 0777) != 0)
+                return nb_fail(err, "cannot create %s: %s", path, strerror(errno));
+            made_ref = true;
+        }
         snprintf(path, sizeof path, "%s/%s", dir, o->files[i].name);
         FILE *f = fopen(path, "wb");
         if (!f)

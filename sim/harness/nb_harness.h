@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define NB_HARNESS_ABI_VERSION 2
+#define NB_HARNESS_ABI_VERSION 3
 
 /* Inputs of nibble_top for one cycle. Arrays are indexed by row / column. */
 typedef struct nb_port_in {
@@ -34,6 +34,14 @@ typedef struct nb_port_out {
     int64_t *psum;                 /* [cols], sign-extended; caller's buffer */
 } nb_port_out;
 
+/* The sizes a model was compiled for (its nibble_ports.h). The loader
+ * compares them with the manifest before the first step: the C side sizes
+ * every port array from the manifest, the model from this header. */
+typedef struct nb_port_shape {
+    int rows, cols, w_code_bits, a_code_bits, acc_bits, w_sel_bits, a_sel_bits, row_addr_bits,
+        tag_bits, act_value_bits, latency;
+} nb_port_shape;
+
 /* Kinds of model a harness library can instantiate. */
 enum { NB_HARNESS_RTL = 0, NB_HARNESS_SC_RTL = 1, NB_HARNESS_SC_CMODEL = 2 };
 
@@ -43,12 +51,19 @@ enum { NB_HARNESS_RTL = 0, NB_HARNESS_SC_RTL = 1, NB_HARNESS_SC_CMODEL = 2 };
  *   void  nb_harness_step(void *h, const nb_port_in *in, nb_port_out *out);
  *   void  nb_harness_destroy(void *h);
  *   const char *nb_harness_error(void);   -- why create returned NULL
+ *   void  nb_harness_shape(nb_port_shape *out);  -- the compiled sizes
+ *   const char *nb_harness_finish(void *h);
+ *         -- end the waveform (final dump, close); NULL, or why the model could
+ *            not write it (e.g. a full disk). Idempotent; destroy calls it too.
  */
 typedef int (*nb_harness_abi_version_fn)(void);
 typedef void *(*nb_harness_create_fn)(int kind, const char *manifest, const char *trace_path);
 typedef void (*nb_harness_step_fn)(void *h, const nb_port_in *in, nb_port_out *out);
 typedef void (*nb_harness_destroy_fn)(void *h);
 typedef const char *(*nb_harness_error_fn)(void);
+typedef void (*nb_harness_shape_fn)(nb_port_shape *out);
+typedef const char *(*nb_harness_finish_fn)(void *h);
+
 
 #ifdef __cplusplus
 }

@@ -451,7 +451,7 @@ static void cmodel_destroy(nb_backend *b)
     free(m);
 }
 
-static const nb_backend_ops CMODEL_OPS = {cmodel_step, cmodel_destroy};
+static const nb_backend_ops CMODEL_OPS = {cmodel_step, cmodel_destroy, NULL};
 
 /* Aligned decode table of each format of a set over every code of the port
  * (a 4-bit format in an 8-bit set reads the low 4 bits), plus a zero table. */
@@ -526,4 +526,9 @@ void nb_backend_free(nb_backend *b)
 {
     if (b)
         b->ops->destroy(b);
+}
+
+bool nb_backend_finish(nb_backend *b, nb_err *err)
+{
+    return !b || !b->ops->finish || b->ops->finish(b, err);
 }

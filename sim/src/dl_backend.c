@@ -13,6 +13,7 @@ typedef struct dl_backend {
     void *handle;
     nb_harness_step_fn step;
     nb_harness_destroy_fn destroy;
+    nb_harness_finish_fn finish;
 } dl_backend;
 
 static void dl_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
@@ -29,7 +30,44 @@ static void dl_destroy(nb_backend *b)
     free(d);
 }
 
-static const nb_backend_ops DL_OPS = {dl_step, dl_destroy};
+static bool dl_finish(nb_backend *b, nb_err *err)
+{
+    dl_backend *d = (dl_backend *)b;
+    const char *why = d->finish(d->handle);
+    return !why || nb_fail(err, "%s model: %s", b->name, why);
+}
+
+static const nb_backend_ops DL_OPS = {dl_step, dl_destroy, dl_finish};
+
+/* The model's compiled sizes (its nibble_ports.h) against the manifest's:
+ * the driver sizes every port array from the manifest, so any difference
+ * would have the model read or write past them. */
+static bool shape_agrees(const nb_design *d, const nb_port_shape *s, const char *so,
+                         const char *design_dir, nb_err *err)
+{
+    const struct {
+        const char *name;
+        int compiled, manifest;
+    } f[] = {
+        {"rows", s->rows, d->rows},
+        {"cols", s->cols, d->cols},
+        {"w_code_bits", s->w_code_bits, d->w_code_bits},
+        {"a_code_bits", s->a_code_bits, d->a_code_bits},
+        {"acc_bits", s->acc_bits, d->acc_bits},
+        {"w_sel_bits", s->w_sel_bits, d->w_sel_bits},
+        {"a_sel_bits", s->a_sel_bits, d->a_sel_bits},
+        {"row_addr_bits", s->row_addr_bits, d->row_addr_bits},
+        {"tag_bits", s->tag_bits, d->overq_encoder ? 0 : d->tag_bits},
+        {"act_value_bits", s->act_value_bits, d->overq_encoder ? d->act_value_bits : 0},
+        {"latency", s->latency, d->latency},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (f[i].compiled != f[i].manifest)
+            return nb_fail(err, "the model %s was compiled for %s %d (nibble_ports.h), the manifest "
+                           "in %s says %d: the design's files disagree; regenerate the design with "
+                           "'nibble gen'", so, f[i].name, f[i].compiled, design_dir, f[i].manifest);
+    return true;
+}
 
 static const char *KIND_NAMES[] = {"c", "verilator", "systemc", "systemc-c"};
 
@@ -83,10 +121,19 @@ nb_backend *nb_backend_load(const nb_design *d, const char *so, const char *desi
         return nb_fail(err, "out of memory"), NULL;
     b->step = (nb_harness_step_fn)dlsym(lib, "nb_harness_step");
     b->destroy = (nb_harness_destroy_fn)dlsym(lib, "nb_harness_destroy");
-    if (!version || !create || !why || !b->step || !b->destroy || version() != NB_HARNESS_ABI_VERSION) {
+    b->finish = (nb_harness_finish_fn)dlsym(lib, "nb_harness_finish");
+    nb_harness_shape_fn shape = (nb_harness_shape_fn)dlsym(lib, "nb_harness_shape");
+    if (!version || !create || !why || !b->step || !b->destroy || !b->finish || !shape ||
+        version() != NB_HARNESS_ABI_VERSION) {
         free(b);
         return nb_fail(err, "%s is not a nibble harness of ABI version %d; delete it and rebuild",
                        so, NB_HARNESS_ABI_VERSION), NULL;
+    }
+    nb_port_shape compiled;
+    shape(&compiled);
+    if (!shape_agrees(d, &compiled, so, design_dir, err)) {
+        free(b);
+        return NULL;
     }
     char manifest[4200];
     snprintf(manifest, sizeof manifest, "%s/manifest.json", design_dir);

@@ -44,7 +44,14 @@ static void lockstep_destroy(nb_backend *self)
     free(l);
 }
 
-static const nb_backend_ops LOCKSTEP_OPS = {lockstep_step, lockstep_destroy};
+static bool lockstep_finish(nb_backend *self, nb_err *err)
+{
+    lockstep *l = (lockstep *)self;
+    bool a = nb_backend_finish(l->a, err);
+    return nb_backend_finish(l->b, err) && a;
+}
+
+static const nb_backend_ops LOCKSTEP_OPS = {lockstep_step, lockstep_destroy, lockstep_finish};
 
 nb_backend *nb_lockstep_new(nb_backend *a, nb_backend *b)
 {

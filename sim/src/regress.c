@@ -180,8 +180,13 @@ static void report_failure(ctx *c, const nb_design *d, const char *dir, const ch
         return;
     }
     nb_gemm_run(ls, job, out, NULL, &err);
-    nb_backend_free(ls); /* closes the waveform */
+    bool written = nb_backend_finish(ls, &err); /* completes the waveform */
+    nb_backend_free(ls);
     free(out);
+    if (!written) {
+        fprintf(log, "  (could not rerun with a waveform: %s)\n", err.msg);
+        return;
+    }
     nb_pe_fault f;
     if (mm->column >= 0 &&
         nb_diagnose_column(d, vcd, (int64_t)mm->cycle - d->latency, mm->column, &f, &err) &&
@@ -629,6 +634,10 @@ int nb_regress(const nb_regress_opts *o, nb_err *err)
         char manifest[4200];
         snprintf(manifest, sizeof manifest, "%s/manifest.json", o->config_dir);
         nb_design *d = nb_design_load(manifest, err);
+        if (d && !nb_design_verify_files(manifest, o->allow_edited_rtl, stderr, err)) {
+            nb_design_free(d);
+            d = NULL;
+        }
         if (!d) {
             free(c);
             return 2;

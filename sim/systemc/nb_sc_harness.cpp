@@ -84,6 +84,16 @@ int nb_harness_abi_version(void) { return NB_HARNESS_ABI_VERSION; }
 
 const char *nb_harness_error(void) { return g_error.c_str(); }
 
+void nb_harness_shape(nb_port_shape *s)
+{
+    *s = nb_port_shape{NB_ROWS,          NB_COLS,          NB_W_CODE_BITS, NB_A_CODE_BITS,
+                       NB_ACC_BITS,      NB_W_SEL_BITS,    NB_A_SEL_BITS,  NB_ROW_ADDR_BITS,
+                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY};
+}
+
+// SystemC writes its waveform itself when the trace file is closed (destroy).
+const char *nb_harness_finish(void *) { return nullptr; }
+
 void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
 {
     if (g_elaborated) {

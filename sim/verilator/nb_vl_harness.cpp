@@ -1,8 +1,14 @@
 // Thin C ABI around the Verilator model of nibble_top (see nb_harness.h).
 // All test logic lives in C; this file only moves bits and toggles the clock.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "Vnibble_top.h"
 #include "nb_harness.h"
@@ -16,6 +22,57 @@
 namespace {
 
 std::string g_error;
+
+#ifdef NB_TRACE
+// The waveform file. Verilator's own writer answers a failed write (a full
+// disk, a file size limit) with vl_fatal, which flushes the trace it is
+// flushing and deadlocks on the trace's mutex (Verilator 5.006). This one
+// never reports a failure to Verilator: it keeps the first error, drops
+// everything after it, and the harness reports it from nb_harness_finish.
+class WaveFile : public VerilatedVcdFile {
+public:
+    bool open(const std::string &name) override
+    {
+        path_ = name;
+        fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd_ < 0)
+            fail(errno);
+        return fd_ >= 0;
+    }
+    void close() override
+    {
+        if (fd_ >= 0 && ::close(fd_) != 0)
+            fail(errno);
+        fd_ = -1;
+    }
+    ssize_t write(const char *buf, ssize_t len) override
+    {
+        for (ssize_t done = 0; fd_ >= 0 && error_.empty() && done < len;) {
+            ssize_t n = ::write(fd_, buf + done, size_t(len - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                fail(n < 0 ? errno : ENOSPC);
+                break;
+            }
+            done += n;
+        }
+        return len;  // Verilator must never see a failure (see above)
+    }
+    const std::string &error() const { return error_; }
+    const std::string &path() const { return path_; }
+
+private:
+    void fail(int e)
+    {
+        if (error_.empty())
+            error_ = "cannot write waveform " + path_ + ": " + std::strerror(e) +
+                     (e == ENOSPC || e == EFBIG || e == EDQUOT ? " (the disk or a size limit is full)" : "");
+    }
+    int fd_ = -1;
+    std::string path_, error_;
+};
+#endif
 
 // VlWide ports: adapt to the word helpers.
 template <std::size_t N>
@@ -36,11 +93,49 @@ struct Harness {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<Vnibble_top> top;
 #ifdef NB_TRACE
+    std::unique_ptr<WaveFile> wave;  // outlives vcd, which writes into it
     std::unique_ptr<VerilatedVcdC> vcd;
+    bool finished = false;
+    std::string finish_error;
 #endif
     std::string coverage_path;  // NB_COVERAGE models write toggle counts here when freed
     uint64_t cycle = 0;
 };
+
+// Bytes Verilator stores a port of `width` bits in (CData, SData, IData,
+// QData, then 32-bit words).
+constexpr std::size_t port_bytes(int width)
+{
+    return width <= 8 ? 1 : width <= 16 ? 2 : width <= 32 ? 4 : width <= 64 ? 8 : 4 * std::size_t((width + 31) / 32);
+}
+
+// The compiled RTL and the compiled nibble_ports.h must agree on every
+// port the harness packs, or put_bits would write past a port.
+bool ports_agree()
+{
+    struct { const char *name; std::size_t bytes; int width; } ports[] = {
+        {"w_row_i", sizeof(Vnibble_top::w_row_i), NB_ROW_ADDR_BITS},
+        {"w_codes_i", sizeof(Vnibble_top::w_codes_i), NB_COLS * NB_W_CODE_BITS},
+#if NB_ACT_VALUE_BITS > 0
+        {"act_values_i", sizeof(Vnibble_top::act_values_i), NB_ROWS * NB_ACT_VALUE_BITS},
+#else
+        {"act_codes_i", sizeof(Vnibble_top::act_codes_i), NB_ROWS * NB_A_CODE_BITS},
+#endif
+#if NB_TAG_BITS > 0
+        {"act_tags_i", sizeof(Vnibble_top::act_tags_i), NB_ROWS * NB_TAG_BITS},
+#endif
+        {"psum_i", sizeof(Vnibble_top::psum_i), NB_COLS * NB_ACC_BITS},
+        {"out_psum_o", sizeof(Vnibble_top::out_psum_o), NB_COLS * NB_ACC_BITS},
+    };
+    for (const auto &p : ports)
+        if (p.bytes != port_bytes(p.width)) {
+            g_error = std::string("the compiled RTL's port ") + p.name + " does not have the " +
+                      std::to_string(p.width) + " bits nibble_ports.h gives it: the design's "
+                      "Verilog and nibble_ports.h disagree; regenerate the design with 'nibble gen'";
+            return false;
+        }
+    return true;
+}
 
 }  // namespace
 
@@ -49,6 +144,13 @@ extern "C" {
 int nb_harness_abi_version(void) { return NB_HARNESS_ABI_VERSION; }
 
 const char *nb_harness_error(void) { return g_error.c_str(); }
+
+void nb_harness_shape(nb_port_shape *s)
+{
+    *s = nb_port_shape{NB_ROWS,          NB_COLS,          NB_W_CODE_BITS, NB_A_CODE_BITS,
+                       NB_ACC_BITS,      NB_W_SEL_BITS,    NB_A_SEL_BITS,  NB_ROW_ADDR_BITS,
+                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY};
+}
 
 void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
 {
@@ -63,6 +165,8 @@ void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
         return nullptr;
     }
 #endif
+    if (!ports_agree())
+        return nullptr;
     auto *h = new Harness;
 #ifdef NB_COVERAGE
     if (trace_path)
@@ -73,11 +177,14 @@ void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
 #ifdef NB_TRACE
     h->ctx->traceEverOn(trace_path != nullptr);
     if (trace_path) {
-        h->vcd.reset(new VerilatedVcdC);
+        h->wave.reset(new WaveFile);
+        h->vcd.reset(new VerilatedVcdC(h->wave.get()));
         h->top->trace(h->vcd.get(), 99);
         h->vcd->open(trace_path);
-        if (!h->vcd->isOpen()) {
-            g_error = std::string("cannot write waveform ") + trace_path;
+        if (!h->vcd->isOpen() || !h->wave->error().empty()) {
+            g_error = h->wave->error().empty() ? std::string("cannot write waveform ") + trace_path
+                                               : h->wave->error();
+            h->vcd.reset();
             delete h;
             return nullptr;
         }
@@ -125,26 +232,49 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
         out->psum[n] = nb::sign_extend(get_bits(t.out_psum_o, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
 
 #ifdef NB_TRACE
-    if (h->vcd) h->vcd->dump(10 * h->cycle);
+    // after a write error there is nothing left to record
+    bool tracing = h->vcd && !h->finished && h->wave->error().empty();
+    if (tracing) h->vcd->dump(10 * h->cycle);
 #endif
     t.clk_i = 1;
     t.eval();
 #ifdef NB_TRACE
-    if (h->vcd) h->vcd->dump(10 * h->cycle + 5);
+    if (tracing) h->vcd->dump(10 * h->cycle + 5);
 #endif
     t.clk_i = 0;
     t.eval();
     h->cycle++;
 }
 
+const char *nb_harness_finish(void *handle)
+{
+#ifdef NB_TRACE
+    auto *h = static_cast<Harness *>(handle);
+    if (!h->vcd || h->finished)
+        return h->finish_error.empty() ? nullptr : h->finish_error.c_str();
+    h->finished = true;
+    if (h->wave->error().empty())
+        h->vcd->dump(10 * h->cycle);
+    h->vcd->close();
+    h->finish_error = h->wave->error();
+    if (h->finish_error.empty())
+        return nullptr;
+    // a cut-off waveform is no waveform: remove it (never a device or a link)
+    struct stat st;
+    if (lstat(h->wave->path().c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        unlink(h->wave->path().c_str());
+    return h->finish_error.c_str();
+#else
+    (void)handle;
+    return nullptr;
+#endif
+}
+
 void nb_harness_destroy(void *handle)
 {
     auto *h = static_cast<Harness *>(handle);
 #ifdef NB_TRACE
-    if (h->vcd) {
-        h->vcd->dump(10 * h->cycle);
-        h->vcd->close();
-    }
+    nb_harness_finish(h);
 #endif
     h->top->final();
 #ifdef NB_COVERAGE

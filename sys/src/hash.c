@@ -26,6 +26,11 @@ void nb_hash_str(nb_hash *h, const char *s)
     XXH3_128bits_update(h->state, s, strlen(s) + 1);
 }
 
+void nb_hash_bytes(nb_hash *h, const void *data, size_t len)
+{
+    XXH3_128bits_update(h->state, data, len);
+}
+
 bool nb_hash_file(nb_hash *h, const char *path, nb_err *err)
 {
     FILE *f = fopen(path, "rb");

@@ -2,6 +2,9 @@
 # formal_broken_decoder.sh NIBBLE WORKDIR
 # The formal check proves an intact design and disproves a copy with one SF4
 # decoder entry flipped, naming the pair and a counterexample with that code.
+# The edited copy no longer matches its manifest's content hashes: without
+# --allow-edited-rtl it is refused (exit 2, naming the file); with it, the
+# check runs after a warning.
 set -u
 nibble=$1
 work=$2
@@ -14,6 +17,13 @@ sed -i "s/4'd5: mant_o = -10'sd39;/4'd5: mant_o = -10'sd38;/" "$work/broken/nibb
 cmp -s "$work/good/nibble_dec_sf4.v" "$work/broken/nibble_dec_sf4.v" && { echo "FAIL: could not break the decoder"; exit 1; }
 out=$("$nibble" formal --config "$work/broken" 2>&1)
 status=$?
+[ "$status" -eq 2 ] || { echo "FAIL: edited RTL ran without --allow-edited-rtl (exit $status)"; exit 1; }
+printf '%s' "$out" | grep -q "design file $work/broken/nibble_dec_sf4.v differs from the file 'nibble gen' wrote" ||
+    { echo "FAIL: the refusal does not name the edited file: $out"; exit 1; }
+out=$("$nibble" formal --config "$work/broken" --allow-edited-rtl 2>&1)
+status=$?
+printf '%s' "$out" | grep -q "warning: $work/broken/nibble_dec_sf4.v differs" ||
+    { echo "FAIL: no warning about the edited file"; exit 1; }
 printf '%s\n' "$out"
 [ "$status" -eq 1 ] || { echo "FAIL: exit status $status, expected 1"; exit 1; }
 printf '%s' "$out" | grep -qE "sf4 +x int4 +DISPROVED" || { echo "FAIL: sf4 x int4 not disproved"; exit 1; }

@@ -75,7 +75,7 @@ static bool cache_key(const char *dir, char (*files)[4608], int nfiles, const sy
         snprintf(path, sizeof path, "%s/%s", nb_data_dir(), flow_files[i]);
         ok = nb_hash_file(h, path, err);
     }
-    snprintf(path, sizeof path, "%s/nibble_pe_baseline.v", dir);
+    snprintf(path, sizeof path, "%s/" NB_GEN_REF_DIR "/nibble_pe_baseline.v", dir);
     if (ok && access(path, R_OK) == 0)
         ok = nb_hash_file(h, path, err);
     snprintf(path, sizeof path, "%s/manifest.json", dir);
@@ -163,7 +163,7 @@ static bool run_flow(const char *dir, const nb_design *d, char (*files)[4608], i
     if (ok && (ok = synth_yosys(work, "pe_hier", files, nfiles, "nibble_pe", false, false, lib, lib->clock_ns, st, err)))
         r->area_pe_decoders = stat_total_area(st, "nibble_wdec") + stat_total_area(st, "nibble_adec");
     char baseline[4608];
-    snprintf(baseline, sizeof baseline, "%s/nibble_pe_baseline.v", dir);
+    snprintf(baseline, sizeof baseline, "%s/" NB_GEN_REF_DIR "/nibble_pe_baseline.v", dir);
     if (ok && access(baseline, R_OK) == 0 &&
         (ok = synth_yosys(work, "baseline", &baseline, 1, "nibble_pe_baseline", true, false, lib, lib->clock_ns, st, err)))
         r->area_pe_baseline = stat_total_area(st, "nibble_pe_baseline");

@@ -13,6 +13,7 @@ typedef struct nb_regress_opts {
     const char *formats;     /* only pairs whose formats are all in this list, or NULL */
     const char *only;        /* only the configuration of this name, or NULL */
     const char *config_dir;  /* regress this existing generated design instead */
+    bool allow_edited_rtl;   /* config_dir: run Verilog that differs from its manifest's hashes */
     const char *waves_dir;   /* where failing runs write waveforms */
     bool build_only;         /* generate and build every model, run nothing */
     bool systemc;            /* include the SystemC backends */

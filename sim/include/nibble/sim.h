@@ -15,6 +15,9 @@ typedef struct nb_backend nb_backend;
 typedef struct nb_backend_ops {
     void (*step)(nb_backend *b, const nb_port_in *in, nb_port_out *out);
     void (*destroy)(nb_backend *b);
+    /* optional: end outputs the model writes (waveforms); false with err set
+     * if they could not be written */
+    bool (*finish)(nb_backend *b, nb_err *err);
 } nb_backend_ops;
 
 struct nb_backend {
@@ -28,6 +31,9 @@ static inline void nb_backend_step(nb_backend *b, const nb_port_in *in, nb_port_
     b->ops->step(b, in, out);
 }
 void nb_backend_free(nb_backend *b);
+/* After the last step: complete the waveform a backend writes and report
+ * whether it could (a full disk is an error, and the cut-off file is removed). */
+bool nb_backend_finish(nb_backend *b, nb_err *err);
 
 /* The C cycle model: bit- and cycle-exact at the nibble_top boundary. */
 nb_backend *nb_cmodel_new(const nb_design *d, nb_err *err);
