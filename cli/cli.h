@@ -50,12 +50,9 @@ int cli_bad_option(const char *cmd, char **argv);
 /* Write `len` bytes to `path` atomically (temporary file + rename). */
 bool cli_write_file_atomic(const char *path, const char *data, size_t len, nb_err *err);
 
-/* Read whitespace-separated numbers from a text file (malloc'd array). */
 /* SIGINT and SIGTERM set the returned flag instead of killing the process
  * (a second signal does kill it): long commands stop cleanly and remove what
  * they had half written. */
 const volatile sig_atomic_t *cli_catch_interrupts(void);
-
-bool cli_read_text_floats(const char *path, float **out, size_t *n, nb_err *err);
 
 #endif

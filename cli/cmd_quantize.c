@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "nibble/num.h"
+#include "nibble/text_io.h"
 
 static const char *CMD = "quantize";
 
@@ -143,7 +144,7 @@ static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *
 {
     if (a->input) {
         size_t n;
-        if (!cli_read_text_floats(a->input, x, &n, err))
+        if (!nb_text_floats_read(a->input, x, &n, err))
             return false;
         *cols = a->cols ? (size_t)a->cols : n;
         if (n % *cols) {
