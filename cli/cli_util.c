@@ -50,6 +50,29 @@ bool cli_parse_double(const char *opt, const char *text, double *out, nb_err *er
     return true;
 }
 
+bool cli_parse_size(const char *opt, const char *text, long max, int *rows, int *cols, nb_err *err)
+{
+    const char *x = strchr(text, 'x');
+    size_t len = strlen(text);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return nb_fail(err, "%s: out of memory", opt);
+    memcpy(copy, text, len + 1);
+    long long r = 0, c = 0;
+    bool ok = x != NULL;
+    if (ok) {
+        copy[x - text] = '\0';
+        ok = copy[0] != '+' && x[1] != '+' && nb_parse_int(copy, 1, max, &r) == NB_NUM_OK &&
+             nb_parse_int(x + 1, 1, max, &c) == NB_NUM_OK;
+    }
+    free(copy);
+    if (!ok)
+        return nb_fail(err, "%s: '%s' is not a size RxC with 1 <= R, C <= %ld", opt, text, max);
+    *rows = (int)r;
+    *cols = (int)c;
+    return true;
+}
+
 bool cli_parse_clock(const char *text, double *out, nb_err *err)
 {
     if (!cli_parse_double("--clock", text, out, err))

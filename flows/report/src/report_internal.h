@@ -89,4 +89,7 @@ bool rp_write_html(const rp_report *r, nb_err *err);
 /* path = tmp_dir/name */
 void rp_path(const rp_report *r, char *buf, size_t len, const char *name);
 
+/* --formats, --acts and --overq are well-formed (report_opts.c). */
+bool rp_check_opts(const nb_report_opts *o, nb_err *err);
+
 #endif

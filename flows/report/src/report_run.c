@@ -120,6 +120,8 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
                        NB_ARRAY_DIM_MAX);
     if (!(o->clip > 0 && o->clip <= 1))
         return nb_fail(err, "--clip %g: give a quantile in (0, 1]", o->clip);
+    if (!rp_check_opts(o, err))
+        return false;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", o->out_dir);
     size_t len = strlen(dir);
