@@ -23,7 +23,7 @@ typedef struct rp_tensor {
 /* Accuracy of one format and scaling on one tensor (role weight or act), or
  * of one design's GEMM with that weight tensor (role gemm; format = design). */
 typedef struct rp_acc_row {
-    char tensor[300], format[96], scaling[32], role[8];
+    char tensor[300], format[640], scaling[32], role[8]; /* format: a name or design label */
     double sqnr_db, mse;
 } rp_acc_row;
 
@@ -39,7 +39,7 @@ extern const int RP_NSCALINGS;
 
 /* One design: its synthesis (array and PE) and its GEMM-level accuracy. */
 typedef struct rp_design {
-    char label[96];            /* e.g. "sf4 x uint4" */
+    char label[640];           /* e.g. "sf4 x uint4"; two names of up to 255 characters fit */
     nb_sweep_point array, pe;
     nb_synth_result syn_array, syn_pe;
     bool has_pe;
