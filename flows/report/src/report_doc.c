@@ -25,15 +25,7 @@ typedef struct doc {
 static void esc(doc *d, const char *s)
 {
     if (!d->html) {
-        for (; *s; s++) {
-            unsigned char c = (unsigned char)*s;
-            if (c < 0x20 || c == 0x7f)
-                fputc(' ', d->f);
-            else if (strchr("\\`*_[]<>|#!", c))
-                fprintf(d->f, "\\%c", c);
-            else
-                fputc(c, d->f);
-        }
+        rp_md_text(d->f, s);
         return;
     }
     for (; *s; s++)

@@ -89,6 +89,11 @@ bool rp_write_html(const rp_report *r, nb_err *err);
 /* path = tmp_dir/name */
 void rp_path(const rp_report *r, char *buf, size_t len, const char *name);
 
+/* Write user text (a format name, codebook path, tensor name) into Markdown:
+ * characters that start emphasis, code, links or HTML, or end a table cell,
+ * are backslash-escaped; control characters become spaces (report_escape.c). */
+void rp_md_text(FILE *f, const char *s);
+
 /* --formats, --acts and --overq are well-formed (report_opts.c). */
 bool rp_check_opts(const nb_report_opts *o, nb_err *err);
 
