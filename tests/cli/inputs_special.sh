@@ -30,7 +30,20 @@ cp "$data/codebooks/int4_like.txt" "$nl_dir/cb.txt"
     "$nibble" gen --weights "lut:$nl_dir/cb.txt" --acts int4 --rows 2 --cols 2 -o "$work/gen" || fail=1
 [ ! -e "$work/gen" ] || { echo "FAIL: gen wrote a design for a refused codebook path"; fail=1; }
 
-# a sweep directory with ', $(...), backquotes, ;, %, :, * and spaces
+# the command line recorded in the generated files is quoted for sh: it reads
+# back as the same words, whatever the codebook path holds
+q_dir="$work/it's \$HOME \`x\`"
+mkdir -p "$q_dir"
+cp "$data/codebooks/int4_like.txt" "$q_dir/c b.txt"
+"$nibble" gen --weights "lut:$q_dir/c b.txt" --acts int4 --rows 2 --cols 2 -o "$work/quoted" >/dev/null || fail=1
+recorded=$(sed -n 's|^// Command: nibble gen ||p' "$work/quoted/nibble_top.v")
+eval "set -- $recorded"
+[ "$1" = "--weights" ] && [ "$2" = "lut:$q_dir/c b.txt" ] && [ "$3" = "--acts" ] ||
+    { echo "FAIL: recorded command does not read back: $recorded"; fail=1; }
+
+# a sweep directory with ', $(...), backquotes, ;, %, :, * and spaces (an empty
+# synthesis cache, so that synth checks the paths instead of finding a result)
+export NIBBLE_CACHE_DIR="$work/cache"
 dir="$work/it's a \$(touch pwned) \`touch pwned2\` dir;x%:*"
 "$nibble" sweep -o "$dir/make" --weights int4 --acts int4 --no-power --emit-jobs make >/dev/null || fail=1
 "$nibble" sweep -o "$dir/slurm" --weights int4 --acts int4 --no-power --emit-jobs slurm >/dev/null || fail=1
