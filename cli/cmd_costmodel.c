@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nibble/input_file.h"
 #include "nibble/list.h"
 #include "nibble/size_model.h"
 #include "nibble/synth.h"
@@ -76,7 +77,12 @@ static bool same_set(const nb_synth_result *a, const nb_synth_result *b)
 static int load_table(const char *path, nb_synth_result **out, nb_err *err)
 {
     json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je);
+    size_t len;
+    char *text = nb_read_input(path, "table", 0, &len, err); /* regular files only */
+    if (!text)
+        return -1;
+    json_t *doc = json_loadb(text, len, 0, &je);
+    free(text);
     if (!doc)
         return nb_fail(err, "%s: %s (give the synth.json that nibble sweep wrote)", path, je.text), -1;
     json_t *rows = json_object_get(doc, "designs"), *v;
