@@ -40,6 +40,8 @@ bool cli_parse_long(const char *opt, const char *text, long min, long max, long 
 bool cli_parse_double(const char *opt, const char *text, double *out, nb_err *err);
 /* A clock period in ns for --clock: positive and below a second. */
 bool cli_parse_clock(const char *text, double *out, nb_err *err);
+/* An array size RxC in decimal, each in 1..max. */
+bool cli_parse_size(const char *opt, const char *text, long max, int *rows, int *cols, nb_err *err);
 bool cli_parse_u64(const char *opt, const char *text, uint64_t *out, nb_err *err);
 
 /* getopt_long glue: reset state before a subcommand parses its options. */
@@ -50,12 +52,9 @@ int cli_bad_option(const char *cmd, char **argv);
 /* Write `len` bytes to `path` atomically (temporary file + rename). */
 bool cli_write_file_atomic(const char *path, const char *data, size_t len, nb_err *err);
 
-/* Read whitespace-separated numbers from a text file (malloc'd array). */
 /* SIGINT and SIGTERM set the returned flag instead of killing the process
  * (a second signal does kill it): long commands stop cleanly and remove what
  * they had half written. */
 const volatile sig_atomic_t *cli_catch_interrupts(void);
-
-bool cli_read_text_floats(const char *path, float **out, size_t *n, nb_err *err);
 
 #endif

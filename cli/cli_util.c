@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "nibble/process.h"
+#include "nibble/parse.h"
 
 int cli_fail(const char *cmd, const char *fmt, ...)
 {
@@ -32,25 +33,44 @@ int cli_fail_err(const char *cmd, const nb_err *err)
 
 bool cli_parse_long(const char *opt, const char *text, long min, long max, long *out, nb_err *err)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end || errno == ERANGE)
-        return nb_fail(err, "%s: '%s' is not an integer", opt, text);
-    if (v < min || v > max)
-        return nb_fail(err, "%s: %ld is out of range (%ld..%ld)", opt, v, min, max);
-    *out = v;
+    long long v = 0;
+    nb_num_status st = nb_parse_int(text, min, max, &v);
+    if (st == NB_NUM_SYNTAX)
+        return nb_fail(err, "%s: '%s' is not an integer; write it in decimal digits", opt, text);
+    if (st == NB_NUM_RANGE)
+        return nb_fail(err, "%s: %s is out of range (%ld..%ld)", opt, text, min, max);
+    *out = (long)v;
     return true;
 }
 
 bool cli_parse_double(const char *opt, const char *text, double *out, nb_err *err)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end || errno == ERANGE || !isfinite(v))
-        return nb_fail(err, "%s: '%s' is not a finite number", opt, text);
-    *out = v;
+    if (nb_parse_decimal(text, out) != NB_NUM_OK)
+        return nb_fail(err, "%s: '%s' is not a finite number; write a decimal like 0.5 or 1e-3",
+                       opt, text);
+    return true;
+}
+
+bool cli_parse_size(const char *opt, const char *text, long max, int *rows, int *cols, nb_err *err)
+{
+    const char *x = strchr(text, 'x');
+    size_t len = strlen(text);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return nb_fail(err, "%s: out of memory", opt);
+    memcpy(copy, text, len + 1);
+    long long r = 0, c = 0;
+    bool ok = x != NULL;
+    if (ok) {
+        copy[x - text] = '\0';
+        ok = copy[0] != '+' && x[1] != '+' && nb_parse_int(copy, 1, max, &r) == NB_NUM_OK &&
+             nb_parse_int(x + 1, 1, max, &c) == NB_NUM_OK;
+    }
+    free(copy);
+    if (!ok)
+        return nb_fail(err, "%s: '%s' is not a size RxC with 1 <= R, C <= %ld", opt, text, max);
+    *rows = (int)r;
+    *cols = (int)c;
     return true;
 }
 
@@ -64,14 +84,13 @@ bool cli_parse_clock(const char *text, double *out, nb_err *err)
 
 bool cli_parse_u64(const char *opt, const char *text, uint64_t *out, nb_err *err)
 {
-    char *end;
-    errno = 0;
-    if (text[0] == '-')
-        return nb_fail(err, "%s: '%s' must not be negative", opt, text);
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end || errno == ERANGE)
-        return nb_fail(err, "%s: '%s' is not a non-negative integer", opt, text);
-    *out = (uint64_t)v;
+    nb_num_status st = nb_parse_uint(text, UINT64_MAX, out);
+    if (st == NB_NUM_RANGE)
+        return nb_fail(err, "%s: %s is out of range (0..%llu)", opt, text,
+                       (unsigned long long)UINT64_MAX);
+    if (st != NB_NUM_OK)
+        return nb_fail(err, "%s: '%s' is not a non-negative integer; write it in decimal digits",
+                       opt, text);
     return true;
 }
 
@@ -131,54 +150,4 @@ const volatile sig_atomic_t *cli_catch_interrupts(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     return &interrupted;
-}
-
-bool cli_read_text_floats(const char *path, float **out, size_t *n, nb_err *err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return nb_fail(err, "cannot open %s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return nb_fail(err, "%s is a directory; give a text file of numbers", path);
-    }
-    size_t cap = 1024, len = 0;
-    float *v = malloc(cap * sizeof *v);
-    char tok[128];
-    bool ok = v != NULL;
-    while (ok && fscanf(f, "%127s", tok) == 1) {
-        char *end;
-        errno = 0;
-        double x = strtod(tok, &end);
-        if (end == tok || *end || errno == ERANGE) {
-            ok = nb_fail(err, "%s: value %zu ('%s') is not a number", path, len + 1, tok);
-            break;
-        }
-        if (isfinite(x) && !isfinite((float)x)) {
-            ok = nb_fail(err, "%s: value %zu (%s) is beyond the float32 range (+-3.4e38)", path,
-                         len + 1, tok);
-            break;
-        }
-        if (len == cap) {
-            cap *= 2;
-            float *grown = realloc(v, cap * sizeof *v);
-            if (!grown) {
-                ok = nb_fail(err, "%s: out of memory", path);
-                break;
-            }
-            v = grown;
-        }
-        v[len++] = (float)x;
-    }
-    fclose(f);
-    if (ok && len == 0)
-        ok = nb_fail(err, "%s: no numbers found; give whitespace-separated values", path);
-    if (!ok) {
-        free(v);
-        return false;
-    }
-    *out = v;
-    *n = len;
-    return true;
 }

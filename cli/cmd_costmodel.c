@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nibble/input_file.h"
+#include "nibble/list.h"
 #include "nibble/size_model.h"
 #include "nibble/synth.h"
 
@@ -35,18 +37,23 @@ typedef struct size {
     int r, c;
 } size;
 
-static int parse_sizes(const char *s, size *out, nb_err *err)
+/* sizes beyond this are not arrays anyone builds; the bound keeps R*C far from overflow */
+#define SIZE_DIM_MAX 4096
+
+static int parse_sizes(const char *opt, const char *s, size *out, nb_err *err)
 {
-    int n = 0;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", s);
-    for (char *sv = NULL, *t = strtok_r(buf, ",", &sv); t; t = strtok_r(NULL, ",", &sv)) {
-        char tail;
-        if (n == MAX_SIZES || sscanf(t, "%dx%d%c", &out[n].r, &out[n].c, &tail) != 2 ||
-            out[n].r < 1 || out[n].c < 1)
-            return nb_fail(err, "'%s' is not a size RxC (at most %d sizes)", t, MAX_SIZES), -1;
-        n++;
+    nb_list l;
+    int n = nb_list_split(s, ",", &l, err) ? 0 : -1;
+    for (int k = 0; n >= 0 && k < l.n; k++) {
+        if (n == MAX_SIZES)
+            n = nb_fail(err, "%s: more than %d sizes; give at most %d", opt, MAX_SIZES,
+                        MAX_SIZES) - 1;
+        else if (!cli_parse_size(opt, l.items[k], SIZE_DIM_MAX, &out[n].r, &out[n].c, err))
+            n = -1;
+        else
+            n++;
     }
+    nb_list_free(&l);
     return n;
 }
 
@@ -70,7 +77,12 @@ static bool same_set(const nb_synth_result *a, const nb_synth_result *b)
 static int load_table(const char *path, nb_synth_result **out, nb_err *err)
 {
     json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je);
+    size_t len;
+    char *text = nb_read_input(path, "table", 0, &len, err); /* regular files only */
+    if (!text)
+        return -1;
+    json_t *doc = json_loadb(text, len, 0, &je);
+    free(text);
     if (!doc)
         return nb_fail(err, "%s: %s (give the synth.json that nibble sweep wrote)", path, je.text), -1;
     json_t *rows = json_object_get(doc, "designs"), *v;
@@ -179,8 +191,8 @@ int cmd_costmodel(int argc, char **argv)
         return cli_fail(CMD, "--table is required: the synth.json of a sweep over array sizes");
     nb_err err;
     size held[MAX_SIZES], pred[MAX_SIZES];
-    int nheld = hold ? parse_sizes(hold, held, &err) : 0;
-    int npred = parse_sizes(predict, pred, &err);
+    int nheld = hold ? parse_sizes("--hold-out", hold, held, &err) : 0;
+    int npred = parse_sizes("--predict", predict, pred, &err);
     if (nheld < 0 || npred < 0)
         return cli_fail_err(CMD, &err);
     nb_synth_result *rows;

@@ -1,4 +1,5 @@
 /* nibble gen: generate the RTL of a systolic array for a set of formats. */
+#define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,19 +37,37 @@ static void help(void)
 
 /* The command line, for the provenance header of every generated file. The
  * output directory is left out so the files do not depend on where they go. */
-static void join_command(int argc, char **argv, char *buf, size_t len)
+static char *join_command(int argc, char **argv)
 {
-    size_t o = (size_t)snprintf(buf, len, "nibble");
-    for (int i = 0; i < argc && o < len; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    fputs("nibble", f);
+    for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
             i++;
             continue;
         }
         if (strncmp(argv[i], "--output=", 9) == 0 || (strncmp(argv[i], "-o", 2) == 0 && argv[i][2]))
             continue;
-        bool quote = strpbrk(argv[i], " \t'\"") != NULL;
-        o += (size_t)snprintf(buf + o, len - o, quote ? " '%s'" : " %s", argv[i]);
+        /* quoted for sh so the recorded line can be run again as it is */
+        const char *s = argv[i];
+        bool plain = *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789._-/+,:=@%") == strlen(s);
+        fputc(' ', f);
+        if (plain) {
+            fputs(s, f);
+            continue;
+        }
+        fputc('\'', f);
+        for (; *s; s++)
+            fputs(*s == '\'' ? "'\\''" : (char[]){*s, '\0'}, f);
+        fputc('\'', f);
     }
+    fclose(f);
+    return buf;
 }
 
 int cmd_gen(int argc, char **argv)
@@ -127,10 +146,12 @@ int cmd_gen(int argc, char **argv)
         return cli_fail(CMD, "give an output directory with -o DIR");
     if (p.lut_frac_bits < 1 || p.lut_frac_bits > 16)
         return cli_fail(CMD, "--lut-frac-bits %d is out of range (1..16)", p.lut_frac_bits);
-    char command[2048];
-    join_command(argc, argv, command, sizeof command);
+    char *command = join_command(argc, argv);
+    if (!command)
+        return cli_fail(CMD, "out of memory for the command line");
     p.command = command;
     nb_design *d = nb_design_create(&p, &err);
+    free(command);
     if (!d)
         return cli_fail_err(CMD, &err);
     if (!nb_gen_write(d, out, &err)) {

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nibble/list.h"
+#include "nibble/parse.h"
 #include "nibble/num.h"
 
 static const char *CMD = "overq";
@@ -36,43 +38,52 @@ static void help(void)
 
 static bool parse_depths(const char *s, int *out, int *n, nb_err *err)
 {
-    int a, b;
-    char tail;
     *n = 0;
-    if (sscanf(s, "%d..%d%c", &a, &b, &tail) == 2) {
-        if (a < 0 || b < a || b > NB_OVERQ_CASCADE_MAX)
+    const char *dots = strstr(s, "..");
+    if (dots) {
+        /* A..B: two whole decimal integers */
+        char *first = strndup(s, (size_t)(dots - s));
+        long long a = -1, b = -1;
+        bool num = first && nb_parse_int(first, 0, NB_OVERQ_CASCADE_MAX, &a) == NB_NUM_OK &&
+                   nb_parse_int(dots + 2, 0, NB_OVERQ_CASCADE_MAX, &b) == NB_NUM_OK;
+        free(first);
+        if (!num || b < a)
             return nb_fail(err, "--cascade %s: use A..B with 0 <= A <= B <= %d", s, NB_OVERQ_CASCADE_MAX);
-        for (int c = a; c <= b; c++)
-            out[(*n)++] = c;
+        for (long long c = a; c <= b; c++)
+            out[(*n)++] = (int)c;
         return true;
     }
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", s);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    nb_list l;
+    bool ok = nb_list_split(s, ",", &l, err);
+    for (int i = 0; ok && i < l.n; i++) {
         long v;
-        if (*n == MAX_POINTS || !cli_parse_long("--cascade", tok, 0, NB_OVERQ_CASCADE_MAX, &v, err))
-            return *n == MAX_POINTS ? nb_fail(err, "--cascade: at most %d depths", MAX_POINTS) : false;
-        out[(*n)++] = (int)v;
+        if (*n == MAX_POINTS)
+            ok = nb_fail(err, "--cascade: at most %d depths", MAX_POINTS);
+        else if ((ok = cli_parse_long("--cascade", l.items[i], 0, NB_OVERQ_CASCADE_MAX, &v, err)))
+            out[(*n)++] = (int)v;
     }
-    return *n > 0 || nb_fail(err, "--cascade: no depth given");
+    nb_list_free(&l);
+    return ok && (*n > 0 || nb_fail(err, "--cascade: no depth given"));
 }
 
 static bool parse_zeros(const char *s, double *out, int *n, nb_err *err)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", s);
     *n = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    nb_list l;
+    bool ok = nb_list_split(s, ",", &l, err);
+    for (int i = 0; ok && i < l.n; i++) {
         double z;
         if (*n == MAX_POINTS)
-            return nb_fail(err, "--zeros: at most %d fractions", MAX_POINTS);
-        if (!cli_parse_double("--zeros", tok, &z, err))
-            return false;
-        if (!(z > 0 && z < 1))
-            return nb_fail(err, "--zeros: %g is not a fraction in (0, 1)", z);
-        out[(*n)++] = z;
+            ok = nb_fail(err, "--zeros: at most %d fractions", MAX_POINTS);
+        else if (!cli_parse_double("--zeros", l.items[i], &z, err))
+            ok = false;
+        else if (!(z > 0 && z < 1))
+            ok = nb_fail(err, "--zeros: %g is not a fraction in (0, 1)", z);
+        else
+            out[(*n)++] = z;
     }
-    return *n > 0 || nb_fail(err, "--zeros: no fraction given");
+    nb_list_free(&l);
+    return ok && (*n > 0 || nb_fail(err, "--zeros: no fraction given"));
 }
 
 typedef struct point {

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "nibble/num.h"
+#include "nibble/text_io.h"
 
 static const char *CMD = "quantize";
 
@@ -143,7 +144,7 @@ static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *
 {
     if (a->input) {
         size_t n;
-        if (!cli_read_text_floats(a->input, x, &n, err))
+        if (!nb_text_floats_read(a->input, x, &n, err))
             return false;
         *cols = a->cols ? (size_t)a->cols : n;
         if (n % *cols) {
@@ -199,13 +200,13 @@ int cmd_quantize(int argc, char **argv)
         }
     y = malloc(rows * cols * sizeof *y);
     json_t *results = json_array();
-    char source[300];
-    if (a.input) {
-        snprintf(source, sizeof source, "%s", a.input);
-    } else {
+    char dist_name[64];
+    const char *source = a.input; /* the path whole, however long */
+    if (!a.input) {
         nb_dist d;
         nb_dist_parse(a.dist ? a.dist : "t:5", &d, &err);
-        nb_dist_format(&d, source, sizeof source);
+        nb_dist_format(&d, dist_name, sizeof dist_name);
+        source = dist_name;
     }
     char scaling[64];
     if (a.q.granularity == NB_SCALE_GROUP)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "nibble/list.h"
 #include "nibble/sweep.h"
 
 static const char *CMD = "sweep";
@@ -38,35 +39,27 @@ static void help(void)
            "  -h, --help          this text\n");
 }
 
-/* Split on `sep` into at most max pieces of buf (modified in place). */
-static int split(char *buf, const char *sep, char **out, int max)
-{
-    int n = 0;
-    for (char *save = NULL, *t = strtok_r(buf, sep, &save); t && n < max; t = strtok_r(NULL, sep, &save))
-        out[n++] = t;
-    return n;
-}
-
 static bool add_grid(nb_sweep_plan *plan, const char *weights, const char *acts, const char *sizes,
                      int acc_bits, nb_err *err)
 {
-    char wb[1024], ab[1024], sb[1024], *w[32], *a[32], *s[32];
-    snprintf(wb, sizeof wb, "%s", weights);
-    snprintf(ab, sizeof ab, "%s", acts);
-    snprintf(sb, sizeof sb, "%s", sizes ? sizes : "1x1");
-    int nw = split(wb, ";", w, 32), na = split(ab, ";", a, 32), ns = split(sb, ",", s, 32);
-    for (int k = 0; k < ns; k++) {
+    nb_list w = {0}, a = {0}, s = {0};
+    bool ok = nb_list_split(weights, ";", &w, err) && nb_list_split(acts, ";", &a, err) &&
+              nb_list_split(sizes ? sizes : "1x1", ",", &s, err);
+    if (ok && (w.n == 0 || a.n == 0 || s.n == 0))
+        ok = nb_fail(err, "--%s: the list is empty; give at least one item",
+                     w.n == 0 ? "weights" : a.n == 0 ? "acts" : "sizes");
+    for (int k = 0; ok && k < s.n; k++) {
         int r, c;
-        char tail;
-        if (sscanf(s[k], "%dx%d%c", &r, &c, &tail) != 2 || r < 1 || c < 1 ||
-            r > NB_ARRAY_DIM_MAX || c > NB_ARRAY_DIM_MAX)
-            return nb_fail(err, "--sizes: '%s' is not RxC with 1 <= R, C <= %d", s[k], NB_ARRAY_DIM_MAX);
-        for (int i = 0; i < nw; i++)
-            for (int j = 0; j < na; j++)
-                if (!nb_sweep_add(plan, w[i], a[j], r, c, acc_bits, 1, NB_OVERQ_RANGE, false, err))
-                    return false;
+        ok = cli_parse_size("--sizes", s.items[k], NB_ARRAY_DIM_MAX, &r, &c, err);
+        for (int i = 0; ok && i < w.n; i++)
+            for (int j = 0; ok && j < a.n; j++)
+                ok = nb_sweep_add(plan, w.items[i], a.items[j], r, c, acc_bits, 1, NB_OVERQ_RANGE,
+                                  false, err);
     }
-    return true;
+    nb_list_free(&w);
+    nb_list_free(&a);
+    nb_list_free(&s);
+    return ok;
 }
 
 /* The figures people look for first, from the table. */

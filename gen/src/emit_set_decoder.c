@@ -36,7 +36,7 @@ void emit_set_decoder(vbuf *b, const nb_design *d, const nb_decoder_set *ds, cha
 
     for (int i = 0; i < n; i++) {
         const nb_decoder *dec = &ds->dec[index[i]];
-        vb_printf(b, "  wire signed [%d:0] mant_%s;  // %s, grid 2^-%d\n", dec->out_bits - 1,
+        vb_comment(b, "  wire signed [%d:0] mant_%s;  // %s, grid 2^-%d", dec->out_bits - 1,
                   dec->ident, set[i].name, set[i].frac_bits);
     }
     vb_puts(b, "\n");
@@ -66,7 +66,7 @@ void emit_set_decoder(vbuf *b, const nb_design *d, const nb_decoder_set *ds, cha
                 vb_printf(b, "      %d'd%d: ", sel, i);
             vb_puts(b, "mant_o = ");
             vb_sext_shift(b, sig, dec->out_bits, grid - set[i].frac_bits, out);
-            vb_printf(b, ";  // %s x 2^%d\n", set[i].name, grid - set[i].frac_bits);
+            vb_comment(b, ";  // %s x 2^%d", set[i].name, grid - set[i].frac_bits);
         }
         if (!full)
             vb_printf(b, "      default: mant_o = %d'sd0;\n", out);

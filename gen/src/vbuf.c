@@ -49,6 +49,27 @@ void vb_printf(vbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+void vb_comment(vbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !reserve(b, (size_t)n + 1))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)b->data[b->len + (size_t)i];
+        if (c < 0x20 || c == 0x7f)
+            b->data[b->len + (size_t)i] = '?';
+    }
+    b->len += (size_t)n;
+    b->data[b->len++] = '\n';
+    b->data[b->len] = '\0';
+}
+
 void vb_puts(vbuf *b, const char *s)
 {
     size_t n = strlen(s);

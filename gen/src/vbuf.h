@@ -15,6 +15,10 @@ void vb_init(vbuf *b);
 void vb_free(vbuf *b);
 void vb_printf(vbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vb_puts(vbuf *b, const char *s);
+/* One line that ends in a // comment holding user-chosen text (a lut: path,
+ * the command line): control characters become '?', so no newline can end
+ * the comment early and turn the rest into Verilog. Appends the newline. */
+void vb_comment(vbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Verilog literal helpers (written into a caller buffer). */
 /* "{{3{x[4]}}, x, 2'b00}": sign-extend signal x of width w to `out` bits after

@@ -2,6 +2,8 @@
 #ifndef NIBBLE_FORMAT_INTERNAL_H
 #define NIBBLE_FORMAT_INTERNAL_H
 
+#include <stddef.h>
+
 #include "nibble/format.h"
 
 /* Start a format: name, title, code width; all codes unused. */
@@ -20,6 +22,11 @@ bool nb_build_e2m1_bnb(nb_format *f, nb_err *err);
 bool nb_build_quantile_lut(nb_format *f, const char *variant, double nu, nb_err *err);
 bool nb_build_apot4(nb_format *f, bool super_precision, nb_err *err);
 bool nb_build_user_lut(nb_format *f, const char *path, nb_err *err);
+/* The codebook reader's two halves, separate so the text parser can be fuzzed:
+ * 16 checked values from a codebook's text (`where` names it in messages),
+ * then the format named lut:PATH from them. */
+bool nb_user_lut_parse(const char *text, size_t len, const char *where, double v[16], nb_err *err);
+void nb_build_user_lut_values(nb_format *f, const char *path, const double v[16]);
 
 /* Minifloat magnitude of the exponent/mantissa fields (no sign). */
 double nb_minifloat_magnitude(const nb_minifloat *mf, unsigned exp_field, unsigned man_field);

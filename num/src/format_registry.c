@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "format_internal.h"
+#include "nibble/parse.h"
 
 typedef enum builder { B_INT, B_MINIFLOAT, B_BNB, B_QUANTILE, B_APOT, B_APOT_SP, B_USER } builder;
 
@@ -99,12 +100,10 @@ static const registry_entry *find_entry(const char *name)
 
 static bool parse_nu(const char *text, double *nu, nb_err *err)
 {
-    char *end;
-    errno = 0;
-    *nu = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE)
-        return nb_fail(err, "sf4:%s: '%s' is not a number; write the degrees of freedom, e.g. sf4:5",
-                       text, text);
+    nb_num_status st = nb_parse_decimal(text, nu);
+    if (st != NB_NUM_OK)
+        return nb_fail(err, "sf4:%s: '%s' is %s; write the degrees of freedom as a decimal "
+                       "number, e.g. sf4:5", text, text, nb_num_status_text(st));
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nibble/parse.h"
 #include "nibble/random.h"
 
 struct nb_rng {
@@ -102,10 +103,7 @@ bool nb_dist_parse(const char *spec, nb_dist *out, nb_err *err)
         d.kind = NB_DIST_LAPLACE;
     } else if (strncasecmp(s, "t:", 2) == 0 || strncasecmp(s, "student:", 8) == 0) {
         const char *num = strchr(s, ':') + 1;
-        char *end;
-        errno = 0;
-        d.nu = strtod(num, &end);
-        if (end == num || *end || errno == ERANGE || !(d.nu > 0) || !isfinite(d.nu))
+        if (nb_parse_decimal(num, &d.nu) != NB_NUM_OK || !(d.nu > 0))
             return nb_fail(err, "distribution '%s': degrees of freedom must be a number > 0, e.g. "
                            "t:5", spec);
         /* the tail falls only as |x|^-nu: below this, samples beyond float32's

@@ -3,19 +3,35 @@
 #include <string.h>
 
 #include "nibble/overq.h"
+#include "nibble/parse.h"
 #include "nibble/workload.h"
 
 bool nb_parse_gemm_shape(const char *s, size_t *M, size_t *K, size_t *N, nb_err *err)
 {
-    unsigned long long m, k, n;
-    char tail;
-    if (sscanf(s, "%llux%llux%llu%c", &m, &k, &n, &tail) != 3 || !m || !k || !n ||
-        m > (1u << 20) || k > (1u << 20) || n > (1u << 20))
-        return nb_fail(err, "GEMM shape '%s' is not MxKxN with each dimension in 1..%u (e.g. "
-                       "64x256x32)", s, 1u << 20);
-    *M = (size_t)m;
-    *K = (size_t)k;
-    *N = (size_t)n;
+    /* three whole decimal tokens split at 'x': no sign, no spaces, no hex */
+    uint64_t dim[3];
+    char *copy = malloc(strlen(s) + 1);
+    if (!copy)
+        return nb_fail(err, "out of memory parsing GEMM shape");
+    strcpy(copy, s);
+    char *p = copy;
+    bool ok = true;
+    for (int i = 0; ok && i < 3; i++) {
+        char *x = i < 2 ? strchr(p, 'x') : p + strlen(p);
+        ok = x && *p != '+';
+        if (ok) {
+            *x = '\0';
+            ok = nb_parse_uint(p, 1u << 20, &dim[i]) == NB_NUM_OK && dim[i] > 0;
+            p = x + 1;
+        }
+    }
+    free(copy);
+    if (!ok)
+        return nb_fail(err, "GEMM shape '%s' is not MxKxN with each dimension a decimal number "
+                       "in 1..%u (e.g. 64x256x32)", s, 1u << 20);
+    *M = (size_t)dim[0];
+    *K = (size_t)dim[1];
+    *N = (size_t)dim[2];
     return true;
 }
 

@@ -272,5 +272,8 @@ Test(io_errors, not_a_tensor_file)
     cr_expect(strstr(err.msg, "cannot open"), "%s", err.msg);
     const char *dir = getenv("NIBBLE_TEST_TMP");
     cr_expect(!nb_tensors_load(dir ? dir : "/tmp", NULL, &l, &err));
-    cr_expect(strstr(err.msg, "not a regular file"), "%s", err.msg);
+    cr_expect(strstr(err.msg, "is a directory; give a regular file"), "%s", err.msg);
+    /* a device would never end: refused without reading */
+    cr_expect(!nb_tensors_load("/dev/zero", NULL, &l, &err));
+    cr_expect(strstr(err.msg, "/dev/zero is a character device"), "%s", err.msg);
 }

@@ -36,6 +36,13 @@ run "needs --tensors" --select "w*"
 run "unknown format|valid" --formats int4,nope
 run "cascade depth" --overq 9 --rows 4 --cols 4
 run "clip" --clip 1.5
+# list options: a word or 0 is not a depth, an empty list is not a set of formats
+run "--overq abc: 'abc' is not a cascade depth. give integers 1..3 for 4 rows" --overq abc --rows 4 --cols 4
+run "--overq 0: '0' is not a cascade depth" --overq 0 --rows 4 --cols 4
+run "--formats is empty. give at least one format" --formats ''
+run "--acts is empty" --acts ','
+run "--acts: give OverQ activations with --overq DEPTHS" --acts uint4,overq
+run "sf4:0x10: '0x10' is not a decimal number" --formats int4,sf4:0x10
 # an existing directory that is not a report is never replaced
 mkdir -p "$work/keep" && echo precious > "$work/keep/file"
 "$expect" 2 "keep is not empty and was not made by nibble" "$nibble" report -o "$work/keep" --no-power -q || fail=1

@@ -29,6 +29,15 @@ check 2 "SDC file $work/fast.sdc: clock period 0.001 ns is impossible" "$nibble"
 [ ! -e "$work/fastsweep/synth.csv" ] || { echo "FAIL: a sweep at an impossible clock wrote a table"; fail=1; }
 check 2 "defines no clock" sh -c "printf 'set_load 1 [all_outputs]\n' > '$work/none.sdc'; '$nibble' synth --config '$work/design' --sdc '$work/none.sdc'"
 check 2 "--clock -1: give a positive period" "$nibble" synth --config "$work/design" --clock -1
+# inputs: a period in hex, a liberty that is a device, an SDC that is a FIFO (refused, not waited on),
+# and a directory name that Yosys scripts cannot quote
+printf 'create_clock -name clk -period 0x10 [get_ports clk_i]\n' > "$work/hex.sdc"
+check 2 "hex.sdc:1: create_clock -period is not followed by a decimal number \('0x10'\)" "$nibble" synth --config "$work/design" --sdc "$work/hex.sdc" --json "$work/c.json"
+check 2 "liberty file /dev/zero is a character device. give a regular file" "$nibble" synth --config "$work/design" --liberty /dev/zero --json "$work/c.json"
+mkfifo "$work/fifo.sdc"
+check 2 "SDC file .*fifo.sdc is a FIFO" timeout 60 "$nibble" synth --config "$work/design" --sdc "$work/fifo.sdc" --json "$work/c.json"
+cp -r "$work/design" "$work/de sign"
+check 2 "design file '.*/de sign/.*' contains ' ' \(byte 0x20\), which Yosys and OpenSTA scripts cannot quote" "$nibble" synth --config "$work/de sign" --no-power --json "$work/c.json"
 # a tool that is not installed: yosys missing from PATH
 mkdir -p "$work/nopath"
 check 2 "yosys is not installed" env PATH="$work/nopath" "$nibble" synth --config "$work/design" --json "$work/d.json"

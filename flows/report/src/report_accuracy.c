@@ -8,6 +8,7 @@
 
 #include "nibble/design.h"
 #include "nibble/metrics.h"
+#include "nibble/list.h"
 #include "nibble/overq.h"
 #include "nibble/quant.h"
 #include "report_internal.h"
@@ -60,19 +61,6 @@ static bool add_row(rp_report *r, const rp_tensor *t, const char *format, const 
     return push_row(r, t->name, format, s->name, role, e, err);
 }
 
-/* Split a comma list into a caller buffer. */
-static int split(const char *list, char buf[][64], int max)
-{
-    int n = 0;
-    const char *p = list;
-    while (p && *p && n < max) {
-        size_t len = strcspn(p, ",");
-        snprintf(buf[n++], 64, "%.*s", (int)len, p);
-        p += len + (p[len] == ',');
-    }
-    return n;
-}
-
 static bool push_row(rp_report *r, const char *tensor, const char *format, const char *scaling_name,
                      const char *role, nb_error_stats e, nb_err *err)
 {
@@ -99,17 +87,21 @@ static bool push_row(rp_report *r, const char *tensor, const char *format, const
  * scale that is best for plain 4 bits, chains confined to the array's rows. */
 static bool overq_rows(rp_report *r, const rp_tensor *t, nb_err *err)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "0,%s", r->o->overq ? r->o->overq : "");
+    /* depth 0 first (plain 4 bits), then --overq's depths (checked by rp_check_opts) */
+    nb_list depths;
+    if (!nb_list_split(r->o->overq ? r->o->overq : "", ",", &depths, err)) {
+        nb_list_free(&depths);
+        return false;
+    }
     size_t n = t->rows * t->cols;
     float *y = malloc(n * sizeof *y);
     uint16_t *u = malloc(t->cols * sizeof *u);
     uint8_t *nib = malloc(t->cols), *tag = malloc(t->cols);
     double *v = malloc(t->cols * sizeof *v);
     bool ok = y && u && nib && tag && v ? true : nb_fail(err, "out of memory");
-    char *save = NULL;
-    for (char *c = strtok_r(buf, ",", &save); ok && c; c = strtok_r(NULL, ",", &save)) {
-        nb_overq_params p = {atoi(c), NB_OVERQ_RANGE, (size_t)r->o->rows};
+    for (int di = -1; ok && di < depths.n; di++) {
+        int depth = di < 0 ? 0 : atoi(depths.items[di]);
+        nb_overq_params p = {depth, NB_OVERQ_RANGE, (size_t)r->o->rows};
         if (p.cascade >= r->o->rows && p.cascade > 0)
             continue;
         for (size_t m = 0; m < t->rows; m++) {
@@ -139,13 +131,26 @@ static bool overq_rows(rp_report *r, const rp_tensor *t, nb_err *err)
     free(nib);
     free(tag);
     free(v);
+    nb_list_free(&depths);
     return ok;
 }
 
+static bool tensor_rows(rp_report *r, const nb_list *fl, const nb_list *al, nb_err *err);
+
 bool rp_tensor_accuracy(rp_report *r, nb_err *err)
 {
-    char formats[32][64], acts[32][64];
-    int nf = split(r->o->formats, formats, 32), na = split(r->o->acts, acts, 32);
+    nb_list fl = {0}, al = {0};
+    bool ok = nb_list_split(r->o->formats, ",", &fl, err) && nb_list_split(r->o->acts, ",", &al, err);
+    ok = ok && tensor_rows(r, &fl, &al, err);
+    nb_list_free(&fl);
+    nb_list_free(&al);
+    return ok;
+}
+
+/* The per-tensor accuracy rows for the weight formats `fl` and activations `al`. */
+static bool tensor_rows(rp_report *r, const nb_list *fl, const nb_list *al, nb_err *err)
+{
+    int nf = fl->n, na = al->n;
     for (int ti = 0; ti < r->ntensors; ti++) {
         const rp_tensor *t = &r->tensors[ti];
         bool act = ti == 1;
@@ -157,7 +162,7 @@ bool rp_tensor_accuracy(rp_report *r, nb_err *err)
                 (SCALINGS[s].group != 128 || SCALINGS[s].clip > 0))
                 continue;
             for (int f = 0; f < (act ? na : nf); f++) {
-                const char *fmt = act ? acts[f] : formats[f];
+                const char *fmt = act ? al->items[f] : fl->items[f];
                 if (act && strcmp(fmt, "overq") == 0)
                     continue; /* OverQ is measured at the GEMM level */
                 if (!add_row(r, t, fmt, &SCALINGS[s], act ? "act" : "weight", err))

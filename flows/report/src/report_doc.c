@@ -9,17 +9,23 @@
 #include "nibble/files.h"
 #include "report_internal.h"
 
+/* a table cell: room for a design label (two format names of up to 255 characters) */
+#define CELL 640
+
 typedef struct doc {
     FILE *f;
     bool html;
     const rp_report *r;
 } doc;
 
+/* Text from users (format names, codebook paths, tensor names from a file)
+ * may hold anything: in Markdown, characters that would start emphasis, code,
+ * links or HTML, or end a table cell, are backslash-escaped, and control
+ * characters (a newline would end a table row or a heading) become spaces. */
 static void esc(doc *d, const char *s)
 {
     if (!d->html) {
-        for (; *s; s++)
-            fputs(*s == '|' ? "\\|" : (char[]){*s, 0}, d->f);
+        rp_md_text(d->f, s);
         return;
     }
     for (; *s; s++)
@@ -38,7 +44,9 @@ static void h(doc *d, int level, const char *text)
         esc(d, text);
         fprintf(d->f, "</h%d>\n", level);
     } else {
-        fprintf(d->f, "\n%.*s %s\n\n", level, "######", text);
+        fprintf(d->f, "\n%.*s ", level, "######");
+        esc(d, text);
+        fputs("\n\n", d->f);
     }
 }
 
@@ -60,8 +68,11 @@ static void table_head(doc *d, const char *const *cols, int n)
         }
         fputs("</tr></thead><tbody>\n", d->f);
     } else {
-        for (int i = 0; i < n; i++)
-            fprintf(d->f, "| %s ", cols[i]);
+        for (int i = 0; i < n; i++) {
+            fputs("| ", d->f);
+            esc(d, cols[i]);
+            fputc(' ', d->f);
+        }
         fputs("|\n", d->f);
         for (int i = 0; i < n; i++)
             fputs("|---", d->f);
@@ -70,7 +81,7 @@ static void table_head(doc *d, const char *const *cols, int n)
 }
 
 /* A row of cells; a cell starting with '*' is highlighted (frontier). */
-static void table_row(doc *d, char cells[][128], int n, bool mark)
+static void table_row(doc *d, char cells[][CELL], int n, bool mark)
 {
     fputs(d->html ? (mark ? "<tr class=\"front\">" : "<tr>") : "", d->f);
     for (int i = 0; i < n; i++) {
@@ -79,7 +90,9 @@ static void table_row(doc *d, char cells[][128], int n, bool mark)
             esc(d, cells[i]);
             fputs("</td>", d->f);
         } else {
-            fprintf(d->f, "| %s%s%s ", mark && i == 0 ? "**" : "", cells[i], mark && i == 0 ? "**" : "");
+            fputs(mark && i == 0 ? "| **" : "| ", d->f);
+            esc(d, cells[i]);
+            fputs(mark && i == 0 ? "** " : " ", d->f);
         }
     }
     fputs(d->html ? "</tr>\n" : "|\n", d->f);
@@ -93,9 +106,9 @@ static void table_end(doc *d)
 static void fmtnum(char *buf, double v, const char *fmt)
 {
     if (isfinite(v))
-        snprintf(buf, 128, fmt, v);
+        snprintf(buf, CELL, fmt, v);
     else
-        snprintf(buf, 128, "-");
+        snprintf(buf, CELL, "-");
 }
 
 /* A plot: inline SVG in HTML, links to the SVG and PNG in Markdown. */
@@ -137,7 +150,9 @@ static void findings(doc *d)
             esc(d, line);
             fputs("</li>\n", d->f);
         } else {
-            fprintf(d->f, "- %s\n", line);
+            fputs("- ", d->f);
+            esc(d, line);
+            fputc('\n', d->f);
         }
         p += n + (nl != NULL);
     }
@@ -153,8 +168,8 @@ static void designs_table(doc *d)
     for (int i = 0; i < d->r->ndesigns; i++) {
         const rp_design *x = &d->r->designs[i];
         const nb_synth_result *pe = x->has_pe ? &x->syn_pe : &x->syn_array;
-        char c[9][128];
-        snprintf(c[0], 128, "%s", x->label);
+        char c[9][CELL];
+        snprintf(c[0], CELL, "%s", x->label);
         fmtnum(c[1], x->gemm.sqnr_db, "%.2f");
         fmtnum(c[2], x->syn_array.area_array, "%.0f");
         fmtnum(c[3], x->syn_array.fmax_mhz, "%.1f");
@@ -162,9 +177,9 @@ static void designs_table(doc *d)
         fmtnum(c[5], pe->area_pe_baseline > 0 ? pe->area_pe_baseline : NAN, "%.0f");
         fmtnum(c[6], rp_power_mw(x), "%.4f");
         if (*rp_power_of(x))
-            snprintf(c[6] + strlen(c[6]), 128 - strlen(c[6]), " (%s)", rp_power_of(x));
+            snprintf(c[6] + strlen(c[6]), CELL - strlen(c[6]), " (%s)", rp_power_of(x));
         fmtnum(c[7], rp_energy_pj(x), "%.3f");
-        snprintf(c[8], 128, "%s%s%s", x->front_area ? "area " : "", x->front_power ? "power " : "",
+        snprintf(c[8], CELL, "%s%s%s", x->front_area ? "area " : "", x->front_power ? "power " : "",
                  x->front_energy ? "energy" : "");
         table_row(d, c, 9, x->front_area);
     }
@@ -191,10 +206,10 @@ static void accuracy_table(doc *d, const char *tensor, const char *role)
         const rp_acc_row *a = &r->acc[i];
         if (strcmp(a->tensor, tensor) || strcmp(a->role, role) || strcmp(a->scaling, "channel"))
             continue;
-        char c[8][128];
-        snprintf(c[0], 128, "%s", a->format);
+        char c[8][CELL];
+        snprintf(c[0], CELL, "%s", a->format);
         for (int s = 0; s < n; s++) {
-            snprintf(c[s + 1], 128, "-");
+            snprintf(c[s + 1], CELL, "-");
             for (int j = 0; j < r->nacc; j++)
                 if (!strcmp(r->acc[j].tensor, tensor) && !strcmp(r->acc[j].role, role) &&
                     !strcmp(r->acc[j].format, a->format) &&
@@ -212,7 +227,9 @@ static void body(doc *d)
     const nb_report_opts *o = r->o;
     char text[4096];
     h(d, 1, "nibble: area versus accuracy of 4-bit formats");
-    snprintf(text, sizeof text,
+    /* the lists have no length limit: the paragraph is allocated to fit */
+    char *intro = NULL;
+    if (asprintf(&intro,
              "Weight formats %s; activation formats %s%s%s; %dx%d weight-stationary arrays and "
              "their PEs with 24-bit accumulators, synthesized by Yosys onto the OSU 0.18 um cells "
              "(area, OpenSTA timing, power from gate-level toggles of a t-distributed GEMM). "
@@ -223,8 +240,10 @@ static void body(doc *d)
              o->formats, o->acts, o->overq && *o->overq ? "; OverQ depths " : "",
              o->overq ? o->overq : "", o->rows, o->cols, o->weight_dist, o->act_dist,
              r->ntensors > 2 ? " and the given real tensors" : "", o->clip, (unsigned long long)o->seed,
-             r->seconds);
-    para(d, text);
+             r->seconds) < 0)
+        intro = NULL;
+    para(d, intro ? intro : "(out of memory for the introduction)");
+    free(intro);
     h(d, 2, "Findings");
     findings(d);
     h(d, 2, "Pareto frontiers");
@@ -261,8 +280,8 @@ static void body(doc *d)
         table_head(d, COLS, 5);
         double base = r->nextra ? r->extra_syn[0].area_pe : NAN;
         for (int i = 0; i < r->nextra; i++) {
-            char c[5][128];
-            snprintf(c[0], 128, "%s x %s", r->extra_pe[i].weights, r->extra_pe[i].acts);
+            char c[5][CELL];
+            snprintf(c[0], CELL, "%s x %s", r->extra_pe[i].weights, r->extra_pe[i].acts);
             fmtnum(c[1], r->extra_syn[i].area_pe, "%.0f");
             fmtnum(c[2], 100 * (r->extra_syn[i].area_pe / base - 1), "%+.2f%%");
             fmtnum(c[3], r->extra_syn[i].fmax_mhz, "%.1f");

@@ -23,7 +23,7 @@ typedef struct rp_tensor {
 /* Accuracy of one format and scaling on one tensor (role weight or act), or
  * of one design's GEMM with that weight tensor (role gemm; format = design). */
 typedef struct rp_acc_row {
-    char tensor[300], format[96], scaling[32], role[8];
+    char tensor[300], format[640], scaling[32], role[8]; /* format: a name or design label */
     double sqnr_db, mse;
 } rp_acc_row;
 
@@ -39,7 +39,7 @@ extern const int RP_NSCALINGS;
 
 /* One design: its synthesis (array and PE) and its GEMM-level accuracy. */
 typedef struct rp_design {
-    char label[96];            /* e.g. "sf4 x uint4" */
+    char label[640];           /* e.g. "sf4 x uint4"; two names of up to 255 characters fit */
     nb_sweep_point array, pe;
     nb_synth_result syn_array, syn_pe;
     bool has_pe;
@@ -88,5 +88,13 @@ bool rp_write_html(const rp_report *r, nb_err *err);
 
 /* path = tmp_dir/name */
 void rp_path(const rp_report *r, char *buf, size_t len, const char *name);
+
+/* Write user text (a format name, codebook path, tensor name) into Markdown:
+ * characters that start emphasis, code, links or HTML, or end a table cell,
+ * are backslash-escaped; control characters become spaces (report_escape.c). */
+void rp_md_text(FILE *f, const char *s);
+
+/* --formats, --acts and --overq are well-formed (report_opts.c). */
+bool rp_check_opts(const nb_report_opts *o, nb_err *err);
 
 #endif

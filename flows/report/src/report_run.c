@@ -108,6 +108,8 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
                        NB_ARRAY_DIM_MAX);
     if (!(o->clip > 0 && o->clip <= 1))
         return nb_fail(err, "--clip %g: give a quantile in (0, 1]", o->clip);
+    if (!rp_check_opts(o, err))
+        return false;
     rp_report *r = calloc(1, sizeof *r);
     if (!r)
         return nb_fail(err, "out of memory");

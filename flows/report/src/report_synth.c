@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nibble/list.h"
 #include "report_internal.h"
 
 #define REPORT_ACC_BITS 24
@@ -40,26 +41,19 @@ static bool add_design(rp_report *r, const char *w, const char *a, int cascade, 
 bool rp_plan_designs(rp_report *r, nb_err *err)
 {
     const nb_report_opts *o = r->o;
-    char wbuf[1024], abuf[1024];
-    snprintf(wbuf, sizeof wbuf, "%s", o->formats);
-    snprintf(abuf, sizeof abuf, "%s", o->acts);
-    bool ok = true;
-    for (char *sa = NULL, *a = strtok_r(abuf, ",", &sa); ok && a; a = strtok_r(NULL, ",", &sa)) {
-        char wcopy[1024];
-        snprintf(wcopy, sizeof wcopy, "%s", wbuf);
-        for (char *sw = NULL, *w = strtok_r(wcopy, ",", &sw); ok && w; w = strtok_r(NULL, ",", &sw))
-            ok = add_design(r, w, a, 0, err);
-    }
+    /* the lists were checked by rp_check_opts */
+    nb_list w = {0}, a = {0}, q = {0};
+    bool ok = nb_list_split(o->formats, ",", &w, err) && nb_list_split(o->acts, ",", &a, err) &&
+              nb_list_split(o->overq ? o->overq : "", ",", &q, err);
+    for (int j = 0; ok && j < a.n; j++)
+        for (int i = 0; ok && i < w.n; i++)
+            ok = add_design(r, w.items[i], a.items[j], 0, err);
     /* OverQ next to plain INT4 weights */
-    char obuf[256];
-    snprintf(obuf, sizeof obuf, "%s", o->overq ? o->overq : "");
-    for (char *so = NULL, *c = strtok_r(obuf, ",", &so); ok && c; c = strtok_r(NULL, ",", &so)) {
-        int depth = atoi(c);
-        if (depth < 0 || depth >= o->rows)
-            return nb_fail(err, "--overq %s: a cascade depth must be 0..%d for %d rows", c,
-                           o->rows - 1, o->rows);
-        ok = add_design(r, "int4", "overq", depth, err);
-    }
+    for (int i = 0; ok && i < q.n; i++)
+        ok = add_design(r, "int4", "overq", atoi(q.items[i]), err);
+    nb_list_free(&w);
+    nb_list_free(&a);
+    nb_list_free(&q);
     /* the E2M1 family with its own activations: the supernormal area overhead */
     r->nextra = 0;
     for (int i = 0; ok && i < 3; i++) {

@@ -75,20 +75,74 @@ static void shell_word(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-/* One line: the job with its output going to its log. */
-static void job_line(FILE *f, const nb_sweep_point *p, const nb_sweep_opts *o)
+/* A shell word inside a make recipe: make expands every '$' (even inside the
+ * shell's quotes), so each becomes '$$'. */
+static void make_word(FILE *f, const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return;
+    shell_word(m, s);
+    fclose(m);
+    for (size_t i = 0; i < len; i++)
+        fputs(buf[i] == '$' ? "$$" : (char[]){buf[i], '\0'}, f);
+    free(buf);
+}
+
+/* One line: the job with its output going to its log; quoted for make
+ * recipes when `make` is set, else for sh. */
+static void job_words(FILE *f, const nb_sweep_point *p, const nb_sweep_opts *o, bool make)
 {
     char store[SWEEP_MAX_ARGS][4400], *argv[SWEEP_MAX_ARGS + 1], log[4400];
     int n = sweep_job_argv(p, o, store, argv);
+    void (*word)(FILE *, const char *) = make ? make_word : shell_word;
     for (int i = 0; i < n; i++) {
         if (i)
             fputc(' ', f);
-        shell_word(f, argv[i]);
+        word(f, argv[i]);
     }
     sweep_path(log, sizeof log, o, "logs", p, ".log");
     fputs(" >", f);
-    shell_word(f, log);
+    word(f, log);
     fputs(" 2>&1\n", f);
+}
+
+static void job_line(FILE *f, const nb_sweep_point *p, const nb_sweep_opts *o)
+{
+    job_words(f, p, o, false);
+}
+
+/* The byte that cannot go into a one-line job list, or 0. */
+static unsigned char control_char(const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return *c;
+    return 0;
+}
+
+/* Every word of every job fits on one line of jobs.txt, jobs.mk and
+ * jobs.sbatch: a newline (or other control character) in a directory or a
+ * file name would split a job, or escape from a comment into code. Quotes,
+ * spaces and '$' are fine: they are quoted. */
+static bool check_job_text(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
+{
+    unsigned char c;
+    if ((c = control_char(o->out_dir)))
+        return nb_fail(err, "sweep directory '%s' contains a control character (byte 0x%02x); "
+                       "job lists hold one job per line: choose another directory", o->out_dir, c);
+    for (int i = 0; i < plan->n; i++) {
+        char store[SWEEP_MAX_ARGS][4400], *argv[SWEEP_MAX_ARGS + 1];
+        int n = sweep_job_argv(&plan->points[i], o, store, argv);
+        for (int k = 0; k < n; k++)
+            if ((c = control_char(argv[k])))
+                return nb_fail(err, "sweep job %s: argument '%s' contains a control character "
+                               "(byte 0x%02x); job lists hold one job per line: rename it",
+                               plan->points[i].name, argv[k], c);
+    }
+    return true;
 }
 
 static json_t *point_json(const nb_sweep_point *p)
@@ -172,6 +226,8 @@ static nb_design **build_designs(const nb_sweep_plan *plan, nb_err *err)
 
 bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err *err)
 {
+    if (!check_job_text(plan, o, err))
+        return false;
     if (plan->n == 0)
         return nb_fail(err, "the sweep has no designs");
     /* every option and design is checked before the directory is touched */
@@ -263,33 +319,48 @@ bool nb_sweep_load_plan(const char *out_dir, nb_sweep_plan *plan, nb_err *err)
 
 /* ---- job lists for other schedulers --------------------------------------- */
 
+/* Targets are job numbers, not result paths: make cannot quote a space, ':',
+ * '%' or '*' in a target name. A job whose result exists is skipped. */
 static void fill_make(FILE *f, const nb_sweep_plan *plan, const nb_sweep_opts *o)
 {
-    fprintf(f, "# nibble sweep jobs: make -j N -f jobs.mk, then nibble sweep --collect -o %s\n",
-            o->out_dir);
-    fputs("all:", f);
+    fputs("# nibble sweep jobs: make -j N -f jobs.mk, then nibble sweep --collect -o ", f);
+    shell_word(f, o->out_dir); /* ends in a quote: never a '\' that continues the comment */
+    fputs("\nall:", f);
     for (int i = 0; i < plan->n; i++)
-        fprintf(f, " \\\n  %s/results/%s.json", o->out_dir, plan->points[i].name);
-    fputs("\n.PHONY: all\n", f);
+        fprintf(f, " job%d", i + 1);
+    fputs("\n.PHONY: all", f);
+    for (int i = 0; i < plan->n; i++)
+        fprintf(f, " job%d", i + 1);
+    fputc('\n', f);
     for (int i = 0; i < plan->n; i++) {
-        fprintf(f, "\n%s/results/%s.json:\n\t", o->out_dir, plan->points[i].name);
-        job_line(f, &plan->points[i], o);
+        char result[4400];
+        sweep_path(result, sizeof result, o, "results", &plan->points[i], ".json");
+        fprintf(f, "\n# %s\njob%d:\n\ttest -f ", plan->points[i].name, i + 1);
+        make_word(f, result);
+        fputs(" || ", f);
+        job_words(f, &plan->points[i], o, true);
     }
 }
 
 static void fill_slurm(FILE *f, const nb_sweep_plan *plan, const nb_sweep_opts *o)
 {
-    fprintf(f, "#!/bin/sh\n# nibble sweep as a Slurm array: sbatch jobs.sbatch, then\n"
-               "# nibble sweep --collect -o %s\n#SBATCH --job-name=nibble-sweep\n"
-               "#SBATCH --array=1-%d\n#SBATCH --cpus-per-task=1\n"
-               "sh -c \"$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" '%s/jobs.txt')\"\n",
-            o->out_dir, plan->n, o->out_dir);
+    char jobs[4400];
+    snprintf(jobs, sizeof jobs, "%s/jobs.txt", o->out_dir);
+    fputs("#!/bin/sh\n# nibble sweep as a Slurm array: sbatch jobs.sbatch, then\n"
+          "# nibble sweep --collect -o ", f);
+    shell_word(f, o->out_dir);
+    fprintf(f, "\n#SBATCH --job-name=nibble-sweep\n#SBATCH --array=1-%d\n"
+               "#SBATCH --cpus-per-task=1\nsh -c \"$(sed -n \"${SLURM_ARRAY_TASK_ID}p\" ", plan->n);
+    shell_word(f, jobs); /* quoted: a ' in the directory must not end the quote */
+    fputs(")\"\n", f);
 }
 
 bool nb_sweep_emit(const nb_sweep_plan *plan, const nb_sweep_opts *o, const char *kind, FILE *out,
                    nb_err *err)
 {
     char path[4200];
+    if (!check_job_text(plan, o, err))
+        return false;
     if (strcmp(kind, "make") == 0) {
         snprintf(path, sizeof path, "%s/jobs.mk", o->out_dir);
         if (!write_text(path, fill_make, plan, o, err))

@@ -31,6 +31,11 @@ bool nb_sweep_add(nb_sweep_plan *plan, const char *weights, const char *acts, in
     }
     nb_sweep_point *p = &plan->points[plan->n];
     memset(p, 0, sizeof *p);
+    /* names are never cut short: two long codebook paths with the same prefix
+     * would become one point and a design would silently vanish */
+    if (strlen(weights) >= sizeof p->weights || strlen(acts) >= sizeof p->acts)
+        return nb_fail(err, "sweep point %s x %s: a format list is longer than %zu characters",
+                       weights, acts, sizeof p->weights - 1);
     snprintf(p->weights, sizeof p->weights, "%s", weights);
     snprintf(p->acts, sizeof p->acts, "%s", acts);
     p->rows = rows;
@@ -39,13 +44,17 @@ bool nb_sweep_add(nb_sweep_plan *plan, const char *weights, const char *acts, in
     p->cascade = cascade;
     p->overq_mode = mode;
     p->encoder = encoder;
-    char w[128], a[128];
+    char w[sizeof p->weights], a[sizeof p->acts];
     safe_name(w, sizeof w, weights);
     safe_name(a, sizeof a, acts);
     int n = snprintf(p->name, sizeof p->name, "%s_x_%s_%dx%d_acc%d", w, a, rows, cols, acc_bits);
-    if (strstr(acts, "overq"))
+    if (strstr(acts, "overq") && n >= 0 && (size_t)n < sizeof p->name)
         n += snprintf(p->name + n, sizeof p->name - (size_t)n, "_c%d%s%s", cascade,
                       mode == NB_OVERQ_RANGE ? "" : "_prec", encoder ? "_enc" : "");
+    if (n < 0 || (size_t)n >= sizeof p->name)
+        return nb_fail(err, "sweep point %s x %s: its name would be longer than %zu characters; "
+                       "use shorter format names (e.g. a shorter codebook path)", weights, acts,
+                       sizeof p->name - 1);
     for (int i = 0; i < plan->n; i++)
         if (strcmp(plan->points[i].name, p->name) == 0)
             return true; /* already planned */

@@ -71,4 +71,7 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
                  const synth_library *lib, double clock_ns, nb_synth_result *r, FILE *log,
                  nb_err *err);
 
+/* A path that can go into a Yosys or OpenSTA script as it is (synth_paths.c). */
+bool synth_script_path_ok(const char *what, const char *path, nb_err *err);
+
 #endif

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "nibble/input_file.h"
+#include "nibble/parse.h"
 #include "liberty_internal.h" /* cost_model's liberty tree: flip-flop timing for the clock floor */
 #include "nibble/gen.h"
 #include "nibble/sim.h"
@@ -214,6 +216,10 @@ bool synth_library_resolve(const nb_synth_opts *o, synth_library *lib, nb_err *e
     if (access(lib->liberty, R_OK) != 0)
         return nb_fail(err, "liberty file %s: %s%s", lib->liberty, strerror(errno),
                        o->liberty ? "" : " (install it with 'flows/setup.sh deps')");
+    FILE *regular = nb_open_input(lib->liberty, "liberty file", err); /* no FIFO or device */
+    if (!regular)
+        return false;
+    fclose(regular);
     if (!liberty_check(lib->liberty, err))
         return false;
     clock_floor(lib);
@@ -232,35 +238,40 @@ bool synth_library_resolve(const nb_synth_opts *o, synth_library *lib, nb_err *e
 
 bool synth_sdc_period(const char *sdc, double *period_ns, nb_err *err)
 {
-    FILE *f = fopen(sdc, "r");
-    if (!f)
-        return nb_fail(err, "cannot read SDC file %s: %s", sdc, strerror(errno));
-    char line[4096];
-    bool found = false;
+    /* whole lines of any length; a FIFO or device is refused, not waited on */
+    size_t len;
+    char *text = nb_read_input(sdc, "SDC file", 0, &len, err);
+    if (!text)
+        return false;
+    bool found = false, ok = true;
     int lineno = 0;
-    while (fgets(line, sizeof line, f)) {
+    for (char *line = text, *next; ok && !found && line < text + len; line = next) {
+        char *nl = memchr(line, '\n', (size_t)(text + len - line));
+        next = nl ? nl + 1 : text + len;
+        if (nl)
+            *nl = '\0';
         lineno++;
         char *c = strstr(line, "create_clock");
         char *p = c ? strstr(c, "-period") : NULL;
         if (!p)
             continue;
-        char *end;
-        double v = strtod(p + 7, &end);
-        if (end == p + 7) {
-            fclose(f);
-            return nb_fail(err, "%s:%d: create_clock -period is not followed by a number", sdc,
-                           lineno);
-        }
-        if (!(v > 0) || !isfinite(v) || v > 1e6) {
-            fclose(f);
-            return nb_fail(err, "%s:%d: clock period %g ns is impossible; use a positive period",
-                           sdc, lineno, v);
-        }
-        *period_ns = v;
-        found = true;
-        break;
+        p += 7;
+        p += strspn(p, " \t");
+        size_t n = strcspn(p, " \t\r");
+        char save = p[n];
+        p[n] = '\0';
+        double v;
+        if (nb_parse_decimal(p, &v) != NB_NUM_OK)
+            ok = nb_fail(err, "%s:%d: create_clock -period is not followed by a decimal number "
+                         "('%.40s')", sdc, lineno, p);
+        else if (!(v > 0) || v > 1e6)
+            ok = nb_fail(err, "%s:%d: clock period %g ns is impossible; use a positive period",
+                         sdc, lineno, v);
+        else
+            *period_ns = v, found = true;
+        p[n] = save;
     }
-    fclose(f);
-    return found || nb_fail(err, "%s defines no clock: add 'create_clock -period NS [get_ports clk_i]'",
-                            sdc);
+    free(text);
+    return ok && (found || nb_fail(err, "%s defines no clock: add 'create_clock -period NS "
+                                   "[get_ports clk_i]'", sdc));
 }

@@ -253,6 +253,12 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         nb_design_free(d);
         return ok;
     }
+    /* every path the scripts name, checked before a tool runs */
+    for (int i = 0; ok && i < nfiles; i++)
+        ok = synth_script_path_ok("design file", files[i], err);
+    ok = ok && synth_script_path_ok("liberty file", lib.liberty, err) &&
+         (!o->sdc || synth_script_path_ok("SDC file", o->sdc, err)) &&
+         synth_script_path_ok("cache directory", root, err);
     char work[4400] = "";
     if (ok && nb_mkdir_p(root, err)) {
         snprintf(work, sizeof work, "%s.tmp-XXXXXX", dir);

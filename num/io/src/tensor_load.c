@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "nibble/input_file.h"
 #include "io_internal.h"
 
 typedef enum { FMT_UNKNOWN, FMT_SAFETENSORS, FMT_NPY } fmt;
@@ -98,14 +99,14 @@ bool nb_tensors_load_mem(const unsigned char *buf, size_t len, const char *what,
 
 static bool open_file(const char *path, FILE **fp, nb_src *s, nb_err *err)
 {
-    *fp = fopen(path, "rb");
+    /* a FIFO or device would block or never end: regular files only */
+    *fp = nb_open_input(path, "tensor file", err);
     if (!*fp)
-        return nb_fail(err, "%s: cannot open: %s; check the path and permissions", path,
-                       strerror(errno));
+        return false;
     struct stat st;
-    if (fstat(fileno(*fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(*fp), &st) != 0) {
         fclose(*fp);
-        return nb_fail(err, "%s: not a regular file; pass a .safetensors or .npy file", path);
+        return nb_fail(err, "%s: cannot stat: %s", path, strerror(errno));
     }
     *s = (nb_src){path, NULL, *fp, (uint64_t)st.st_size};
     return true;
