@@ -60,3 +60,16 @@ nibble_full_stdout_test(full_stdout_costmodel costmodel --table ${COSTTABLES}/ok
 set_tests_properties(cli_full_stdout_costmodel PROPERTIES FIXTURES_REQUIRED costtables)
 nibble_full_stdout_test(full_stdout_sim sim --config ${SIMDESIGN} --gemm 3x4x2 --group 4)
 set_tests_properties(cli_full_stdout_sim PROPERTIES FIXTURES_REQUIRED simdesign)
+
+# --json keeps every row: an exact result (SQNR +inf) or no signal (NaN) is
+# null with a note, never a dropped row (jansson's json_real refuses inf/NaN)
+nibble_cli_test(quantize_json_exact 0 "\"sqnr_note\": \"exact: zero error\""
+  quantize --format int4,sf4 --input ${DATA}/int4_exact.txt --json)
+nibble_cli_test(quantize_json_all_zero 0 "\"sqnr_note\": \"exact: zero error\""
+  quantize --format int4 --input ${DATA}/all_zero.txt --json)
+nibble_cli_test(overq_json_no_signal 0 "\"plain_sqnr_note\": \"undefined: no signal and no error\""
+  overq --zeros 0.999999 --n 16 --cascade 0..1 --json)
+nibble_cli_test(overq_text_no_signal 0 "'-': no activation is above zero"
+  overq --zeros 0.999999 --n 16 --cascade 0..1)
+nibble_cli_test(overq_zeros_tiny 2 "--zeros: 1e-300 is outside \\[1e-06, 0.999999\\]"
+  overq --zeros 1e-300)
