@@ -139,7 +139,20 @@ static int load_formats(const quantize_args *a, nb_format *out, nb_err *err)
     return nb_format_parse_list(a->formats, &a->f, out, MAX_FORMATS, err);
 }
 
-static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *cols, nb_err *err)
+/* Allocate both tensors before generating anything: an input too large for
+ * memory fails at once, not after minutes of sampling. */
+static bool alloc_output(float *x, size_t rows, size_t cols, float **y, nb_err *err)
+{
+    *y = malloc(rows * cols * sizeof **y);
+    if (*y)
+        return true;
+    free(x);
+    return nb_fail(err, "out of memory for the %zu x %zu dequantized tensor (%zu bytes); use "
+                   "fewer --rows or --cols", rows, cols, rows * cols * sizeof **y);
+}
+
+static bool load_input(const quantize_args *a, float **x, float **y, size_t *rows, size_t *cols,
+                       nb_err *err)
 {
     if (a->input) {
         size_t n;
@@ -152,7 +165,7 @@ static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *
                            *cols);
         }
         *rows = n / *cols;
-        return true;
+        return alloc_output(*x, *rows, *cols, y, err);
     }
     nb_dist d;
     if (!nb_dist_parse(a->dist ? a->dist : "t:5", &d, err))
@@ -163,9 +176,12 @@ static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *
     if (!*x)
         return nb_fail(err, "out of memory for the %zu x %zu input tensor (%zu bytes); use "
                        "fewer --rows or --cols", *rows, *cols, *rows * *cols * sizeof **x);
+    if (!alloc_output(*x, *rows, *cols, y, err))
+        return false;
     nb_rng *rng = nb_rng_new(a->seed);
     if (!rng) {
         free(*x);
+        free(*y);
         return nb_fail(err, "out of memory for the random number generator");
     }
     nb_rng_fill(rng, &d, *x, *rows * *cols);
@@ -189,7 +205,7 @@ int cmd_quantize(int argc, char **argv)
     int nf = formats ? load_formats(&a, formats, &err) : -1;
     if (!formats)
         nb_fail(&err, "out of memory");
-    if (nf < 0 || !load_input(&a, &x, &rows, &cols, &err)) {
+    if (nf < 0 || !load_input(&a, &x, &y, &rows, &cols, &err)) {
         free(formats);
         return cli_fail_err(CMD, &err);
     }
@@ -197,17 +213,15 @@ int cmd_quantize(int argc, char **argv)
         if (!nb_quant_opts_check(&a.q, &formats[i], &err)) {
             free(formats);
             free(x);
+            free(y);
             return cli_fail_err(CMD, &err);
         }
-    y = malloc(rows * cols * sizeof *y);
     json_t *results = a.json ? json_array() : NULL;
-    if (!y || (a.json && !results)) {
+    if (a.json && !results) {
         free(formats);
         free(x);
         free(y);
-        json_decref(results);
-        return cli_fail(CMD, "out of memory for the %zu x %zu dequantized tensor (%zu bytes); use "
-                        "fewer --rows or --cols", rows, cols, rows * cols * sizeof *y);
+        return cli_fail(CMD, "out of memory for the JSON output");
     }
     char source[300];
     if (a.input) {

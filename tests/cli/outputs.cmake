@@ -73,3 +73,19 @@ nibble_cli_test(overq_text_no_signal 0 "'-': no activation is above zero"
   overq --zeros 0.999999 --n 16 --cascade 0..1)
 nibble_cli_test(overq_zeros_tiny 2 "--zeros: 1e-300 is outside \\[1e-06, 0.999999\\]"
   overq --zeros 1e-300)
+
+# Allocation failures name what could not be allocated (exit 2), never an
+# empty message or a bare table header with exit 0. AddressSanitizer cannot
+# run under an address-space limit, so these use the plain build.
+function(nibble_low_memory_test name pattern)
+  add_test(NAME cli_${name} COMMAND ${EXPECT} 2 ${pattern}
+    sh -c "ulimit -v 1600000; exec \"$0\" \"$@\"" $<TARGET_FILE:nibble> ${ARGN})
+  set_tests_properties(cli_${name} PROPERTIES LABELS "cli")
+endfunction()
+nibble_low_memory_test(quantize_out_of_memory
+  "nibble quantize: error: out of memory for the 16777216 x 16 dequantized tensor .1073741824 bytes.. use fewer --rows or --cols"
+  quantize --format int4 --rows 16777216 --cols 16)
+nibble_low_memory_test(sim_out_of_memory
+  "nibble sim: error: out of memory for the results of a 8192x1x8192 GEMM .1610612736 bytes.. use a smaller --gemm"
+  sim --config ${SIMDESIGN} --gemm 8192x1x8192 --fast-forward)
+set_tests_properties(cli_sim_out_of_memory PROPERTIES FIXTURES_REQUIRED simdesign)
