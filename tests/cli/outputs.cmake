@@ -89,3 +89,11 @@ nibble_low_memory_test(sim_out_of_memory
   "nibble sim: error: out of memory for the results of a 8192x1x8192 GEMM .1610612736 bytes.. use a smaller --gemm"
   sim --config ${SIMDESIGN} --gemm 8192x1x8192 --fast-forward)
 set_tests_properties(cli_sim_out_of_memory PROPERTIES FIXTURES_REQUIRED simdesign)
+
+# A liberty with a negative cell area gave a negative design area: nibble's
+# reader refuses it with FILE:LINE before Yosys runs (so no tool is needed).
+nibble_cli_test(synth_negative_area 2
+  "liberty file .*negative_area.lib is malformed: .*negative_area.lib:29: area \"-96\" is negative"
+  synth --config ${SIMDESIGN} --liberty ${DATA}/liberty/negative_area.lib --no-power)
+set_tests_properties(cli_synth_negative_area PROPERTIES FIXTURES_REQUIRED simdesign
+  ENVIRONMENT "NIBBLE_CACHE_DIR=${CMAKE_CURRENT_BINARY_DIR}/cache")

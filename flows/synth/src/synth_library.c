@@ -16,10 +16,16 @@
 #include "nibble/process.h"
 #include "synth_internal.h"
 
-/* Yosys reads the liberty first: a malformed one is reported here, naming
- * the file and Yosys's own diagnosis, before any run starts. */
+/* The liberty is read before any run starts: first by nibble's own reader,
+ * which names FILE:LINE and refuses what Yosys accepts silently (negative or
+ * non-finite areas make every area total wrong), then by Yosys, naming its own
+ * diagnosis. */
 static bool liberty_check(const char *liberty, nb_err *err)
 {
+    nb_liberty *parsed = nb_liberty_read(liberty, err);
+    if (!parsed)
+        return nb_fail_prefix(err, "liberty file %s is malformed", liberty);
+    nb_liberty_free(parsed);
     char version[256];
     if (!nb_tool_version("yosys", "-V", version, sizeof version, err))
         return false;
