@@ -79,6 +79,17 @@ bool nb_write_file(const char *path, const char *data, size_t len, nb_err *err)
     return true;
 }
 
+bool nb_memstream_close(FILE *f, char **buf, const char *what, nb_err *err)
+{
+    bool ok = f != NULL && !ferror(f);
+    ok = (f == NULL || fclose(f) == 0) && ok;
+    if (ok && *buf)
+        return true;
+    free(*buf);
+    *buf = NULL;
+    return nb_fail(err, "out of memory building %s", what);
+}
+
 bool nb_mkdir_p(const char *path, nb_err *err)
 {
     char buf[4096];

@@ -3,7 +3,8 @@
 # -D FUZZER, KIND (manifest or liberty), WORK (scratch directory), SECONDS,
 #    NIBBLE (manifest: the nibble that generates seed designs),
 #    LIBERTIES (liberty: ;-separated .lib files; a missing one is skipped),
-#    MAX_LEN (longest input the fuzzer makes).
+#    MAX_LEN (longest input the fuzzer makes), DICT (a libFuzzer dictionary:
+#    the format's keywords, so mutations get past the syntax more often).
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK}/seeds ${WORK}/corpus ${WORK}/artifacts)
 set(env "")
@@ -11,15 +12,17 @@ if(KIND STREQUAL "manifest")
   # generated designs: their manifests are the seeds; the first design's
   # directory is where the fuzzer writes manifest.json (its files are real)
   set(designs
-    "--weights;sf4,e2m1;--acts;int4;--rows;2;--cols;3"
-    "--weights;int4;--acts;overq,int4;--cascade;2;--overq-encoder;--rows;4;--cols;2"
-    "--weights;nf4,apot4;--acts;int8;--rows;1;--cols;1;--pipeline;1")
+    "--weights sf4,e2m1 --acts int4 --rows 2 --cols 3"
+    "--weights int4 --acts overq --cascade 2 --overq-encoder --rows 4 --cols 2"
+    "--weights e2m1-sr --acts overq,int4 --cascade 1 --rows 3 --cols 2"
+    "--weights nf4,apot4 --acts int8 --rows 1 --cols 1 --pipeline 1")
   set(i 0)
-  foreach(args IN LISTS designs)
+  foreach(d IN LISTS designs)
+    separate_arguments(args UNIX_COMMAND "${d}")
     execute_process(COMMAND ${NIBBLE} gen ${args} -o ${WORK}/design${i}
       RESULT_VARIABLE rc OUTPUT_QUIET)
     if(NOT rc EQUAL 0)
-      message(FATAL_ERROR "nibble gen ${args} failed (${rc})")
+      message(FATAL_ERROR "nibble gen ${d} failed (${rc})")
     endif()
     file(COPY_FILE ${WORK}/design${i}/manifest.json ${WORK}/seeds/manifest${i}.json)
     math(EXPR i "${i} + 1")
@@ -57,6 +60,7 @@ endif()
 execute_process(
   COMMAND ${CMAKE_COMMAND} -E env ${env}
     ${FUZZER} -max_total_time=${SECONDS} -rss_limit_mb=2048 -timeout=10 -max_len=${MAX_LEN}
+    -dict=${DICT}
     -print_final_stats=1 -artifact_prefix=${WORK}/artifacts/ ${WORK}/corpus ${WORK}/seeds
   WORKING_DIRECTORY ${WORK}
   RESULT_VARIABLE rc)

@@ -77,6 +77,8 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
     size_t len;
     /* tensor-level accuracy */
     FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return nb_fail(err, "out of memory building accuracy.csv");
     fputs("tensor,role,format,scaling,sqnr_db,mse\n", f);
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
@@ -87,11 +89,13 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         csv_num(f, a->sqnr_db, ",");
         csv_num(f, a->mse, "\n");
     }
-    fclose(f);
-    if (!write_mem(r, "accuracy.csv", buf, len, err))
+    if (!nb_memstream_close(f, &buf, "accuracy.csv", err) ||
+        !write_mem(r, "accuracy.csv", buf, len, err))
         return false;
     /* designs: GEMM accuracy, area, timing, power, frontiers */
     f = open_memstream(&buf, &len);
+    if (!f)
+        return nb_fail(err, "out of memory building designs.csv");
     fputs("design,weights,acts,rows,cols,cascade,gemm_sqnr_db,array_area_um2,array_cells,"
           "array_fmax_mhz,pe_area_um2,pe_baseline_area_um2,power_mw,energy_per_mac_pj,power_of,"
           "front_area,front_power,front_energy\n", f);
@@ -110,8 +114,8 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         fprintf(f, "%s,", rp_power_of(d));
         fprintf(f, "%d,%d,%d\n", d->front_area, d->front_power, d->front_energy);
     }
-    fclose(f);
-    if (!write_mem(r, "designs.csv", buf, len, err))
+    if (!nb_memstream_close(f, &buf, "designs.csv", err) ||
+        !write_mem(r, "designs.csv", buf, len, err))
         return false;
     /* everything as one JSON document */
     /* every row is kept: a row that cannot be built (out of memory, a name

@@ -107,8 +107,7 @@ static bool write_text(const char *path, void (*fill)(FILE *, const nb_sweep_pla
     if (!f)
         return nb_fail(err, "out of memory");
     fill(f, plan, o);
-    fclose(f);
-    bool ok = nb_write_file(path, buf, len, err);
+    bool ok = nb_memstream_close(f, &buf, path, err) && nb_write_file(path, buf, len, err);
     free(buf);
     return ok;
 }
