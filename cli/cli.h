@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "nibble/error.h"
 
 #define EXIT_CHECK_FAILED 1
@@ -56,5 +58,15 @@ bool cli_write_file_atomic(const char *path, const char *data, size_t len, nb_er
  * (a second signal does kill it): long commands stop cleanly and remove what
  * they had half written. */
 const volatile sig_atomic_t *cli_catch_interrupts(void);
+
+/* --json output (cli_json.c). obj[key] = v; a non-finite v becomes null and,
+ * if note_key is given, obj[note_key] = note says why. False when out of memory. */
+bool cli_json_set_real(json_t *obj, const char *key, double v, const char *note_key,
+                       const char *note);
+/* Why an SQNR is not finite: +inf exact, -inf no signal, NaN neither. */
+const char *cli_sqnr_note(double sqnr_db);
+/* Print doc and a newline; doc NULL (a failed json_pack: out of memory or a
+ * string that is not UTF-8) is reported as such. */
+bool cli_json_print(json_t *doc, size_t flags, nb_err *err);
 
 #endif

@@ -28,6 +28,10 @@ int cli_fail(const char *cmd, const char *fmt, ...)
 
 int cli_fail_err(const char *cmd, const nb_err *err)
 {
+    /* a failure must say what failed; an empty message is a bug, not silence */
+    if (!err->msg[0])
+        return cli_fail(cmd, "an operation failed without a message (a bug in nibble: please "
+                        "report the command line)");
     return cli_fail(cmd, "%s", err->msg);
 }
 

@@ -96,7 +96,7 @@ int cmd_formats(int argc, char **argv)
     int count = optind < argc ? argc - optind : nb_format_builtin_count();
     nb_format *formats = calloc((size_t)count, sizeof *formats);
     if (!formats)
-        return cli_fail(CMD, "out of memory");
+        return cli_fail(CMD, "out of memory for %d formats", count);
     for (int i = 0; i < count; i++) {
         const char *spec = optind < argc ? argv[optind + i] : nb_format_builtin_name(i);
         if (!nb_format_parse(spec, &fopts, &formats[i], &err)) {
@@ -104,12 +104,19 @@ int cmd_formats(int argc, char **argv)
             return cli_fail_err(CMD, &err);
         }
     }
+    int status = 0;
     if (json) {
+        /* a format whose JSON cannot be built is an error, not a missing entry */
         json_t *arr = json_array();
-        for (int i = 0; i < count; i++)
-            json_array_append_new(arr, nb_format_to_json(&formats[i]));
-        json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-        putchar('\n');
+        bool ok = arr != NULL;
+        for (int i = 0; ok && i < count; i++)
+            if (json_array_append_new(arr, nb_format_to_json(&formats[i])) != 0)
+                ok = nb_fail(&err, "cannot build the JSON of format %s (out of memory, or a value "
+                             "that is not finite)", formats[i].name);
+        if (ok && !cli_json_print(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(17), &err))
+            ok = false;
+        if (!ok)
+            status = cli_fail_err(CMD, &err);
         json_decref(arr);
     } else {
         for (int i = 0; i < count; i++) {
@@ -118,5 +125,5 @@ int cmd_formats(int argc, char **argv)
         }
     }
     free(formats);
-    return 0;
+    return status;
 }

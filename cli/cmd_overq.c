@@ -16,6 +16,12 @@ static const char *CMD = "overq";
 
 #define MAX_POINTS 16
 
+/* Zero fractions --zeros accepts. Beyond them the shift before the ReLU is a
+ * quantile deep in a tail: it can leave the float range (t:5 at 1e-300 shifts
+ * by 1e60) or leave no activation above zero, and nothing is measured. */
+#define ZEROS_MIN 1e-6
+#define ZEROS_MAX (1 - 1e-6)
+
 static void help(void)
 {
     printf("usage: nibble overq [--dist D] [--cascade A..B] [--zeros LIST] [options]\n\n"
@@ -25,8 +31,8 @@ static void help(void)
            "  --dist D            pre-ReLU distribution: normal, laplace or t:NU (default t:5;\n"
            "                      a relu- prefix is accepted)\n"
            "  --cascade A..B      depths to tabulate, or a list (default 0..4; 0 = plain)\n"
-           "  --zeros LIST        zero fractions, set by shifting before the ReLU\n"
-           "                      (default 0.3,0.5,0.7)\n"
+           "  --zeros LIST        zero fractions in [1e-6, 0.999999], set by shifting before\n"
+           "                      the ReLU (default 0.3,0.5,0.7)\n"
            "  --mode M            range (default) or range+precision\n"
            "  --tile T            chains stop every T slots (an array of T rows; default none)\n"
            "  --scale S           mse (the best plain 4-bit scale, default) or absmax\n"
@@ -79,6 +85,10 @@ static bool parse_zeros(const char *s, double *out, int *n, nb_err *err)
             ok = false;
         else if (!(z > 0 && z < 1))
             ok = nb_fail(err, "--zeros: %g is not a fraction in (0, 1)", z);
+        else if (z < ZEROS_MIN || z > ZEROS_MAX)
+            ok = nb_fail(err, "--zeros: %g is outside [%g, %.6f]; a zero fraction that close to "
+                         "0 or 1 shifts the activations beyond the float range or leaves none "
+                         "above zero", z, ZEROS_MIN, ZEROS_MAX);
         else
             out[(*n)++] = z;
     }
@@ -91,6 +101,7 @@ typedef struct point {
     double handled[MAX_POINTS], sqnr[MAX_POINTS], precision[MAX_POINTS];
 } point;
 
+/* +inf when exact; NaN when there is no signal at all (every activation 0). */
 static double sqnr_of(const float *x, const double *v, size_t n, double scale)
 {
     double sig = 0, noise = 0;
@@ -99,7 +110,16 @@ static double sqnr_of(const float *x, const double *v, size_t n, double scale)
         sig += t * t;
         noise += d * d;
     }
-    return nb_sqnr_db(sig, noise);
+    return sig == 0 && noise == 0 ? NAN : nb_sqnr_db(sig, noise);
+}
+
+/* A table cell: "-" where the value is undefined (NaN). */
+static void print_cell(const char *fmt, double v)
+{
+    if (isnan(v))
+        printf(" %10s", "-");
+    else
+        printf(fmt, v);
 }
 
 int cmd_overq(int argc, char **argv)
@@ -161,18 +181,33 @@ int cmd_overq(int argc, char **argv)
     point *pts = calloc((size_t)nz, sizeof *pts);
     if (!x || !u || !nib || !tag || !v || !pts) {
         free(x), free(u), free(nib), free(tag), free(v), free(pts);
-        return cli_fail(CMD, "out of memory for %zu activations", n);
+        return cli_fail(CMD, "out of memory for %zu activations (%zu bytes); use a smaller --n", n,
+                        n * (sizeof *x + sizeof *u + 2 + sizeof *v));
     }
-    for (int zi = 0; zi < nz; zi++) {
+    int status = 0;
+    for (int zi = 0; zi < nz && !status; zi++) {
         nb_dist dz = d;
         dz.relu = 1;
         dz.shift = nb_dist_quantile(&d, zeros[zi]);
         nb_rng *rng = nb_rng_new(seed + (uint64_t)zi);
+        if (!rng) {
+            status = cli_fail(CMD, "out of memory for the random number generator");
+            break;
+        }
         nb_rng_fill(rng, &dz, x, n);
         nb_rng_free(rng);
         double absmax = 0;
-        for (size_t i = 0; i < n; i++)
+        bool finite = isfinite(dz.shift);
+        for (size_t i = 0; i < n; i++) {
+            finite = finite && isfinite(x[i]);
             absmax = x[i] > absmax ? x[i] : absmax;
+        }
+        if (!finite) {
+            status = cli_fail(CMD, "--zeros %g: shifting %s by its %g quantile (%g) puts "
+                              "activations beyond the float range; use a zero fraction nearer "
+                              "0.5", zeros[zi], dist, zeros[zi], dz.shift);
+            break;
+        }
         double scale = strcmp(scale_rule, "mse") == 0 ? nb_overq_mse_scale(x, n) : absmax / 15;
         nb_overq_inputs(x, n, scale, mode, u);
         point *pt = &pts[zi];
@@ -197,22 +232,38 @@ int cmd_overq(int argc, char **argv)
     nb_dist plain_dist = d;
     plain_dist.relu = 0;
     nb_dist_format(&plain_dist, dname, sizeof dname);
-    if (json) {
+    if (status) {
+        /* nothing measured */
+    } else if (json) {
         json_t *arr = json_array();
-        for (int zi = 0; zi < nz; zi++)
-            for (int di = 0; di < nd; di++)
-                json_array_append_new(arr, json_pack("{s:f, s:f, s:f, s:i, s:o, s:f, s:f, s:f}",
-                    "relu_zero_fraction", zeros[zi], "zero_fraction", pts[zi].zeros, "outlier_fraction", pts[zi].outliers,
-                    "cascade", depths[di], "handled_pct",
-                    isnan(pts[zi].handled[di]) ? json_null() : json_real(pts[zi].handled[di]),
-                    "sqnr_db", pts[zi].sqnr[di], "plain_sqnr_db", pts[zi].plain_sqnr,
-                    "precision_pct", pts[zi].precision[di]));
-        json_t *doc = json_pack("{s:s, s:s, s:I, s:s, s:I, s:o}", "dist", dname, "mode",
-                                nb_overq_mode_name(mode), "tile", (json_int_t)tile, "scale",
-                                scale_rule, "activations", (json_int_t)n, "points", arr);
-        json_dumpf(doc, stdout, JSON_INDENT(2));
-        putchar('\n');
+        bool ok = arr != NULL;
+        for (int zi = 0; ok && zi < nz; zi++)
+            for (int di = 0; ok && di < nd; di++) {
+                /* every point keeps its row: undefined values are null with a note */
+                const point *pt = &pts[zi];
+                json_t *row = json_object();
+                ok = row &&
+                     cli_json_set_real(row, "relu_zero_fraction", zeros[zi], NULL, NULL) &&
+                     cli_json_set_real(row, "zero_fraction", pt->zeros, NULL, NULL) &&
+                     cli_json_set_real(row, "outlier_fraction", pt->outliers, NULL, NULL) &&
+                     json_object_set_new(row, "cascade", json_integer(depths[di])) == 0 &&
+                     cli_json_set_real(row, "handled_pct", pt->handled[di], "handled_note",
+                                       "no outliers to handle") &&
+                     cli_json_set_real(row, "sqnr_db", pt->sqnr[di], "sqnr_note",
+                                       cli_sqnr_note(pt->sqnr[di])) &&
+                     cli_json_set_real(row, "plain_sqnr_db", pt->plain_sqnr, "plain_sqnr_note",
+                                       cli_sqnr_note(pt->plain_sqnr)) &&
+                     cli_json_set_real(row, "precision_pct", pt->precision[di], NULL, NULL) &&
+                     json_array_append_new(arr, row) == 0;
+            }
+        json_t *doc = ok ? json_pack("{s:s, s:s, s:I, s:s, s:I, s:O}", "dist", dname, "mode",
+                                     nb_overq_mode_name(mode), "tile", (json_int_t)tile, "scale",
+                                     scale_rule, "activations", (json_int_t)n, "points", arr)
+                         : NULL;
+        if (!cli_json_print(doc, JSON_INDENT(2), &err))
+            status = cli_fail_err(CMD, &err);
         json_decref(doc);
+        json_decref(arr);
     } else {
         printf("OverQ on relu-%s activations (%zu per column), mode %s, scale %s, %s\n\n", dname,
                n, nb_overq_mode_name(mode),
@@ -229,22 +280,22 @@ int cmd_overq(int argc, char **argv)
             printf(" %9.2f%%", 100 * pts[zi].outliers);
         printf("\n%-28s", "plain 4-bit SQNR (dB)");
         for (int zi = 0; zi < nz; zi++)
-            printf(" %10.2f", pts[zi].plain_sqnr);
+            print_cell(" %10.2f", pts[zi].plain_sqnr);
         printf("\n\noutliers handled (%% of outliers)\n");
         for (int di = 0; di < nd; di++) {
             printf("  cascade depth %-13d", depths[di]);
             for (int zi = 0; zi < nz; zi++)
-                if (isnan(pts[zi].handled[di]))
-                    printf(" %10s", "-");
-                else
-                    printf(" %9.1f%%", pts[zi].handled[di]);
+                print_cell(" %9.1f%%", pts[zi].handled[di]);
             printf("\n");
         }
         printf("\nSQNR gain over plain 4-bit at the same scale (dB)\n");
         for (int di = 0; di < nd; di++) {
             printf("  cascade depth %-13d", depths[di]);
-            for (int zi = 0; zi < nz; zi++)
-                printf(" %+10.2f", pts[zi].sqnr[di] - pts[zi].plain_sqnr);
+            for (int zi = 0; zi < nz; zi++) {
+                double a = pts[zi].sqnr[di], b = pts[zi].plain_sqnr;
+                /* both exact: no gain; otherwise inf - inf would print nan */
+                print_cell(" %+10.2f", isinf(a) && isinf(b) && a == b ? 0 : a - b);
+            }
             printf("\n");
         }
         if (mode == NB_OVERQ_RANGE_PRECISION) {
@@ -258,7 +309,12 @@ int cmd_overq(int argc, char **argv)
         }
         printf("\ndepth 0 is plain 4-bit; depth 1 overwrites the adjacent zero; each further depth "
                "lets one more value move.\n");
+        bool undefined = false;
+        for (int zi = 0; zi < nz; zi++)
+            undefined = undefined || isnan(pts[zi].plain_sqnr);
+        if (undefined)
+            printf("'-': no activation is above zero, so there is no signal to measure.\n");
     }
     free(x), free(u), free(nib), free(tag), free(v), free(pts);
-    return 0;
+    return status;
 }

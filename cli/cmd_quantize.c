@@ -140,7 +140,20 @@ static int load_formats(const quantize_args *a, nb_format *out, nb_err *err)
     return nb_format_parse_list(a->formats, &a->f, out, MAX_FORMATS, err);
 }
 
-static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *cols, nb_err *err)
+/* Allocate both tensors before generating anything: an input too large for
+ * memory fails at once, not after minutes of sampling. */
+static bool alloc_output(float *x, size_t rows, size_t cols, float **y, nb_err *err)
+{
+    *y = malloc(rows * cols * sizeof **y);
+    if (*y)
+        return true;
+    free(x);
+    return nb_fail(err, "out of memory for the %zu x %zu dequantized tensor (%zu bytes); use "
+                   "fewer --rows or --cols", rows, cols, rows * cols * sizeof **y);
+}
+
+static bool load_input(const quantize_args *a, float **x, float **y, size_t *rows, size_t *cols,
+                       nb_err *err)
 {
     if (a->input) {
         size_t n;
@@ -153,7 +166,7 @@ static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *
                            *cols);
         }
         *rows = n / *cols;
-        return true;
+        return alloc_output(*x, *rows, *cols, y, err);
     }
     nb_dist d;
     if (!nb_dist_parse(a->dist ? a->dist : "t:5", &d, err))
@@ -161,11 +174,16 @@ static bool load_input(const quantize_args *a, float **x, size_t *rows, size_t *
     *rows = a->rows ? (size_t)a->rows : 256;
     *cols = a->cols ? (size_t)a->cols : 1024;
     *x = malloc(*rows * *cols * sizeof **x);
+    if (!*x)
+        return nb_fail(err, "out of memory for the %zu x %zu input tensor (%zu bytes); use "
+                       "fewer --rows or --cols", *rows, *cols, *rows * *cols * sizeof **x);
+    if (!alloc_output(*x, *rows, *cols, y, err))
+        return false;
     nb_rng *rng = nb_rng_new(a->seed);
-    if (!*x || !rng) {
+    if (!rng) {
         free(*x);
-        nb_rng_free(rng);
-        return nb_fail(err, "out of memory for a %zu x %zu tensor", *rows, *cols);
+        free(*y);
+        return nb_fail(err, "out of memory for the random number generator");
     }
     nb_rng_fill(rng, &d, *x, *rows * *cols);
     nb_rng_free(rng);
@@ -188,7 +206,7 @@ int cmd_quantize(int argc, char **argv)
     int nf = formats ? load_formats(&a, formats, &err) : -1;
     if (!formats)
         nb_fail(&err, "out of memory");
-    if (nf < 0 || !load_input(&a, &x, &rows, &cols, &err)) {
+    if (nf < 0 || !load_input(&a, &x, &y, &rows, &cols, &err)) {
         free(formats);
         return cli_fail_err(CMD, &err);
     }
@@ -196,10 +214,16 @@ int cmd_quantize(int argc, char **argv)
         if (!nb_quant_opts_check(&a.q, &formats[i], &err)) {
             free(formats);
             free(x);
+            free(y);
             return cli_fail_err(CMD, &err);
         }
-    y = malloc(rows * cols * sizeof *y);
-    json_t *results = json_array();
+    json_t *results = a.json ? json_array() : NULL;
+    if (a.json && !results) {
+        free(formats);
+        free(x);
+        free(y);
+        return cli_fail(CMD, "out of memory for the JSON output");
+    }
     char dist_name[64];
     const char *source = a.input; /* the path whole, however long */
     if (!a.input) {
@@ -222,7 +246,7 @@ int cmd_quantize(int argc, char **argv)
         printf("%-12s %14s %10s %12s\n", "format", "MSE", "SQNR(dB)", "max error");
     }
     int status = 0;
-    for (int i = 0; i < nf && y; i++) {
+    for (int i = 0; i < nf; i++) {
         nb_qtensor q;
         if (!nb_quantize(x, rows, cols, &formats[i], &a.q, &q, &err)) {
             status = cli_fail_err(CMD, &err);
@@ -231,25 +255,34 @@ int cmd_quantize(int argc, char **argv)
         nb_dequantize(&q, y);
         nb_qtensor_free(&q);
         nb_error_stats s = nb_error_stats_float(x, y, rows * cols);
-        if (a.json)
-            json_array_append_new(results, json_pack("{s:s, s:f, s:f, s:f}", "format",
-                                                     formats[i].name, "mse", s.mse, "sqnr_db",
-                                                     s.sqnr_db, "max_error", s.max_abs_error));
-        else
+        if (a.json) {
+            /* every format keeps its row: an exact result has an infinite SQNR */
+            json_t *row = json_object();
+            bool ok = row && json_object_set_new(row, "format", json_string(formats[i].name)) == 0 &&
+                      cli_json_set_real(row, "mse", s.mse, "mse_note", "not finite") &&
+                      cli_json_set_real(row, "sqnr_db", s.sqnr_db, "sqnr_note",
+                                        cli_sqnr_note(s.sqnr_db)) &&
+                      cli_json_set_real(row, "max_error", s.max_abs_error, "max_error_note",
+                                        "not finite");
+            if (!ok || json_array_append_new(results, row) != 0) {
+                status = cli_fail(CMD, "out of memory building the JSON output");
+                break;
+            }
+        } else {
             printf("%-12s %14.6e %10.3f %12.6f\n", formats[i].name, s.mse, s.sqnr_db,
                    s.max_abs_error);
+        }
     }
     if (a.json && status == 0) {
-        json_t *doc = json_pack("{s:s, s:I, s:I, s:I, s:s, s:f, s:s, s:o}", "input", source,
+        json_t *doc = json_pack("{s:s, s:I, s:I, s:I, s:s, s:f, s:s, s:O}", "input", source,
                                 "rows", (json_int_t)rows, "cols", (json_int_t)cols, "seed",
                                 (json_int_t)a.seed, "scaling", scaling, "clip", a.q.clip,
                                 "rounding", nb_rounding_name(a.q.rounding), "results", results);
-        json_dumpf(doc, stdout, JSON_INDENT(2));
-        putchar('\n');
+        if (!cli_json_print(doc, JSON_INDENT(2), &err))
+            status = cli_fail_err(CMD, &err);
         json_decref(doc);
-    } else {
-        json_decref(results);
     }
+    json_decref(results);
     free(formats);
     free(x);
     free(y);

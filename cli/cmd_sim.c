@@ -64,7 +64,7 @@ int cmd_sim(int argc, char **argv)
     nb_backend_kind kind = NB_BACKEND_C, cmp_kind = NB_BACKEND_C;
     bool compare = false, overlap = true, fast = false, allow_edited = false;
     uint64_t seed = 1;
-    nb_err err;
+    nb_err err = {0};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -158,6 +158,10 @@ int cmd_sim(int argc, char **argv)
     double *y = malloc(spec.M * spec.N * sizeof *y);
     nb_gemm_stats st = {0};
     double t0 = now(), secs = 0;
+    if ((fast || b) && (!got || !want || !y))
+        nb_fail(&err, "out of memory for the results of a %zux%zux%zu GEMM (%zu bytes); use a "
+                "smaller --gemm", spec.M, spec.K, spec.N,
+                nres * 2 * sizeof *got + spec.M * spec.N * sizeof *y);
     bool ran = got && want && y &&
                (fast ? nb_gemm_fast(d, &wl.job, got, &st, &err)
                      : b && nb_gemm_run(b, &wl.job, got, &st, &err));

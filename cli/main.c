@@ -1,4 +1,5 @@
 /* nibble: the command line. Each subcommand lives in its own cmd_*.c file. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,25 @@ static void usage(FILE *out)
     fprintf(out, "\n'nibble COMMAND --help' describes a command's options.\n");
 }
 
+/* Every command's results go to stdout: a write that failed (a full disk, a
+ * closed pipe, /dev/full) means the user did not get them, so the run is an
+ * error whatever the command itself concluded. stdio reports a failed write
+ * only through the stream's error flag or the final flush, so it is checked
+ * once here, after the command, by closing stdout. */
+static int finish(const char *cmd, int status)
+{
+    errno = 0;
+    bool failed = ferror(stdout) != 0;
+    failed = fclose(stdout) != 0 || failed;
+    if (!failed)
+        return status;
+    int e = errno;
+    fprintf(stderr, "nibble%s%s: error: cannot write to standard output%s%s; the output is "
+            "incomplete (is the disk full, or the reader of a pipe gone?)\n", cmd ? " " : "",
+            cmd ? cmd : "", e ? ": " : "", e ? strerror(e) : "");
+    return EXIT_BAD_INPUT;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -38,16 +58,16 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return 0;
+        return finish(NULL, 0);
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("nibble %s\n", NIBBLE_VERSION_STRING);
-        return 0;
+        return finish(NULL, 0);
     }
     for (size_t i = 0; i < NUM_COMMANDS; i++)
         if (strcmp(argv[1], COMMANDS[i].name) == 0) {
             cli_getopt_reset();
-            return COMMANDS[i].run(argc - 1, argv + 1);
+            return finish(COMMANDS[i].name, COMMANDS[i].run(argc - 1, argv + 1));
         }
     fprintf(stderr, "nibble: error: unknown command '%s'; commands:", argv[1]);
     for (size_t i = 0; i < NUM_COMMANDS; i++)

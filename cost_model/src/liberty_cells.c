@@ -1,5 +1,6 @@
 /* Cells of a library group: area, leakage, pins and their internal power. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,19 @@ static char *dup(const char *s)
     return c ? memcpy(c, s, n) : NULL;
 }
 
+/* The line of the simple attribute whose value is v, for messages (0: unknown). */
+static int attr_line(const lty_node *g, const char *v)
+{
+    for (int i = 0; i < g->n_kids; i++)
+        if (g->kids[i].value == v)
+            return g->kids[i].line;
+    return 0;
+}
+
+/* A numeric attribute: finite, and not negative where `nonneg` (an area or a
+ * capacitance below zero would make totals shrink as cells are added). */
 static bool num_attr(const lty_node *g, const char *name, const char *where, double dflt,
-                     double *out, nb_err *err)
+                     bool nonneg, double *out, nb_err *err)
 {
     const char *v = lty_attr(g, name);
     *out = dflt;
@@ -24,14 +36,15 @@ static bool num_attr(const lty_node *g, const char *name, const char *where, dou
     *out = strtod(v, &end);
     while (isspace((unsigned char)*end))
         end++;
-    if (end == v || *end) {
-        for (int i = 0; i < g->n_kids; i++) /* find the line for the message */
-            if (g->kids[i].value == v)
-                return nb_fail(err, "%s:%d: %s \"%s\" is not a number", where, g->kids[i].line,
-                               name, v);
-        return nb_fail(err, "%s: %s \"%s\" is not a number", where, name, v);
-    }
-    return true;
+    const char *why = end == v || *end     ? "is not a number"
+                      : !isfinite(*out)    ? "is not a finite number"
+                      : nonneg && *out < 0 ? "is negative"
+                                           : NULL;
+    if (!why)
+        return true;
+    int line = attr_line(g, v);
+    return line ? nb_fail(err, "%s:%d: %s \"%s\" %s", where, line, name, v, why)
+                : nb_fail(err, "%s: %s \"%s\" %s", where, name, v, why);
 }
 
 static void power_free(nb_lib_power *p)
@@ -107,9 +120,9 @@ static bool read_pin(const lty_node *g, const char *name, const lty_templates *t
     const char *clk = lty_attr(g, "clock");
     p->clock = clk && strcmp(clk, "true") == 0;
     double rise, fall;
-    if (!num_attr(g, "capacitance", where, -1, &p->capacitance, err) ||
-        !num_attr(g, "rise_capacitance", where, -1, &rise, err) ||
-        !num_attr(g, "fall_capacitance", where, -1, &fall, err))
+    if (!num_attr(g, "capacitance", where, -1, true, &p->capacitance, err) ||
+        !num_attr(g, "rise_capacitance", where, -1, true, &rise, err) ||
+        !num_attr(g, "fall_capacitance", where, -1, true, &fall, err))
         return false;
     if (p->capacitance < 0) /* only rise/fall given: their mean (0 if neither) */
         p->capacitance = rise >= 0 && fall >= 0 ? 0.5 * (rise + fall) : rise >= 0 ? rise
@@ -132,14 +145,14 @@ static bool read_pin(const lty_node *g, const char *name, const lty_templates *t
 static bool read_leakage(const lty_node *g, const char *where, double *out, nb_err *err)
 {
     if (lty_attr(g, "cell_leakage_power"))
-        return num_attr(g, "cell_leakage_power", where, 0, out, err);
+        return num_attr(g, "cell_leakage_power", where, 0, false, out, err);
     double sum = 0;
     int n = 0;
     for (int i = 0; i < g->n_kids; i++) {
         const lty_node *k = &g->kids[i];
         double v;
         if (k->group && strcmp(k->name, "leakage_power") == 0 && lty_attr(k, "value")) {
-            if (!num_attr(k, "value", where, 0, &v, err))
+            if (!num_attr(k, "value", where, 0, false, &v, err))
                 return false;
             sum += v;
             n++;
@@ -156,7 +169,7 @@ static bool read_cell(const lty_node *g, const lty_templates *tpl, const char *w
         return nb_fail(err, "%s:%d: cell group without a name", where, g->line);
     if (!(c->name = dup(g->args[0])))
         return nb_fail(err, "out of memory reading %s", where);
-    if (!num_attr(g, "area", where, 0, &c->area, err) || !read_leakage(g, where, &c->leakage, err))
+    if (!num_attr(g, "area", where, 0, true, &c->area, err) || !read_leakage(g, where, &c->leakage, err))
         return false;
     int n = 0;
     for (int i = 0; i < g->n_kids; i++) /* pin(A, B) { ... } declares two pins */

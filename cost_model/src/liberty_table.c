@@ -1,5 +1,6 @@
 /* Lookup tables: templates, reading a table group, and evaluating it. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,11 @@ bool lty_numbers(const lty_node *n, const char *where, double **out, int *count,
                 free(v);
                 return nb_fail(err, "%s:%d: '%s' holds \"%.40s\" where a number was expected", where,
                                n->line, n->name, p);
+            }
+            if (!isfinite(x)) {
+                free(v);
+                return nb_fail(err, "%s:%d: '%s' holds %.*s, not a finite number", where, n->line,
+                               n->name, (int)(end - p > 40 ? 40 : end - p), p);
             }
             if (used == cap) {
                 double *g = realloc(v, (size_t)(cap *= 2) * sizeof *g);

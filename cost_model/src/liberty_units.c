@@ -1,5 +1,6 @@
 /* The library's units ("1ns", (1,pf), "1nW", "1V") and its supply voltage. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ static bool parse_unit(const char *text, const char *base, double *si)
     while (isspace((unsigned char)*end))
         end++;
     size_t blen = strlen(base), len = strlen(end);
-    if (len < blen || strcasecmp(end + len - blen, base) != 0 || !(mult > 0))
+    if (len < blen || strcasecmp(end + len - blen, base) != 0 || !(mult > 0) || !isfinite(mult))
         return false;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
         size_t plen = strlen(prefixes[i].suffix);
@@ -77,7 +78,7 @@ static bool number(const char *v, double *out)
     *out = strtod(v, &end);
     while (isspace((unsigned char)*end))
         end++;
-    return end != v && *end == '\0';
+    return end != v && *end == '\0' && isfinite(*out);
 }
 
 /* Supply: the default operating conditions' voltage, else nom_voltage. */

@@ -61,7 +61,7 @@ json_t *nb_format_to_json(const nb_format *f)
         json_array_append_new(values, json_real(f->values[i]));
     json_t *codes = json_array();
     for (int c = 0; c < f->num_codes; c++)
-        json_array_append_new(codes, json_pack("{s:i, s:f, s:b, s:i, s:f}", "code", c, "ideal",
+        json_array_append_new(codes, json_pack("{s:i, s:f, s:b, s:I, s:f}", "code", c, "ideal",
                                                f->ideal[c], "used", f->used[c], "mantissa",
                                                (json_int_t)f->mant[c], "hw_value", f->hw[c]));
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:{s:i, s:i, s:b, s:f}, s:f, "

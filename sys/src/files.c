@@ -32,14 +32,29 @@ char *nb_read_file(const char *path, size_t *len, nb_err *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return nb_fail(err, "cannot read %s: %s", path, strerror(errno)), NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f); /* a directory's "size" from fseek is no file size */
+        return nb_fail(err, "cannot read %s: it is a directory", path), NULL;
+    }
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *buf = size >= 0 ? malloc((size_t)size + 1) : NULL;
-    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+    if (size < 0) {
+        fclose(f);
+        return nb_fail(err, "cannot read %s: %s", path, strerror(errno)), NULL;
+    }
+    char *buf = malloc((size_t)size + 1);
+    if (!buf) {
+        fclose(f);
+        return nb_fail(err, "cannot read %s: out of memory for its %ld bytes", path, size), NULL;
+    }
+    if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        int e = ferror(f) ? errno : 0;
         free(buf);
         fclose(f);
-        return nb_fail(err, "cannot read %s", path), NULL;
+        return nb_fail(err, "cannot read %s: %s", path, e ? strerror(e) : "it shrank while read"),
+               NULL;
     }
     fclose(f);
     buf[size] = '\0';
@@ -62,6 +77,17 @@ bool nb_write_file(const char *path, const char *data, size_t len, nb_err *err)
         return nb_fail(err, "cannot write %s: %s", path, strerror(errno));
     }
     return true;
+}
+
+bool nb_memstream_close(FILE *f, char **buf, const char *what, nb_err *err)
+{
+    bool ok = f != NULL && !ferror(f);
+    ok = (f == NULL || fclose(f) == 0) && ok;
+    if (ok && *buf)
+        return true;
+    free(*buf);
+    *buf = NULL;
+    return nb_fail(err, "out of memory building %s", what);
 }
 
 bool nb_mkdir_p(const char *path, nb_err *err)

@@ -175,6 +175,27 @@ Test(liberty, bad_contents)
                  "has 3 values; its indices need 2 x 1");
 }
 
+/* Negative or non-finite numbers are refused with FILE:LINE: a negative area
+ * made a design's total area negative, an "inf" leakage an infinite power. */
+Test(liberty, negative_and_non_finite_numbers)
+{
+    expect_error("library (x) { nom_voltage : 1;\n cell (A) {\n area : -2.5; } }",
+                 "tiny.lib:3: area \"-2.5\" is negative");
+    expect_error("library (x) { nom_voltage : 1;\n cell (A) { area : nan; } }",
+                 "tiny.lib:2: area \"nan\" is not a finite number");
+    expect_error("library (x) { nom_voltage : 1;\n cell (A) { area : 1e999; } }",
+                 "tiny.lib:2: area \"1e999\" is not a finite number");
+    expect_error("library (x) { nom_voltage : 1;\n cell (A) { cell_leakage_power : inf; } }",
+                 "tiny.lib:2: cell_leakage_power \"inf\" is not a finite number");
+    expect_error("library (x) { nom_voltage : 1;\n cell (A) {\n pin (Y) { capacitance : -1; } } }",
+                 "tiny.lib:3: capacitance \"-1\" is negative");
+    expect_error("library (x) { nom_voltage : 1;\n cell (A) { pin (Y) { internal_power () {\n"
+                 " rise_power (scalar) { values (\"1, nan\"); } } } } }",
+                 "tiny.lib:3: 'values' holds nan, not a finite number");
+    expect_error("library (x) { nom_voltage : inf; }", "nom_voltage \"inf\" is not a positive number");
+    expect_error("library (x) { nom_voltage : 1; time_unit : \"infns\"; }", "time_unit");
+}
+
 Test(liberty, missing_file)
 {
     nb_err err = {{0}};

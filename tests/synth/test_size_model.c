@@ -43,3 +43,22 @@ Test(size_model, refuses_too_few_or_degenerate_sizes)
     cr_expect_not(nb_size_model_fit(p, 8, &m, &err));
     cr_expect(strstr(err.msg, "non-square") != NULL, "%s", err.msg);
 }
+
+/* Values near the double range overflow inside least squares: an error, not
+ * NaN coefficients that would predict a "0.00%" held-out error. */
+Test(size_model, refuses_non_finite_fits)
+{
+    static const int S[][2] = {{1, 1}, {2, 2}, {2, 4}, {4, 2}, {4, 4}, {3, 5}, {8, 4}, {4, 8}};
+    nb_size_point p[8];
+    nb_size_model m;
+    nb_err err;
+    for (int i = 0; i < 8; i++)
+        p[i] = (nb_size_point){S[i][0], S[i][1], truth(S[i][0], S[i][1])};
+    p[5].value = 1e308;
+    cr_expect_not(nb_size_model_fit(p, 8, &m, &err));
+    cr_expect(strstr(err.msg, "fit is not finite") != NULL, "%s", err.msg);
+    p[5].value = NAN;
+    cr_expect_not(nb_size_model_fit(p, 8, &m, &err));
+    cr_expect(strstr(err.msg, "value of size 3x5 is nan, not a finite number") != NULL, "%s",
+              err.msg);
+}

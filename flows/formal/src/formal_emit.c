@@ -275,8 +275,7 @@ bool formal_emit_check(const nb_design *d, const char *path, nb_err *err)
             emit_comb_module(f, d, wi, ai);
             emit_seq_module(f, d, wi, ai);
         }
-    fclose(f);
-    bool ok = nb_write_file(path, text, len, err);
+    bool ok = nb_memstream_close(f, &text, path, err) && nb_write_file(path, text, len, err);
     free(text);
     return ok;
 }

@@ -95,8 +95,7 @@ static bool write_script(const nb_design *d, const char *design_dir, const char 
     for (int wi = 0; wi < d->nw; wi++)
         for (int ai = 0; ai < d->na; ai++)
             script_pair(f, d, shortmap, wi, ai);
-    fclose(f);
-    bool ok = nb_write_file(path, text, len, err);
+    bool ok = nb_memstream_close(f, &text, path, err) && nb_write_file(path, text, len, err);
     free(text);
     return ok;
 }

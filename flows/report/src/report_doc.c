@@ -314,10 +314,9 @@ static bool write_doc(const rp_report *r, bool html, const char *name, nb_err *e
     body(&d);
     if (html)
         fputs("</body></html>\n", d.f);
-    fclose(d.f);
     char path[4400];
     rp_path(r, path, sizeof path, name);
-    bool ok = nb_write_file(path, buf, len, err);
+    bool ok = nb_memstream_close(d.f, &buf, path, err) && nb_write_file(path, buf, len, err);
     free(buf);
     return ok;
 }

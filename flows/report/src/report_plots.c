@@ -61,6 +61,11 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     char *all = NULL, *front = NULL, *script = NULL;
     size_t la = 0, lf = 0, ls = 0;
     FILE *fa = open_memstream(&all, &la), *ff = open_memstream(&front, &lf);
+    if (!fa || !ff) {
+        nb_memstream_close(fa, &all, "plot data", err);
+        nb_memstream_close(ff, &front, "plot data", err);
+        return nb_fail(err, "out of memory building the %s plot", p->name);
+    }
     double pts[RP_MAX][2];
     int idx[RP_MAX], nf = 0, n = 0;
     static char labels[RP_MAX][256];
@@ -100,8 +105,13 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     for (int i = 0; i < nf; i++)
         fprintf(ff, "%.9g\t%.6g\t%s\t%.6g\n", order[i][0], order[i][1],
                 labels[(int)order[i][2]], order[i][1] + (i % 2 ? -dy : dy));
-    fclose(fa);
-    fclose(ff);
+    bool built = nb_memstream_close(fa, &all, "plot data", err);
+    built = nb_memstream_close(ff, &front, "plot data", err) && built;
+    if (!built) {
+        free(all);
+        free(front);
+        return false;
+    }
     char path[4400];
     bool ok = true;
     if (n == 0) {
@@ -116,6 +126,8 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     free(all);
     free(front);
     FILE *fs = open_memstream(&script, &ls);
+    if (!fs)
+        return nb_fail(err, "out of memory building %s.gp", p->name);
     for (int t = 0; t < 2; t++) {
         fprintf(fs, "%s\nset output '%s.%s'\n",
                 t == 0 ? "set terminal svg size 820,540 dynamic noenhanced font 'sans,11' background '#ffffff'"
@@ -139,9 +151,9 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
                     "unset output\n",
                 p->name, p->name, p->name, p->name);
     }
-    fclose(fs);
     snprintf(path, sizeof path, "%s/%s.gp", dir, p->name);
-    ok = ok && nb_write_file(path, script, ls, err);
+    built = nb_memstream_close(fs, &script, path, err);
+    ok = ok && built && nb_write_file(path, script, ls, err);
     free(script);
     if (!ok)
         return false;
@@ -167,6 +179,8 @@ static bool write_accuracy_plot(const rp_report *r, const char *dir, nb_err *err
     char *data = NULL, *script = NULL;
     size_t ld = 0, ls = 0;
     FILE *fd = open_memstream(&data, &ld);
+    if (!fd)
+        return nb_fail(err, "out of memory building weight_sqnr.dat");
     fputs("# format\tchannel\tgroup128\tgroup32\n", fd);
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
@@ -181,8 +195,13 @@ static bool write_accuracy_plot(const rp_report *r, const char *dir, nb_err *err
                     fprintf(fd, "\t%.4f", r->acc[j].sqnr_db);
         fputc('\n', fd);
     }
-    fclose(fd);
+    if (!nb_memstream_close(fd, &data, "weight_sqnr.dat", err))
+        return false;
     FILE *fs = open_memstream(&script, &ls);
+    if (!fs) {
+        free(data);
+        return nb_fail(err, "out of memory building weight_sqnr.gp");
+    }
     for (int t = 0; t < 2; t++)
         fprintf(fs, "%s\nset output 'weight_sqnr.%s'\nset datafile separator '\\t'\n"
                     "set title 'Weight quantization SQNR on %s'\nset ylabel 'SQNR (dB)'\n"
@@ -194,10 +213,10 @@ static bool write_accuracy_plot(const rp_report *r, const char *dir, nb_err *err
                 t == 0 ? "set terminal svg size 820,480 dynamic noenhanced font 'sans,11' background '#ffffff'"
                        : "set terminal pngcairo size 1100,640 noenhanced font 'sans,11'",
                 t == 0 ? "svg" : "png", r->tensors[0].name);
-    fclose(fs);
     char path[4400], log[4400];
     snprintf(path, sizeof path, "%s/weight_sqnr.dat", dir);
-    bool ok = nb_write_file(path, data, ld, err);
+    bool ok = nb_memstream_close(fs, &script, "weight_sqnr.gp", err) &&
+              nb_write_file(path, data, ld, err);
     snprintf(path, sizeof path, "%s/weight_sqnr.gp", dir);
     ok = ok && nb_write_file(path, script, ls, err);
     free(data);

@@ -28,6 +28,16 @@ static json_t *num(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* Beside an SQNR that is null: why (an exact result has an infinite SQNR). */
+static void sqnr_note(json_t *obj, const char *key, double sqnr_db)
+{
+    if (obj && !isfinite(sqnr_db))
+        json_object_set_new(obj, key,
+                            json_string(isnan(sqnr_db)  ? "undefined: no signal and no error"
+                                        : sqnr_db > 0 ? "exact: zero error"
+                                                      : "no signal: the reference is all zeros"));
+}
+
 static void csv_num(FILE *f, double v, const char *sep)
 {
     if (isfinite(v))
@@ -57,6 +67,7 @@ json_t *rp_design_json(const rp_design *d)
                           d->has_pe ? nb_synth_result_to_json(&d->syn_pe) : json_null(),
                           "front_area", d->front_area, "front_power", d->front_power,
                           "front_energy", d->front_energy);
+    sqnr_note(j, "gemm_sqnr_note", d->gemm.sqnr_db);
     return j;
 }
 
@@ -66,6 +77,8 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
     size_t len;
     /* tensor-level accuracy */
     FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return nb_fail(err, "out of memory building accuracy.csv");
     fputs("tensor,role,format,scaling,sqnr_db,mse\n", f);
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
@@ -76,11 +89,13 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         csv_num(f, a->sqnr_db, ",");
         csv_num(f, a->mse, "\n");
     }
-    fclose(f);
-    if (!write_mem(r, "accuracy.csv", buf, len, err))
+    if (!nb_memstream_close(f, &buf, "accuracy.csv", err) ||
+        !write_mem(r, "accuracy.csv", buf, len, err))
         return false;
     /* designs: GEMM accuracy, area, timing, power, frontiers */
     f = open_memstream(&buf, &len);
+    if (!f)
+        return nb_fail(err, "out of memory building designs.csv");
     fputs("design,weights,acts,rows,cols,cascade,gemm_sqnr_db,array_area_um2,array_cells,"
           "array_fmax_mhz,pe_area_um2,pe_baseline_area_um2,power_mw,energy_per_mac_pj,power_of,"
           "front_area,front_power,front_energy\n", f);
@@ -99,19 +114,24 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         fprintf(f, "%s,", rp_power_of(d));
         fprintf(f, "%d,%d,%d\n", d->front_area, d->front_power, d->front_energy);
     }
-    fclose(f);
-    if (!write_mem(r, "designs.csv", buf, len, err))
+    if (!nb_memstream_close(f, &buf, "designs.csv", err) ||
+        !write_mem(r, "designs.csv", buf, len, err))
         return false;
     /* everything as one JSON document */
+    /* every row is kept: a row that cannot be built (out of memory, a name
+     * that is not UTF-8) fails the report instead of vanishing from it */
     json_t *acc = json_array(), *designs = json_array(), *tensors = json_array();
+    bool rows_ok = acc && designs && tensors;
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
-        json_array_append_new(acc, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "tensor", a->tensor,
-                                             "role", a->role, "format", a->format, "scaling",
-                                             a->scaling, "sqnr_db", num(a->sqnr_db), "mse", num(a->mse)));
+        json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "tensor", a->tensor, "role",
+                                a->role, "format", a->format, "scaling", a->scaling, "sqnr_db",
+                                num(a->sqnr_db), "mse", num(a->mse));
+        sqnr_note(row, "sqnr_note", a->sqnr_db);
+        rows_ok = json_array_append_new(acc, row) == 0 && rows_ok;
     }
     for (int i = 0; i < r->ndesigns; i++)
-        json_array_append_new(designs, rp_design_json(&r->designs[i]));
+        rows_ok = json_array_append_new(designs, rp_design_json(&r->designs[i])) == 0 && rows_ok;
     for (int i = 0; i < r->ntensors; i++) {
         const rp_tensor *t = &r->tensors[i];
         json_t *tj = json_pack("{s:s, s:s, s:I, s:I}", "name", t->name, "source", t->source, "rows",
@@ -121,7 +141,14 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
                                 json_pack("{s:o, s:o, s:o, s:o, s:o}", "nu", num(t->nu), "loc",
                                           num(t->loc), "scale", num(t->scale), "loglik",
                                           num(t->loglik), "normal_loglik", num(t->normal_loglik)));
-        json_array_append_new(tensors, tj);
+        rows_ok = json_array_append_new(tensors, tj) == 0 && rows_ok;
+    }
+    if (!rows_ok) {
+        json_decref(acc);
+        json_decref(designs);
+        json_decref(tensors);
+        return nb_fail(err, "cannot build report.json: out of memory, or a tensor, format or "
+                       "design name that is not valid UTF-8");
     }
     const nb_report_opts *o = r->o;
     json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:f, s:I, s:b, s:b}, s:s, "
@@ -135,6 +162,7 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
     buf = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(8));
     json_decref(doc);
     if (!buf)
-        return nb_fail(err, "out of memory");
+        return nb_fail(err, "cannot build report.json: out of memory, or an option or tool "
+                       "version that is not valid UTF-8");
     return write_mem(r, "report.json", buf, strlen(buf), err);
 }

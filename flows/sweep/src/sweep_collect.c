@@ -101,18 +101,22 @@ bool nb_sweep_collect(const nb_sweep_plan *plan, const char *out_dir, nb_synth_r
     size_t len = 0;
     if (ok) {
         FILE *f = open_memstream(&csv, &len);
-        nb_synth_csv_header(f);
-        for (int i = 0; i < plan->n; i++)
-            nb_synth_csv_row(f, &r[i]);
-        fclose(f);
+        if (f) {
+            nb_synth_csv_header(f);
+            for (int i = 0; i < plan->n; i++)
+                nb_synth_csv_row(f, &r[i]);
+        }
         char path[4400];
         snprintf(path, sizeof path, "%s/synth.csv", out_dir);
-        ok = nb_write_file(path, csv, len, err);
+        ok = nb_memstream_close(f, &csv, path, err) && nb_write_file(path, csv, len, err);
         json_t *doc = json_pack("{s:s, s:O}", "format", "nibble-synth-table-1", "designs", rows);
         char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         json_decref(doc);
         snprintf(path, sizeof path, "%s/synth.json", out_dir);
-        ok = ok && text && nb_write_file(path, text, strlen(text), err);
+        if (ok && !text)
+            ok = nb_fail(err, "cannot build %s: out of memory, or a name that is not valid UTF-8",
+                         path);
+        ok = ok && nb_write_file(path, text, strlen(text), err);
         free(text);
     }
     if (!ok) {

@@ -162,8 +162,7 @@ static bool write_text(const char *path, void (*fill)(FILE *, const nb_sweep_pla
     if (!f)
         return nb_fail(err, "out of memory");
     fill(f, plan, o);
-    fclose(f);
-    bool ok = nb_write_file(path, buf, len, err);
+    bool ok = nb_memstream_close(f, &buf, path, err) && nb_write_file(path, buf, len, err);
     free(buf);
     return ok;
 }
@@ -279,7 +278,9 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     json_decref(doc);
     snprintf(path, sizeof path, "%s/plan.json", o->out_dir);
-    ok = text && nb_write_file(path, text, strlen(text), err);
+    ok = text ? nb_write_file(path, text, strlen(text), err)
+              : nb_fail(err, "cannot build %s: out of memory, or a path or name that is not "
+                        "valid UTF-8", path);
     free(text);
     snprintf(path, sizeof path, "%s/jobs.txt", o->out_dir);
     return ok && write_text(path, fill_jobs, plan, o, err);

@@ -18,20 +18,16 @@
 #include "nibble/process.h"
 #include "synth_internal.h"
 
-/* A malformed liberty is reported before any run starts. nibble's own reader
- * goes first, naming the file and line (Yosys 0.23 spins forever on a file
- * cut inside a quoted string); then Yosys reads it, and what it cannot use is
- * reported with its own diagnosis. */
+/* The liberty is read before any run starts: first by nibble's own reader,
+ * which names FILE:LINE and refuses what Yosys accepts silently (negative or
+ * non-finite areas make every area total wrong), then by Yosys, naming its own
+ * diagnosis. */
 static bool liberty_check(const char *liberty, nb_err *err)
 {
-    size_t len;
-    char *text = nb_read_file(liberty, &len, err);
-    lty_node root;
-    bool parsed = text && lty_tree_parse(text, len, liberty, &root, err);
-    free(text);
+    nb_liberty *parsed = nb_liberty_read(liberty, err);
     if (!parsed)
         return nb_fail_prefix(err, "liberty file %s is malformed", liberty);
-    lty_tree_free(&root);
+    nb_liberty_free(parsed);
     char version[256];
     if (!nb_tool_version("yosys", "-V", version, sizeof version, err))
         return false;

@@ -1,31 +1,44 @@
 /* Synthesis results as JSON (cache, tables) and CSV rows. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "nibble/synth.h"
 
+/* JSON has no inf or NaN, and jansson's json_real() returns NULL for them,
+ * which would make json_pack() drop the whole result: a value that is not
+ * finite (none should be, but a failed measurement must not delete a row)
+ * is written as null and read back as NaN. */
+static json_t *num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
 json_t *nb_synth_result_to_json(const nb_synth_result *r)
 {
     json_t *j = json_pack(
-        "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:s, s:b, s:s, s:s, s:f}", "design",
+        "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:s, s:b, s:s, s:s, s:o}", "design",
         r->name, "weights", r->weights, "acts", r->acts, "rows", r->rows, "cols", r->cols,
         "acc_bits", r->acc_bits, "acc_mode", r->acc_mode, "pipeline", r->pipeline, "cascade",
         r->cascade, "overq_mode", r->overq_mode, "overq_encoder", r->overq_encoder, "library",
-        r->library, "liberty", r->liberty, "clock_ns", r->clock_ns);
-    json_object_set_new(j, "area_um2", json_pack("{s:f, s:f, s:f, s:f, s:f}", "array", r->area_array,
-                                                 "pe", r->area_pe, "pe_decoders", r->area_pe_decoders,
-                                                 "pe_baseline", r->area_pe_baseline, "encoder",
-                                                 r->area_encoder));
+        r->library, "liberty", r->liberty, "clock_ns", num(r->clock_ns));
+    json_object_set_new(j, "area_um2", json_pack("{s:o, s:o, s:o, s:o, s:o}", "array",
+                                                 num(r->area_array), "pe", num(r->area_pe),
+                                                 "pe_decoders", num(r->area_pe_decoders),
+                                                 "pe_baseline", num(r->area_pe_baseline),
+                                                 "encoder", num(r->area_encoder)));
     json_object_set_new(j, "cells", json_pack("{s:i, s:i, s:i}", "array", r->cells_array, "flops",
                                               r->flops_array, "pe", r->cells_pe));
-    json_object_set_new(j, "timing", json_pack("{s:f, s:f, s:f, s:b}", "slack_ns", r->slack_ns,
-                                               "critical_ns", r->critical_ns, "fmax_mhz", r->fmax_mhz,
+    json_object_set_new(j, "timing", json_pack("{s:o, s:o, s:o, s:b}", "slack_ns",
+                                               num(r->slack_ns), "critical_ns",
+                                               num(r->critical_ns), "fmax_mhz", num(r->fmax_mhz),
                                                "met", nb_synth_timing_met(r)));
-    json_object_set_new(j, "power", json_pack("{s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:i, s:b}",
-        "measured", r->has_power, "total_mw", r->power_mw, "internal_mw", r->power_internal_mw,
-        "switching_mw", r->power_switching_mw, "leakage_mw", r->power_leakage_mw,
-        "opensta_mw", r->sta_power_mw, "input_activity", r->input_activity, "energy_per_mac_pj",
-        r->energy_per_mac_pj, "cycles", (json_int_t)r->power_cycles, "macs", (json_int_t)r->power_macs,
+    json_object_set_new(j, "power", json_pack("{s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:i, s:b}",
+        "measured", r->has_power, "total_mw", num(r->power_mw), "internal_mw",
+        num(r->power_internal_mw), "switching_mw", num(r->power_switching_mw), "leakage_mw",
+        num(r->power_leakage_mw), "opensta_mw", num(r->sta_power_mw), "input_activity",
+        num(r->input_activity), "energy_per_mac_pj", num(r->energy_per_mac_pj), "cycles",
+        (json_int_t)r->power_cycles, "macs", (json_int_t)r->power_macs,
         "nets_without_toggles", r->nets_without_toggles, "gate_level_match", r->gate_level_match));
     json_object_set_new(j, "key", json_string(r->key));
     return j;
@@ -37,26 +50,44 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
     int enc, measured, match;
     json_int_t cycles, macs;
     json_error_t e;
+    /* the numbers as JSON values first: null stands for a value that was not finite */
+    enum { CLOCK, A_ARRAY, A_PE, A_DEC, A_BASE, A_ENC, SLACK, CRIT, FMAX, P_TOTAL, P_INT, P_SW,
+           P_LEAK, P_STA, ACTIVITY, ENERGY, N_NUM };
+    json_t *v[N_NUM];
+    double *dst[N_NUM] = {&r->clock_ns, &r->area_array, &r->area_pe, &r->area_pe_decoders,
+                          &r->area_pe_baseline, &r->area_encoder, &r->slack_ns, &r->critical_ns,
+                          &r->fmax_mhz, &r->power_mw, &r->power_internal_mw,
+                          &r->power_switching_mw, &r->power_leakage_mw, &r->sta_power_mw,
+                          &r->input_activity, &r->energy_per_mac_pj};
     if (json_unpack_ex(j, &e, 0,
-                       "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:s, s:b, s:s, s:s, s:F, "
-                       "s:{s:F, s:F, s:F, s:F, s:F}, s:{s:i, s:i, s:i}, s:{s:F, s:F, s:F}, "
-                       "s:{s:b, s:F, s:F, s:F, s:F, s:F, s:F, s:F, s:I, s:I, s:i, s:b}, s:s}",
+                       "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:s, s:b, s:s, s:s, s:o, "
+                       "s:{s:o, s:o, s:o, s:o, s:o}, s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, "
+                       "s:{s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:i, s:b}, s:s}",
                        "design", &name, "weights", &w, "acts", &a, "rows", &r->rows, "cols", &r->cols,
                        "acc_bits", &r->acc_bits, "acc_mode", &mode, "pipeline", &r->pipeline,
                        "cascade", &r->cascade, "overq_mode", &oqm, "overq_encoder", &enc, "library",
-                       &lib, "liberty", &liberty, "clock_ns", &r->clock_ns, "area_um2", "array",
-                       &r->area_array, "pe", &r->area_pe, "pe_decoders", &r->area_pe_decoders,
-                       "pe_baseline", &r->area_pe_baseline, "encoder", &r->area_encoder, "cells",
+                       &lib, "liberty", &liberty, "clock_ns", &v[CLOCK], "area_um2", "array",
+                       &v[A_ARRAY], "pe", &v[A_PE], "pe_decoders", &v[A_DEC],
+                       "pe_baseline", &v[A_BASE], "encoder", &v[A_ENC], "cells",
                        "array", &r->cells_array, "flops", &r->flops_array, "pe", &r->cells_pe,
-                       "timing", "slack_ns", &r->slack_ns, "critical_ns", &r->critical_ns,
-                       "fmax_mhz", &r->fmax_mhz, "power", "measured", &measured, "total_mw",
-                       &r->power_mw, "internal_mw", &r->power_internal_mw, "switching_mw",
-                       &r->power_switching_mw, "leakage_mw", &r->power_leakage_mw, "opensta_mw",
-                       &r->sta_power_mw, "input_activity", &r->input_activity, "energy_per_mac_pj",
-                       &r->energy_per_mac_pj, "cycles", &cycles, "macs", &macs,
+                       "timing", "slack_ns", &v[SLACK], "critical_ns", &v[CRIT],
+                       "fmax_mhz", &v[FMAX], "power", "measured", &measured, "total_mw",
+                       &v[P_TOTAL], "internal_mw", &v[P_INT], "switching_mw",
+                       &v[P_SW], "leakage_mw", &v[P_LEAK], "opensta_mw",
+                       &v[P_STA], "input_activity", &v[ACTIVITY], "energy_per_mac_pj",
+                       &v[ENERGY], "cycles", &cycles, "macs", &macs,
                        "nets_without_toggles", &r->nets_without_toggles, "gate_level_match", &match,
                        "key", &key) != 0)
         return nb_fail(err, "malformed synthesis result: %s", e.text);
+    for (int k = 0; k < N_NUM; k++) {
+        if (json_is_null(v[k]))
+            *dst[k] = NAN;
+        else if (json_is_number(v[k]))
+            *dst[k] = json_number_value(v[k]);
+        else
+            return nb_fail(err, "malformed synthesis result: a number is a JSON %s",
+                           json_is_string(v[k]) ? "string" : "non-number");
+    }
     snprintf(r->name, sizeof r->name, "%s", name);
     snprintf(r->weights, sizeof r->weights, "%s", w);
     snprintf(r->acts, sizeof r->acts, "%s", a);

@@ -283,7 +283,9 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         char path[4500], *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         json_decref(j);
         snprintf(path, sizeof path, "%s/result.json", work);
-        ok = text && nb_write_file(path, text, strlen(text), err);
+        ok = text ? nb_write_file(path, text, strlen(text), err)
+                  : nb_fail(err, "cannot encode the synthesis result of %s as JSON (out of "
+                            "memory, or a name or path that is not UTF-8)", r->name);
         free(text);
         /* the netlist JSON is large and fully described by the Verilog */
         snprintf(path, sizeof path, "%s/array.json", work);

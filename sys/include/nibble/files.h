@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "nibble/error.h"
 
@@ -14,6 +15,12 @@ void nb_file_tail(const char *path, char *buf, size_t len);
 char *nb_read_file(const char *path, size_t *len, nb_err *err);
 /* Write a whole file atomically (temporary + rename). */
 bool nb_write_file(const char *path, const char *data, size_t len, nb_err *err);
+
+/* Finish text built with open_memstream (f may be NULL: the open failed).
+ * A failed write into it (out of memory) would otherwise leave a silently
+ * truncated text to be written out as if complete: then *buf is freed and
+ * set to NULL and err names `what`. */
+bool nb_memstream_close(FILE *f, char **buf, const char *what, nb_err *err);
 
 bool nb_mkdir_p(const char *path, nb_err *err);
 
