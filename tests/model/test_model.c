@@ -1,0 +1,279 @@
+#define _POSIX_C_SOURCE 200809L
+/* The model runner on tiny random checkpoints the test writes: both llama2.c
+ * formats, whole-sequence vs token-by-token evaluation, the tokenizer, and
+ * bad input. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nibble/model.h"
+#include "nibble/tokenizer.h"
+#include "test_support.h"
+#include "tiny_model.h"
+
+static const int SEQ[] = {1, 17, 260, 5, 299, 0, 42, 42, 7, 100, 3, 250, 18, 9, 1, 77};
+#define SEQ_N (sizeof SEQ / sizeof SEQ[0])
+
+static void load_tiny(const char *name, bool shared, int version, nb_llama *m)
+{
+    char path[512];
+    test_tmp_path(path, sizeof path, name);
+    nb_llama_config c = tiny_config(shared);
+    size_t n;
+    float *w = tiny_weights(&c, 7, &n);
+    tiny_write_checkpoint(path, &c, w, version);
+    free(w);
+    nb_err err;
+    cr_assert(nb_llama_load(path, m, &err), "%s", err.msg);
+}
+
+static float *whole_logits(const nb_llama *m, const int *ids, size_t n)
+{
+    nb_llama_state s;
+    nb_err err;
+    cr_assert(nb_llama_state_init(m, &s, &err));
+    float *lg = malloc(n * (size_t)m->cfg.vocab_size * sizeof *lg);
+    cr_assert(nb_llama_forward(m, &s, NULL, ids, n, lg, &err), "%s", err.msg);
+    nb_llama_state_free(&s);
+    return lg;
+}
+
+Test(model, whole_sequence_equals_token_by_token)
+{
+    for (int shared = 0; shared < 2; shared++) {
+        nb_llama m;
+        load_tiny(shared ? "tied.bin" : "untied.bin", shared, 0, &m);
+        size_t V = (size_t)m.cfg.vocab_size;
+        float *whole = whole_logits(&m, SEQ, SEQ_N);
+        nb_llama_state s;
+        nb_err err;
+        cr_assert(nb_llama_state_init(&m, &s, &err));
+        float *one = malloc(V * sizeof *one);
+        double worst = 0;
+        for (size_t t = 0; t < SEQ_N; t++) {
+            cr_assert(nb_llama_forward(&m, &s, NULL, SEQ + t, 1, one, &err), "%s", err.msg);
+            for (size_t i = 0; i < V; i++)
+                worst = fmax(worst, fabs((double)one[i] - whole[t * V + i]));
+        }
+        cr_expect_leq(worst, 1e-5, "whole vs token-by-token differ by %g", worst);
+        /* a prefix does not see later tokens (causality) */
+        float *prefix = whole_logits(&m, SEQ, 5);
+        cr_expect_eq(memcmp(prefix, whole, 5 * V * sizeof *prefix), 0);
+        /* and the logits are not trivially equal across positions */
+        cr_expect_neq(memcmp(whole, whole + V, V * sizeof *whole), 0);
+        free(prefix), free(one), free(whole);
+        nb_llama_state_free(&s);
+        nb_llama_free(&m);
+    }
+}
+
+Test(model, versioned_format_reads_like_legacy)
+{
+    for (int shared = 0; shared < 2; shared++) {
+        nb_llama a, b;
+        load_tiny("legacy.bin", shared, 0, &a);
+        load_tiny("v1.bin", shared, 1, &b);
+        cr_expect_eq(a.cfg.shared_classifier, (bool)shared);
+        cr_expect_eq(b.cfg.shared_classifier, (bool)shared);
+        cr_expect_eq(a.cfg.vocab_size, 300);
+        float *la = whole_logits(&a, SEQ, SEQ_N), *lb = whole_logits(&b, SEQ, SEQ_N);
+        cr_expect_eq(memcmp(la, lb, SEQ_N * 300 * sizeof *la), 0);
+        free(la), free(lb);
+        nb_llama_free(&a);
+        nb_llama_free(&b);
+    }
+}
+
+Test(model, separate_classifier_is_used)
+{
+    nb_llama m;
+    load_tiny("untied2.bin", false, 0, &m);
+    cr_expect_neq(m.wcls, m.tok_emb);
+    size_t N, K;
+    cr_expect_eq(nb_llama_linear_weight(&m, nb_llama_classifier_id(&m), &N, &K), m.wcls);
+    cr_expect_eq(N, 300);
+    cr_expect_eq(K, 16);
+    nb_llama_free(&m);
+}
+
+static void expect_load_error(const char *path, const char *pattern)
+{
+    nb_llama m;
+    nb_err err;
+    cr_assert_not(nb_llama_load(path, &m, &err));
+    cr_expect(strstr(err.msg, pattern) != NULL, "message '%s' lacks '%s'", err.msg, pattern);
+    cr_expect_null(m.data);
+}
+
+static void patch_i32(const char *path, long off, int v)
+{
+    FILE *f = fopen(path, "r+b");
+    fseek(f, off, SEEK_SET);
+    fwrite(&v, 4, 1, f);
+    fclose(f);
+}
+
+Test(model, bad_checkpoints)
+{
+    char path[512];
+    test_tmp_path(path, sizeof path, "bad.bin");
+    nb_llama_config c = tiny_config(true);
+    size_t n;
+    float *w = tiny_weights(&c, 3, &n);
+    tiny_write_checkpoint(path, &c, w, 0);
+    FILE *f = fopen(path, "r+b");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    cr_assert_eq(truncate(path, size - 4), 0);
+    expect_load_error(path, "the file has");
+    cr_assert_eq(truncate(path, 10), 0);
+    expect_load_error(path, "shorter than a llama2.c header");
+    /* a header that disagrees with the file size: one layer more */
+    tiny_write_checkpoint(path, &c, w, 0);
+    patch_i32(path, 8, 3);
+    expect_load_error(path, "needs");
+    tiny_write_checkpoint(path, &c, w, 0);
+    patch_i32(path, 12, 3);
+    expect_load_error(path, "not a multiple of n_heads");
+    /* version 2 (int8) is refused */
+    c = tiny_config(true);
+    tiny_write_checkpoint(path, &c, w, 1);
+    patch_i32(path, 4, 2);
+    expect_load_error(path, "version 2 is not supported");
+    expect_load_error("/nonexistent/x.bin", "cannot open");
+    free(w);
+}
+
+Test(model, out_of_range_token_and_overlong_sequence)
+{
+    nb_llama m;
+    load_tiny("range.bin", true, 0, &m);
+    nb_llama_state s;
+    nb_err err;
+    cr_assert(nb_llama_state_init(&m, &s, &err));
+    float *lg = malloc(40 * 300 * sizeof *lg);
+    int bad[2] = {1, 300};
+    cr_expect_not(nb_llama_forward(&m, &s, NULL, bad, 2, lg, &err));
+    cr_expect(strstr(err.msg, "token id 300 (position 1) is out of the model's vocabulary 0..299"),
+              "%s", err.msg);
+    int many[40] = {0};
+    cr_expect_not(nb_llama_forward(&m, &s, NULL, many, 40, lg, &err));
+    cr_expect(strstr(err.msg, "does not fit the model's seq_len 32"), "%s", err.msg);
+    free(lg);
+    nb_llama_state_free(&s);
+    nb_llama_free(&m);
+}
+
+static void encode(const nb_tokenizer *t, const char *text, bool bos, int *ids, size_t *n)
+{
+    int *out;
+    nb_err err;
+    cr_assert(nb_tokenizer_encode(t, text, strlen(text), bos, &out, n, &err), "%s", err.msg);
+    memcpy(ids, out, *n * sizeof *ids);
+    free(out);
+}
+
+Test(tokenizer, merges_bytes_and_dummy_prefix)
+{
+    char path[512];
+    test_tmp_path(path, sizeof path, "tok.bin");
+    tiny_write_tokenizer(path, 300);
+    nb_tokenizer t;
+    nb_err err;
+    cr_assert(nb_tokenizer_load(path, 300, &t, &err), "%s", err.msg);
+    int ids[64];
+    size_t n;
+    /* " ab ba": " a" merges first, then " ab", then "ba" */
+    encode(&t, "ab ba", true, ids, &n);
+    cr_assert_eq(n, 4);
+    cr_expect_eq(ids[0], 1);
+    cr_expect_eq(ids[1], 264);
+    cr_expect_eq(ids[2], 259);
+    cr_expect_eq(ids[3], 265);
+    /* bytes without a piece fall back to <0xXX> = byte + 3 here */
+    encode(&t, "\xc3\xa9", false, ids, &n);
+    cr_assert_eq(n, 3);
+    cr_expect_eq(ids[0], 259);
+    cr_expect_eq(ids[1], 0xC3 + 3);
+    cr_expect_eq(ids[2], 0xA9 + 3);
+    /* empty text: no dummy prefix */
+    encode(&t, "", true, ids, &n);
+    cr_expect_eq(n, 1);
+    /* decoding: byte tokens give the byte, the space after BOS is dropped */
+    char buf[16];
+    cr_expect_eq(nb_tokenizer_decode(&t, 5, 0xC3 + 3, buf, sizeof buf), 1);
+    cr_expect_eq((unsigned char)buf[0], 0xC3);
+    nb_tokenizer_decode(&t, 1, 264, buf, sizeof buf);
+    cr_expect_str_eq(buf, "ab");
+    nb_tokenizer_decode(&t, 7, 264, buf, sizeof buf);
+    cr_expect_str_eq(buf, " ab");
+    nb_tokenizer_free(&t);
+}
+
+Test(tokenizer, vocabulary_must_match_the_model)
+{
+    char path[512];
+    test_tmp_path(path, sizeof path, "tok_small.bin");
+    tiny_write_tokenizer(path, 290);
+    nb_tokenizer t;
+    nb_err err;
+    cr_expect_not(nb_tokenizer_load(path, 300, &t, &err));
+    cr_expect(strstr(err.msg, "holds 290 tokens but the model's vocabulary has 300"), "%s",
+              err.msg);
+    tiny_write_tokenizer(path, 310);
+    cr_expect_not(nb_tokenizer_load(path, 300, &t, &err));
+    cr_expect(strstr(err.msg, "holds more than 300 tokens"), "%s", err.msg);
+    cr_expect_null(t.vocab);
+}
+
+static void write_npy(const char *path, const char *descr, const char *shape, const void *data,
+                      size_t bytes)
+{
+    char hdr[128];
+    int len = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
+                       descr, shape);
+    int total = 10 + len + 1;
+    int pad = (64 - total % 64) % 64;
+    FILE *f = fopen(path, "wb");
+    fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+    unsigned short hl = (unsigned short)(len + pad + 1);
+    fwrite(&hl, 2, 1, f);
+    fwrite(hdr, 1, (size_t)len, f);
+    for (int i = 0; i < pad; i++)
+        fputc(' ', f);
+    fputc('\n', f);
+    fwrite(data, 1, bytes, f);
+    fclose(f);
+}
+
+Test(tokenizer, npy_token_ids)
+{
+    char path[512];
+    test_tmp_path(path, sizeof path, "ids.npy");
+    long long ids64[6] = {1, 5, 7, 1, 9, -1};
+    write_npy(path, "<i8", "(2, 3)", ids64, sizeof ids64);
+    nb_token_rows r;
+    nb_err err;
+    cr_assert(nb_tokens_load_npy(path, &r, &err), "%s", err.msg);
+    cr_expect_eq(r.rows, 2);
+    cr_expect_eq(r.off[1], 3);
+    cr_expect_eq(r.off[2], 5);
+    cr_expect_eq(r.ids[4], 9);
+    nb_token_rows_free(&r);
+    int ids32[4] = {1, 2, 3, 4};
+    write_npy(path, "<i4", "(4,)", ids32, sizeof ids32);
+    cr_assert(nb_tokens_load_npy(path, &r, &err), "%s", err.msg);
+    cr_expect_eq(r.rows, 1);
+    cr_expect_eq(r.off[1], 4);
+    nb_token_rows_free(&r);
+    write_npy(path, "<i4", "(5,)", ids32, sizeof ids32);
+    cr_expect_not(nb_tokens_load_npy(path, &r, &err));
+    cr_expect(strstr(err.msg, "truncated or damaged"), "%s", err.msg);
+    write_npy(path, "<f4", "(4,)", ids32, sizeof ids32);
+    cr_expect_not(nb_tokens_load_npy(path, &r, &err));
+    cr_expect(strstr(err.msg, "int32 or int64"), "%s", err.msg);
+}
