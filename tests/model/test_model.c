@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "nibble/model.h"
+#include "nibble/model_quant.h"
 #include "nibble/tokenizer.h"
 #include "test_support.h"
 #include "tiny_model.h"
@@ -276,4 +277,135 @@ Test(tokenizer, npy_token_ids)
     write_npy(path, "<f4", "(4,)", ids32, sizeof ids32);
     cr_expect_not(nb_tokens_load_npy(path, &r, &err));
     cr_expect(strstr(err.msg, "int32 or int64"), "%s", err.msg);
+}
+
+/* ---- the quantized path --------------------------------------------------- */
+
+static nb_design *make_design(const char *w, const char *a)
+{
+    nb_design_params p = nb_design_params_default();
+    p.weights = w;
+    p.acts = a;
+    p.rows = 4;
+    p.cols = 4;
+    nb_err err;
+    nb_design *d = nb_design_create(&p, &err);
+    cr_assert_not_null(d, "%s", err.msg);
+    return d;
+}
+
+/* The hook equals the float GEMM of the dequantized weights and activations
+ * (per-group weight scales, one activation scale per token), for every layer
+ * kind, including a shorter last group (hidden 40 in groups of 16). */
+Test(quant, linear_layers_equal_dequantized_float_gemm)
+{
+    nb_llama m;
+    load_tiny("q.bin", false, 0, &m);
+    const char *wfmts[] = {"int4", "e2m1", "nf4"};
+    for (int f = 0; f < 3; f++)
+        for (size_t group = 0; group <= 16; group += 16) {
+            nb_design *d = make_design(wfmts[f], "int8");
+            nb_qlinear_opts o = nb_qlinear_opts_default();
+            o.group = group;
+            o.classifier = true;
+            nb_err err;
+            nb_qlinear *q = nb_qlinear_new(&m, d, 0, 0, &o, &err);
+            cr_assert_not_null(q, "%s", err.msg);
+            nb_linear_hook h = nb_qlinear_hook(q);
+            for (int id = 0; id < nb_llama_num_linear(&m); id++) {
+                size_t N, K, M = 5;
+                const float *w = nb_llama_linear_weight(&m, id, &N, &K);
+                float *x = malloc(M * K * sizeof *x), *y = malloc(M * N * sizeof *y);
+                for (size_t i = 0; i < M * K; i++)
+                    x[i] = sinf((float)(i * 7 + (size_t)id)) * 2.0f;
+                cr_assert(h.apply(h.ctx, &m, id, x, M, y, &err), "%s", err.msg);
+                nb_quant_opts wo = nb_quant_opts_default(), ao = nb_quant_opts_default();
+                wo.granularity = group && group < K ? NB_SCALE_GROUP : NB_SCALE_CHANNEL;
+                wo.group_size = group ? group : 128;
+                ao.granularity = NB_SCALE_CHANNEL;
+                nb_qtensor wq, aq;
+                cr_assert(nb_quantize(w, N, K, &d->w[0], &wo, &wq, &err));
+                cr_assert(nb_quantize(x, M, K, &d->a[0], &ao, &aq, &err));
+                float *wd = malloc(N * K * sizeof *wd), *xd = malloc(M * K * sizeof *xd);
+                nb_dequantize(&wq, wd);
+                nb_dequantize(&aq, xd);
+                double worst = 0, scale = 0;
+                for (size_t i = 0; i < M; i++)
+                    for (size_t n = 0; n < N; n++) {
+                        double acc = 0;
+                        for (size_t k = 0; k < K; k++)
+                            acc += (double)xd[i * K + k] * wd[n * K + k];
+                        worst = fmax(worst, fabs(acc - y[i * N + n]));
+                        scale = fmax(scale, fabs(acc));
+                    }
+                cr_expect_leq(worst, 1e-5 * fmax(scale, 1.0), "%s g%zu layer %d: off by %g",
+                              wfmts[f], group, id, worst);
+                nb_qtensor_free(&wq);
+                nb_qtensor_free(&aq);
+                free(x), free(y), free(wd), free(xd);
+            }
+            nb_qlinear_free(q);
+            nb_design_free(d);
+        }
+    nb_llama_free(&m);
+}
+
+Test(quant, whole_sequence_equals_token_by_token)
+{
+    nb_llama m;
+    load_tiny("q2.bin", true, 0, &m);
+    nb_design *d = make_design("e2m1", "int4");
+    nb_qlinear_opts o = nb_qlinear_opts_default();
+    o.group = 8;
+    nb_err err;
+    nb_qlinear *q = nb_qlinear_new(&m, d, 0, 0, &o, &err);
+    cr_assert_not_null(q, "%s", err.msg);
+    nb_linear_hook h = nb_qlinear_hook(q);
+    size_t V = 300;
+    float *whole = malloc(SEQ_N * V * sizeof *whole), *one = malloc(V * sizeof *one),
+          *fl = malloc(SEQ_N * V * sizeof *fl);
+    nb_llama_state s;
+    cr_assert(nb_llama_state_init(&m, &s, &err));
+    cr_assert(nb_llama_forward(&m, &s, &h, SEQ, SEQ_N, whole, &err), "%s", err.msg);
+    nb_llama_state_reset(&s);
+    cr_assert(nb_llama_forward(&m, &s, NULL, SEQ, SEQ_N, fl, &err), "%s", err.msg);
+    nb_llama_state_reset(&s);
+    double worst = 0, moved = 0;
+    for (size_t t = 0; t < SEQ_N; t++) {
+        cr_assert(nb_llama_forward(&m, &s, &h, SEQ + t, 1, one, &err), "%s", err.msg);
+        for (size_t i = 0; i < V; i++) {
+            worst = fmax(worst, fabs((double)one[i] - whole[t * V + i]));
+            moved = fmax(moved, fabs((double)fl[t * V + i] - whole[t * V + i]));
+        }
+    }
+    cr_expect_leq(worst, 1e-5);
+    cr_expect_gt(moved, 1e-3, "4-bit arithmetic should change the logits (max change %g)", moved);
+    free(whole), free(one), free(fl);
+    nb_llama_state_free(&s);
+    nb_qlinear_free(q);
+    nb_design_free(d);
+    nb_llama_free(&m);
+}
+
+Test(quant, unsigned_activations_on_signed_inputs_are_refused)
+{
+    nb_llama m;
+    load_tiny("q3.bin", true, 0, &m);
+    nb_design *d = make_design("int4", "uint4");
+    nb_qlinear_opts o = nb_qlinear_opts_default();
+    nb_err err;
+    nb_qlinear *q = nb_qlinear_new(&m, d, 0, 0, &o, &err);
+    cr_assert_not_null(q, "%s", err.msg);
+    nb_linear_hook h = nb_qlinear_hook(q);
+    nb_llama_state s;
+    cr_assert(nb_llama_state_init(&m, &s, &err));
+    float *lg = malloc(SEQ_N * 300 * sizeof *lg);
+    cr_expect_not(nb_llama_forward(&m, &s, &h, SEQ, SEQ_N, lg, &err));
+    cr_expect(strstr(err.msg, "the inputs of layer 0 q go negative") &&
+              strstr(err.msg, "activation format uint4 is unsigned"), "%s", err.msg);
+    free(lg);
+    nb_llama_state_free(&s);
+    nb_qlinear_free(q);
+    nb_design_free(d);
+    nb_llama_free(&m);
 }
