@@ -99,23 +99,23 @@ void nb_llama_state_free(nb_llama_state *s)
     memset(s, 0, sizeof *s);
 }
 
-static void rmsnorm(float *o, const float *x, const float *w, size_t d)
+static void rmsnorm(float *o, const float *x, const float *w, size_t d, float eps)
 {
     float ss = 0.0f;
     for (size_t j = 0; j < d; j++)
         ss += x[j] * x[j];
-    ss = 1.0f / sqrtf(ss / (float)d + NB_LLAMA_RMS_EPS);
+    ss = 1.0f / sqrtf(ss / (float)d + eps);
     for (size_t j = 0; j < d; j++)
         o[j] = w[j] * (ss * x[j]);
 }
 
 /* llama2.c's convention: pairs (2i, 2i+1) within each head, frequency
  * theta^(-(2i mod head_size) / head_size). */
-static void rope(float *v, size_t d, int head_size, int pos)
+static void rope(float *v, size_t d, int head_size, int pos, float theta)
 {
     for (size_t i = 0; i < d; i += 2) {
         int hd = (int)(i % (size_t)head_size);
-        float freq = 1.0f / powf(NB_LLAMA_ROPE_THETA, (float)hd / (float)head_size);
+        float freq = 1.0f / powf(theta, (float)hd / (float)head_size);
         float val = (float)pos * freq, fcr = cosf(val), fci = sinf(val);
         float v0 = v[i], v1 = v[i + 1];
         v[i] = v0 * fcr - v1 * fci;
@@ -178,6 +178,8 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
             return nb_fail(err, "token id %d (position %zu) is out of the model's vocabulary "
                            "0..%d", tokens[t], (size_t)s->pos + t, c->vocab_size - 1);
     size_t d = (size_t)c->dim, hd = (size_t)c->hidden_dim, kvd = (size_t)m->kv_dim;
+    float eps = c->rms_eps > 0 ? c->rms_eps : NB_LLAMA_RMS_EPS;
+    float theta = c->rope_theta > 0 ? c->rope_theta : NB_LLAMA_ROPE_THETA;
     float *x = malloc(n * d * sizeof *x), *xb = malloc(n * d * sizeof *xb),
           *q = malloc(n * d * sizeof *q), *k = malloc(n * kvd * sizeof *k),
           *v = malloc(n * kvd * sizeof *v), *ao = malloc(n * d * sizeof *ao),
@@ -191,7 +193,7 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
     for (int l = 0; ok && l < c->n_layers; l++) {
         int id = l * NB_LIN_KINDS;
         for (size_t t = 0; t < n; t++)
-            rmsnorm(xb + t * d, x + t * d, m->rms_att + (size_t)l * d, d);
+            rmsnorm(xb + t * d, x + t * d, m->rms_att + (size_t)l * d, d, eps);
         ok = linear(m, hook, id + NB_LIN_Q, xb, n, q, err) &&
              linear(m, hook, id + NB_LIN_K, xb, n, k, err) &&
              linear(m, hook, id + NB_LIN_V, xb, n, v, err);
@@ -201,8 +203,8 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
         float *vc = s->value_cache + (size_t)l * (size_t)c->seq_len * kvd;
         for (size_t t = 0; t < n; t++) {
             int pos = s->pos + (int)t;
-            rope(q + t * d, d, m->head_size, pos);
-            rope(k + t * kvd, kvd, m->head_size, pos);
+            rope(q + t * d, d, m->head_size, pos, theta);
+            rope(k + t * kvd, kvd, m->head_size, pos, theta);
             memcpy(kc + (size_t)pos * kvd, k + t * kvd, kvd * sizeof *k);
             memcpy(vc + (size_t)pos * kvd, v + t * kvd, kvd * sizeof *v);
         }
@@ -213,7 +215,7 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
         for (size_t i = 0; i < n * d; i++)
             x[i] += xb[i];
         for (size_t t = 0; t < n; t++)
-            rmsnorm(xb + t * d, x + t * d, m->rms_ffn + (size_t)l * d, d);
+            rmsnorm(xb + t * d, x + t * d, m->rms_ffn + (size_t)l * d, d, eps);
         ok = linear(m, hook, id + NB_LIN_GATE, xb, n, hb, err) &&
              linear(m, hook, id + NB_LIN_UP, xb, n, hb2, err);
         if (!ok)
@@ -229,7 +231,7 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
     }
     if (ok) {
         for (size_t t = 0; t < n; t++)
-            rmsnorm(xb + t * d, x + t * d, m->rms_final, d);
+            rmsnorm(xb + t * d, x + t * d, m->rms_final, d, eps);
         ok = linear(m, hook, nb_llama_classifier_id(m), xb, n, logits, err);
     }
     if (ok)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nibble/model.h"
 
@@ -139,6 +140,9 @@ static int32_t le_i32(const unsigned char *p)
 bool nb_llama_load(const char *path, nb_llama *m, nb_err *err)
 {
     memset(m, 0, sizeof *m);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return nb_llama_load_hf(path, m, err);
     FILE *f = fopen(path, "rb");
     if (!f)
         return nb_fail(err, "cannot open the checkpoint %s: %s", path, strerror(errno));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nibble/model.h"
@@ -408,4 +409,110 @@ Test(quant, unsigned_activations_on_signed_inputs_are_refused)
     nb_qlinear_free(q);
     nb_design_free(d);
     nb_llama_free(&m);
+}
+
+/* ---- Hugging Face layout ------------------------------------------------- */
+
+typedef struct st_item {
+    char name[96];
+    const float *data;
+    size_t rows, cols;   /* cols 0: one dimension */
+    int heads;           /* > 0: write q/k rows in Hugging Face's halves layout */
+} st_item;
+
+static void write_safetensors(const char *path, const st_item *it, int n)
+{
+    char *hdr = malloc(65536);
+    size_t len = 0, off = 0;
+    len += (size_t)sprintf(hdr + len, "{");
+    for (int i = 0; i < n; i++) {
+        size_t cnt = it[i].rows * (it[i].cols ? it[i].cols : 1);
+        if (it[i].cols)
+            len += (size_t)sprintf(hdr + len, "%s\"%s\":{\"dtype\":\"F32\",\"shape\":[%zu,%zu],"
+                                   "\"data_offsets\":[%zu,%zu]}", i ? "," : "", it[i].name,
+                                   it[i].rows, it[i].cols, off, off + cnt * 4);
+        else
+            len += (size_t)sprintf(hdr + len, "%s\"%s\":{\"dtype\":\"F32\",\"shape\":[%zu],"
+                                   "\"data_offsets\":[%zu,%zu]}", i ? "," : "", it[i].name,
+                                   it[i].rows, off, off + cnt * 4);
+        off += cnt * 4;
+    }
+    len += (size_t)sprintf(hdr + len, "}");
+    FILE *f = fopen(path, "wb");
+    unsigned long long hl = len;
+    fwrite(&hl, 8, 1, f);
+    fwrite(hdr, 1, len, f);
+    for (int i = 0; i < n; i++) {
+        size_t c = it[i].cols ? it[i].cols : 1, hs = it[i].heads ? it[i].rows / (size_t)it[i].heads : 0;
+        for (size_t r = 0; r < it[i].rows; r++) {
+            size_t src = r;
+            if (it[i].heads) {
+                /* HF row h*hs + j*hs/2 + i holds our row h*hs + 2i + j */
+                size_t h = r / hs, k = r % hs, j = k / (hs / 2), ii = k % (hs / 2);
+                src = h * hs + 2 * ii + j;
+            }
+            fwrite(it[i].data + src * c, 4, c, f);
+        }
+    }
+    fclose(f);
+    free(hdr);
+}
+
+Test(model, hugging_face_layout_reads_like_llama2c)
+{
+    nb_llama ref;
+    load_tiny("hf_ref.bin", false, 0, &ref);
+    char dir[512], path[600];
+    test_tmp_path(dir, sizeof dir, "hf_model");
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 40, "
+               "\"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 2, "
+               "\"vocab_size\": 300, \"max_position_embeddings\": 32, \"rms_norm_eps\": 1e-05, "
+               "\"tie_word_embeddings\": false, \"hidden_act\": \"silu\"}\n");
+    fclose(f);
+    st_item a[16], b[16];
+    int na = 0, nb = 0;
+    a[na++] = (st_item){"model.embed_tokens.weight", ref.tok_emb, 300, 16, 0};
+    a[na++] = (st_item){"model.norm.weight", ref.rms_final, 16, 0, 0};
+    b[nb++] = (st_item){"lm_head.weight", ref.wcls, 300, 16, 0};
+    for (int l = 0; l < 2; l++) {
+        st_item *s = l ? b : a;
+        int *n = l ? &nb : &na;
+        size_t L = (size_t)l;
+        s[(*n)++] = (st_item){"", ref.rms_att + L * 16, 16, 0, 0};
+        s[(*n)++] = (st_item){"", ref.rms_ffn + L * 16, 16, 0, 0};
+        s[(*n)++] = (st_item){"", ref.wq + L * 256, 16, 16, 4};
+        s[(*n)++] = (st_item){"", ref.wk + L * 128, 8, 16, 2};
+        s[(*n)++] = (st_item){"", ref.wv + L * 128, 8, 16, 0};
+        s[(*n)++] = (st_item){"", ref.wo + L * 256, 16, 16, 0};
+        s[(*n)++] = (st_item){"", ref.w1 + L * 640, 40, 16, 0};
+        s[(*n)++] = (st_item){"", ref.w2 + L * 640, 16, 40, 0};
+        s[(*n)++] = (st_item){"", ref.w3 + L * 640, 40, 16, 0};
+        static const char *names[] = {"input_layernorm", "post_attention_layernorm",
+                                      "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                                      "self_attn.o_proj", "mlp.gate_proj", "mlp.down_proj",
+                                      "mlp.up_proj"};
+        for (int k = 0; k < 9; k++)
+            snprintf(s[*n - 9 + k].name, sizeof s[0].name, "model.layers.%d.%s.weight", l,
+                     names[k]);
+    }
+    snprintf(path, sizeof path, "%s/model-00001-of-00002.safetensors", dir);
+    write_safetensors(path, a, na);
+    snprintf(path, sizeof path, "%s/model-00002-of-00002.safetensors", dir);
+    write_safetensors(path, b, nb);
+    nb_llama hf;
+    nb_err err;
+    cr_assert(nb_llama_load(dir, &hf, &err), "%s", err.msg);
+    float *lr = whole_logits(&ref, SEQ, SEQ_N), *lh = whole_logits(&hf, SEQ, SEQ_N);
+    cr_expect_eq(memcmp(lr, lh, SEQ_N * 300 * sizeof *lr), 0,
+                 "the Hugging Face checkpoint gives other logits");
+    free(lr), free(lh);
+    nb_llama_free(&hf);
+    /* a missing tensor is named */
+    remove(path);
+    cr_expect_not(nb_llama_load(dir, &hf, &err));
+    cr_expect(strstr(err.msg, "model.layers.1.input_layernorm.weight is missing"), "%s", err.msg);
+    nb_llama_free(&ref);
 }

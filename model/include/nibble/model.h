@@ -19,6 +19,8 @@
 typedef struct nb_llama_config {
     int dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len;
     bool shared_classifier;   /* the classifier is the token embedding table */
+    float rms_eps;            /* 0: NB_LLAMA_RMS_EPS (llama2.c) */
+    float rope_theta;         /* 0: NB_LLAMA_ROPE_THETA */
 } nb_llama_config;
 
 /* The linear layers of one transformer block, in the order ids count them. */
@@ -42,6 +44,11 @@ typedef struct nb_llama {
  * size means a separate classifier) or the versioned one (magic "ak42",
  * version 1 = float32). The file size must match the header exactly. */
 bool nb_llama_load(const char *path, nb_llama *m, nb_err *err);
+/* A Hugging Face llama directory: config.json and one or more *.safetensors
+ * (F32, F16, BF16), read through num/io. q and k projections are permuted from
+ * the Hugging Face rotary layout (halves) to llama2.c's (pairs). nb_llama_load
+ * calls it when given a directory. */
+bool nb_llama_load_hf(const char *dir, nb_llama *m, nb_err *err);
 /* A model from a config and weights laid out as nb_llama_weight_count says,
  * in the legacy order (for tests and writers); copies the weights. */
 bool nb_llama_from_config(const nb_llama_config *cfg, const float *weights, nb_llama *m,
