@@ -23,7 +23,7 @@ static const char *CMD = "eval";
 static void help(void)
 {
     printf("usage: nibble eval --model M [--tokenizer T] (--text F | --tokens F.npy) [options]\n\n"
-           "Perplexity of a llama2.c checkpoint in float32 and, for each design, with every\n"
+           "Perplexity of a llama model in float32 and, for each design, with every\n"
            "linear layer (q, k, v, o, gate, up, down) computed by the design's arithmetic:\n"
            "weights quantized once, activations per token, integer partial sums from the\n"
            "bit-exact GEMM model of the array, scales applied as the golden library does.\n"
@@ -33,7 +33,8 @@ static void help(void)
            "Scoring: each non-empty line gives BOS + encode(line) (dummy-prefix space),\n"
            "truncated to the model's seq_len; predictions of tokens[1:] are scored;\n"
            "perplexity = exp(total NLL / scored tokens).\n\n"
-           "  --model M           llama2.c checkpoint (legacy or version 1 float32)\n"
+           "  --model M           llama2.c checkpoint (legacy or version 1 float32), or a\n"
+           "                      Hugging Face llama directory (config.json, *.safetensors)\n"
            "  --tokenizer T       llama2.c tokenizer.bin (needed with --text)\n"
            "  --text F            text, one sequence per non-empty line\n"
            "  --tokens F.npy      token ids instead: int32/int64, (n,) = one stream cut into\n"

@@ -76,6 +76,35 @@ int main(int argc, char **argv)
         status = 1;
     }
     free(whole), free(one), free(ids);
+    /* encoding the validation text and decoding it back gives the text again
+     * (the dummy-prefix space aside), so merges and byte fallback lose nothing */
+    char val[4096], line[8192], back[16384];
+    snprintf(val, sizeof val, "%s/data/tinystories_val.txt", argv[1]);
+    FILE *f = fopen(val, "r");
+    int lines = 0, bad = 0;
+    while (f && lines < 50 && fgets(line, sizeof line, f)) {
+        size_t len = strcspn(line, "\r\n");
+        line[len] = '\0';
+        if (!len)
+            continue;
+        lines++;
+        if (!nb_tokenizer_encode(&t, line, len, true, &ids, &n, &err)) {
+            printf("FAIL: %s\n", err.msg);
+            return 1;
+        }
+        size_t used = 0;
+        for (size_t i = 1; i < n; i++)
+            used += nb_tokenizer_decode(&t, ids[i - 1], ids[i], back + used, sizeof back - used);
+        if (strcmp(back, line) != 0 && !bad++)
+            printf("FAIL: line %d does not survive encode/decode:\n  %s\n  %s\n", lines, line,
+                   back);
+        free(ids);
+    }
+    if (f)
+        fclose(f);
+    printf("encode/decode round trip: %d of %d lines\n", lines - bad, lines);
+    if (bad)
+        status = 1;
     nb_llama_state_free(&s);
     nb_tokenizer_free(&t);
     nb_llama_free(&m);
