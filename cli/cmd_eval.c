@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "design_arg.h"
@@ -104,6 +105,17 @@ static bool check_outputs(const eval_args *a, nb_err *err)
         if (stat(outs[o], &st) == 0 && S_ISDIR(st.st_mode))
             return nb_fail(err, "%s %s is a directory: give a file name", o ? "--json" : "--csv",
                            outs[o]);
+        /* find out now, not after the whole run, that the file cannot be written */
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", outs[o]);
+        char *slash = strrchr(parent, '/');
+        if (slash)
+            *(slash == parent ? slash + 1 : slash) = '\0';
+        else
+            snprintf(parent, sizeof parent, ".");
+        if (access(parent, W_OK) != 0)
+            return nb_fail(err, "%s %s: cannot write into the directory %s", o ? "--json" : "--csv",
+                           outs[o], parent);
     }
     return true;
 }
