@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "nibble/model.h"
+#include "nibble/model_eval.h"
 #include "nibble/model_quant.h"
 #include "nibble/tokenizer.h"
 #include "test_support.h"
@@ -515,4 +516,40 @@ Test(model, hugging_face_layout_reads_like_llama2c)
     cr_expect_not(nb_llama_load(dir, &hf, &err));
     cr_expect(strstr(err.msg, "model.layers.1.input_layernorm.weight is missing"), "%s", err.msg);
     nb_llama_free(&ref);
+}
+
+Test(tokenizer, rows_fit_the_model)
+{
+    nb_llama m;
+    load_tiny("fit.bin", true, 0, &m);
+    /* one stream of 70 ids: windows of seq_len 32, 32 and 6 */
+    nb_token_rows r = {0};
+    r.ids = malloc(70 * sizeof *r.ids);
+    r.off = malloc(2 * sizeof *r.off);
+    for (int i = 0; i < 70; i++)
+        r.ids[i] = i;
+    r.off[0] = 0;
+    r.off[1] = 70;
+    r.rows = 1;
+    nb_err err;
+    cr_assert(nb_rows_fit_model(&r, &m, 0, &err), "%s", err.msg);
+    cr_expect_eq(r.rows, 3);
+    cr_expect_eq(r.off[1], 32);
+    cr_expect_eq(r.off[3], 70);
+    cr_expect_eq(r.ids[32], 32);
+    nb_token_rows_free(&r);
+    /* rows are truncated to seq_len and --lines keeps the first ones */
+    r.ids = malloc(50 * sizeof *r.ids);
+    r.off = malloc(3 * sizeof *r.off);
+    for (int i = 0; i < 50; i++)
+        r.ids[i] = i % 7;
+    r.off[0] = 0;
+    r.off[1] = 40;
+    r.off[2] = 50;
+    r.rows = 2;
+    cr_assert(nb_rows_fit_model(&r, &m, 1, &err), "%s", err.msg);
+    cr_expect_eq(r.rows, 1);
+    cr_expect_eq(r.off[1], 32);
+    nb_token_rows_free(&r);
+    nb_llama_free(&m);
 }
