@@ -44,11 +44,15 @@ static void progress(FILE *f, size_t row, size_t rows, size_t done, size_t total
 bool nb_eval_run(const nb_llama *m, const nb_token_rows *rows, const nb_linear_hook *hooks,
                  int nhooks, const nb_eval_opts *o, nb_eval_result *res, nb_err *err)
 {
-    size_t V = (size_t)m->cfg.vocab_size, L = (size_t)m->cfg.seq_len;
+    size_t V = (size_t)m->cfg.vocab_size, L = 1;
     int nv = nhooks + 1;
     memset(res, 0, (size_t)nv * sizeof *res);
+    /* buffers for the longest row, not the whole context (large for real LLMs) */
+    for (size_t r = 0; r < rows->rows; r++)
+        if (rows->off[r + 1] - rows->off[r] > L)
+            L = rows->off[r + 1] - rows->off[r];
     nb_llama_state s;
-    if (!nb_llama_state_init(m, &s, err))
+    if (!nb_llama_state_init_len(m, &s, L, err))
         return false;
     float *ref = malloc(L * V * sizeof *ref), *lg = malloc(L * V * sizeof *lg);
     double *lp_ref = malloc(L * V * sizeof *lp_ref), *lp = malloc(V * sizeof *lp);

@@ -201,6 +201,10 @@ bool nb_llama_load_hf(const char *dir, nb_llama *m, nb_err *err)
         ok = take(&l, dir, "lm_head.weight", V, d, 0, w + o_cls, err);
     nb_tensor_list_free(&l);
     ok = ok && nb_llama_from_config(&c, w, m, err);
+    if (ok && !nb_llama_check_finite(m, dir, err)) {
+        nb_llama_free(m);
+        ok = false;
+    }
     free(w);
     return ok;
 }

@@ -76,7 +76,15 @@ static bool linear(const nb_llama *m, const nb_linear_hook *hook, int id, const 
 
 bool nb_llama_state_init(const nb_llama *m, nb_llama_state *s, nb_err *err)
 {
-    size_t n = (size_t)m->cfg.n_layers * (size_t)m->cfg.seq_len * (size_t)m->kv_dim;
+    return nb_llama_state_init_len(m, s, (size_t)m->cfg.seq_len, err);
+}
+
+bool nb_llama_state_init_len(const nb_llama *m, nb_llama_state *s, size_t len, nb_err *err)
+{
+    if (len == 0 || len > (size_t)m->cfg.seq_len)
+        len = (size_t)m->cfg.seq_len;
+    s->capacity = (int)len;
+    size_t n = (size_t)m->cfg.n_layers * len * (size_t)m->kv_dim;
     s->key_cache = calloc(n, sizeof *s->key_cache);
     s->value_cache = calloc(n, sizeof *s->value_cache);
     s->pos = 0;
@@ -97,6 +105,34 @@ void nb_llama_state_free(nb_llama_state *s)
     free(s->key_cache);
     free(s->value_cache);
     memset(s, 0, sizeof *s);
+}
+
+bool nb_llama_check_finite(const nb_llama *m, const char *what, nb_err *err)
+{
+    static const char *kinds[NB_LIN_KINDS] = {"wq", "wk", "wv", "wo", "w1 (gate)", "w3 (up)",
+                                              "w2 (down)"};
+    const nb_llama_config *c = &m->cfg;
+    struct { const char *name; const float *p; size_t n; } t[5] = {
+        {"the token embeddings", m->tok_emb, (size_t)c->vocab_size * (size_t)c->dim},
+        {"rms_att", m->rms_att, (size_t)c->n_layers * (size_t)c->dim},
+        {"rms_ffn", m->rms_ffn, (size_t)c->n_layers * (size_t)c->dim},
+        {"rms_final", m->rms_final, (size_t)c->dim},
+        {"the classifier", m->wcls, (size_t)c->vocab_size * (size_t)c->dim}};
+    for (int i = 0; i < 5; i++)
+        for (size_t k = 0; k < t[i].n; k++)
+            if (!isfinite(t[i].p[k]))
+                return nb_fail(err, "%s: %s holds %s at index %zu; the checkpoint is damaged",
+                               what, t[i].name, isnan(t[i].p[k]) ? "NaN" : "an infinity", k);
+    for (int id = 0; id < nb_llama_classifier_id(m); id++) {
+        size_t N, K;
+        const float *w = nb_llama_linear_weight(m, id, &N, &K);
+        for (size_t k = 0; k < N * K; k++)
+            if (!isfinite(w[k]))
+                return nb_fail(err, "%s: %s of layer %d holds %s at index %zu; the checkpoint "
+                               "is damaged", what, kinds[id % NB_LIN_KINDS], id / NB_LIN_KINDS,
+                               isnan(w[k]) ? "NaN" : "an infinity", k);
+    }
+    return true;
 }
 
 static void rmsnorm(float *o, const float *x, const float *w, size_t d, float eps)
@@ -173,6 +209,9 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
     if ((size_t)s->pos + n > (size_t)c->seq_len)
         return nb_fail(err, "a sequence of %zu tokens does not fit the model's seq_len %d; "
                        "truncate it", (size_t)s->pos + n, c->seq_len);
+    if ((size_t)s->pos + n > (size_t)s->capacity)
+        return nb_fail(err, "a sequence of %zu tokens does not fit this KV cache of %d tokens",
+                       (size_t)s->pos + n, s->capacity);
     for (size_t t = 0; t < n; t++)
         if (tokens[t] < 0 || tokens[t] >= c->vocab_size)
             return nb_fail(err, "token id %d (position %zu) is out of the model's vocabulary "
@@ -184,7 +223,7 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
           *q = malloc(n * d * sizeof *q), *k = malloc(n * kvd * sizeof *k),
           *v = malloc(n * kvd * sizeof *v), *ao = malloc(n * d * sizeof *ao),
           *hb = malloc(n * hd * sizeof *hb), *hb2 = malloc(n * hd * sizeof *hb2),
-          *att = malloc((size_t)c->seq_len * sizeof *att);
+          *att = malloc((size_t)s->capacity * sizeof *att);
     bool ok = x && xb && q && k && v && ao && hb && hb2 && att;
     if (!ok)
         nb_fail(err, "out of memory for a block of %zu tokens", n);
@@ -199,8 +238,8 @@ bool nb_llama_forward(const nb_llama *m, nb_llama_state *s, const nb_linear_hook
              linear(m, hook, id + NB_LIN_V, xb, n, v, err);
         if (!ok)
             break;
-        float *kc = s->key_cache + (size_t)l * (size_t)c->seq_len * kvd;
-        float *vc = s->value_cache + (size_t)l * (size_t)c->seq_len * kvd;
+        float *kc = s->key_cache + (size_t)l * (size_t)s->capacity * kvd;
+        float *vc = s->value_cache + (size_t)l * (size_t)s->capacity * kvd;
         for (size_t t = 0; t < n; t++) {
             int pos = s->pos + (int)t;
             rope(q + t * d, d, m->head_size, pos, theta);

@@ -228,6 +228,10 @@ bool nb_llama_load(const char *path, nb_llama *m, nb_err *err)
         map_v1(m);
     else
         map_legacy(m);
+    if (!nb_llama_check_finite(m, path, err)) {
+        nb_llama_free(m);
+        return false;
+    }
     return true;
 }
 

@@ -553,3 +553,34 @@ Test(tokenizer, rows_fit_the_model)
     nb_token_rows_free(&r);
     nb_llama_free(&m);
 }
+
+Test(model, non_finite_weights_are_refused)
+{
+    char path[512];
+    test_tmp_path(path, sizeof path, "nan.bin");
+    nb_llama_config c = tiny_config(true);
+    size_t n;
+    float *w = tiny_weights(&c, 5, &n);
+    /* a NaN in layer 1's wk: offset emb + rms_att + wq + one layer of wk + 3 */
+    size_t off = 300 * 16 + 2 * 16 + 2 * 256 + 128 + 3;
+    w[off] = NAN;
+    tiny_write_checkpoint(path, &c, w, 0);
+    expect_load_error(path, "wk of layer 1 holds NaN at index 3");
+    free(w);
+}
+
+Test(model, short_kv_cache)
+{
+    nb_llama m;
+    load_tiny("cap.bin", true, 0, &m);
+    nb_llama_state s;
+    nb_err err;
+    cr_assert(nb_llama_state_init_len(&m, &s, 4, &err));
+    float *lg = malloc(5 * 300 * sizeof *lg);
+    cr_expect(nb_llama_forward(&m, &s, NULL, SEQ, 4, lg, &err), "%s", err.msg);
+    cr_expect_not(nb_llama_forward(&m, &s, NULL, SEQ, 1, lg, &err));
+    cr_expect(strstr(err.msg, "does not fit this KV cache of 4 tokens"), "%s", err.msg);
+    free(lg);
+    nb_llama_state_free(&s);
+    nb_llama_free(&m);
+}

@@ -82,11 +82,19 @@ void nb_llama_linear_f32(const nb_llama *m, int id, const float *x, size_t M, fl
 typedef struct nb_llama_state {
     float *key_cache, *value_cache;   /* [layers][seq_len][kv_dim] */
     int pos;                          /* tokens already in the cache */
+    int capacity;                     /* tokens the cache holds (<= seq_len) */
 } nb_llama_state;
 
+/* A cache for seq_len tokens, or (init_len) for at most len <= seq_len: a
+ * model with a long context need not get a cache for all of it. */
 bool nb_llama_state_init(const nb_llama *m, nb_llama_state *s, nb_err *err);
+bool nb_llama_state_init_len(const nb_llama *m, nb_llama_state *s, size_t len, nb_err *err);
 void nb_llama_state_reset(nb_llama_state *s);
 void nb_llama_state_free(nb_llama_state *s);
+
+/* Check every weight is finite (names the tensor and index of the first that
+ * is not). The loaders call it. */
+bool nb_llama_check_finite(const nb_llama *m, const char *what, nb_err *err);
 
 /* Run n tokens at positions s->pos .. s->pos + n - 1 (each linear layer is one
  * GEMM with M = n; attention is causal over the cache) and append them to the
