@@ -1,0 +1,466 @@
+/* nibble eval: perplexity of a real model in float and with every linear layer
+ * on designs' arithmetic (model/README.md). */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "design_arg.h"
+#include "nibble/model_eval.h"
+#include "nibble/model_quant.h"
+
+static const char *CMD = "eval";
+
+#define MAX_CONFIGS 16
+#define MAX_VARIANTS 256
+#define MAX_GROUPS 8
+
+static void help(void)
+{
+    printf("usage: nibble eval --model M [--tokenizer T] (--text F | --tokens F.npy) [options]\n\n"
+           "Perplexity of a llama model in float32 and, for each design, with every\n"
+           "linear layer (q, k, v, o, gate, up, down) computed by the design's arithmetic:\n"
+           "weights quantized once, activations per token, integer partial sums from the\n"
+           "bit-exact GEMM model of the array, scales applied as the golden library does.\n"
+           "Attention products, norms and softmax stay in float. Reports perplexity, its\n"
+           "difference from float32, the mean KL divergence of the next-token distribution\n"
+           "from float32 and top-1 agreement with float32.\n\n"
+           "Scoring: each non-empty line gives BOS + encode(line) (dummy-prefix space),\n"
+           "truncated to the model's seq_len; predictions of tokens[1:] are scored;\n"
+           "perplexity = exp(total NLL / scored tokens).\n\n"
+           "  --model M           llama2.c checkpoint (legacy or version 1 float32), or a\n"
+           "                      Hugging Face llama directory (config.json, *.safetensors)\n"
+           "  --tokenizer T       llama2.c tokenizer.bin (needed with --text)\n"
+           "  --text F            text, one sequence per non-empty line\n"
+           "  --tokens F.npy      token ids instead: int32/int64, (n,) = one stream cut into\n"
+           "                      seq_len windows, or (rows, n) with negative ids as padding\n"
+           "  --lines N           only the first N non-empty lines (rows, windows)\n"
+           "  --weights LIST      weight formats: one design per (weight, activation) pair\n"
+           "  --acts LIST         activation formats of those designs (default int8)\n"
+           "  --rows R, --cols C  their array size (default 8x8)\n"
+           "  --acc-bits W        their accumulator width (default %d, wrapping)\n"
+           "  --config DIR        a generated design (repeatable): every format pair of it\n"
+           "  --group LIST        weight scaling: 'channel' and/or group sizes along the input\n"
+           "                      dimension, e.g. channel,64,32 (default channel)\n"
+           "  --quantize-classifier  also run the classifier on the design (default: float)\n"
+           "  --csv F, --json F   write the table (atomically; never over an input)\n"
+           "  -q, --quiet         no progress line\n"
+           "  -h, --help          this text\n",
+           NB_ACC_BITS_DEFAULT);
+}
+
+typedef struct variant {
+    nb_design *d;          /* owned when own_design */
+    bool own_design;
+    int wsel, asel;
+    size_t group;
+    char design[256];      /* "8x8 acc32" or the config directory */
+    char label[512];
+    nb_qlinear *q;
+} variant;
+
+typedef struct eval_args {
+    const char *model, *tokenizer, *text, *tokens, *csv, *json;
+    const char *weights, *acts, *groups;
+    const char *configs[MAX_CONFIGS];
+    int nconfigs;
+    long lines, rows, cols, acc_bits;
+    bool classifier, quiet;
+} eval_args;
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static bool check_outputs(const eval_args *a, nb_err *err)
+{
+    const char *outs[2] = {a->csv, a->json};
+    const char *ins[4] = {a->model, a->tokenizer, a->text, a->tokens};
+    if (a->csv && a->json && strcmp(a->csv, a->json) == 0)
+        return nb_fail(err, "--csv and --json name the same file %s: give two files", a->csv);
+    for (int o = 0; o < 2; o++) {
+        if (!outs[o])
+            continue;
+        for (int i = 0; i < 4; i++)
+            if (same_file(outs[o], ins[i]))
+                return nb_fail(err, "%s %s is an input of this run: refusing to overwrite it; "
+                               "choose another output file", o ? "--json" : "--csv", outs[o]);
+        for (int i = 0; i < a->nconfigs; i++) {
+            char manifest[4200];
+            snprintf(manifest, sizeof manifest, "%s/manifest.json", a->configs[i]);
+            if (same_file(outs[o], a->configs[i]) || same_file(outs[o], manifest))
+                return nb_fail(err, "%s %s is an input of this run (a design): refusing to "
+                               "overwrite it", o ? "--json" : "--csv", outs[o]);
+        }
+        struct stat st;
+        if (stat(outs[o], &st) == 0 && S_ISDIR(st.st_mode))
+            return nb_fail(err, "%s %s is a directory: give a file name", o ? "--json" : "--csv",
+                           outs[o]);
+        /* find out now, not after the whole run, that the file cannot be written */
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", outs[o]);
+        char *slash = strrchr(parent, '/');
+        if (slash)
+            *(slash == parent ? slash + 1 : slash) = '\0';
+        else
+            snprintf(parent, sizeof parent, ".");
+        if (access(parent, W_OK) != 0)
+            return nb_fail(err, "%s %s: cannot write into the directory %s", o ? "--json" : "--csv",
+                           outs[o], parent);
+    }
+    return true;
+}
+
+/* "channel,64,32" -> group sizes (0 = per channel). */
+static int parse_groups(const char *list, size_t *out, nb_err *err)
+{
+    int n = 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n == MAX_GROUPS)
+            return nb_fail(err, "--group: at most %d entries", MAX_GROUPS), -1;
+        if (strcmp(tok, "channel") == 0) {
+            out[n++] = 0;
+            continue;
+        }
+        long v;
+        if (!cli_parse_long("--group", tok, -1000000000, 1000000000, &v, err))
+            return nb_fail_prefix(err, "%s", ""), -1;
+        if (v <= 0)
+            return nb_fail(err, "--group: %ld is not a group size; give a positive number of "
+                           "input elements per scale, or 'channel'", v), -1;
+        out[n++] = (size_t)v;
+    }
+    if (!n)
+        return nb_fail(err, "--group: give 'channel' and/or positive group sizes"), -1;
+    return n;
+}
+
+static void group_text(size_t g, char *buf, size_t len)
+{
+    if (g)
+        snprintf(buf, len, "g%zu", g);
+    else
+        snprintf(buf, len, "channel");
+}
+
+static bool add_variants(nb_design *d, bool own, const char *design, const size_t *groups,
+                         int ngroups, variant *v, int *nv, nb_err *err)
+{
+    bool owned_once = false;
+    for (int w = 0; w < d->nw; w++)
+        for (int a = 0; a < d->na; a++)
+            for (int g = 0; g < ngroups; g++) {
+                if (*nv == MAX_VARIANTS) {
+                    if (own && !owned_once)
+                        nb_design_free(d);
+                    return nb_fail(err, "more than %d variants: split the run", MAX_VARIANTS);
+                }
+                variant *x = &v[(*nv)++];
+                memset(x, 0, sizeof *x);
+                x->d = d;
+                x->own_design = own && !owned_once;
+                owned_once = true;
+                x->wsel = w;
+                x->asel = a;
+                x->group = groups[g];
+                snprintf(x->design, sizeof x->design, "%s", design);
+                char gt[32];
+                group_text(groups[g], gt, sizeof gt);
+                snprintf(x->label, sizeof x->label, "%s x %s %s %s", d->w[w].name, d->a[a].name,
+                         gt, design);
+            }
+    return true;
+}
+
+static bool build_variants(const eval_args *a, variant *v, int *nv, nb_err *err)
+{
+    size_t groups[MAX_GROUPS];
+    int ngroups = parse_groups(a->groups, groups, err);
+    if (ngroups < 0)
+        return false;
+    *nv = 0;
+    if (a->weights) {
+        char wl[2048], al[2048];
+        snprintf(wl, sizeof wl, "%s", a->weights);
+        for (char *ws = NULL, *w = strtok_r(wl, ",", &ws); w; w = strtok_r(NULL, ",", &ws)) {
+            snprintf(al, sizeof al, "%s", a->acts);
+            for (char *as = NULL, *ac = strtok_r(al, ",", &as); ac; ac = strtok_r(NULL, ",", &as)) {
+                nb_design_params p = nb_design_params_default();
+                p.weights = w;
+                p.acts = ac;
+                p.rows = (int)a->rows;
+                p.cols = (int)a->cols;
+                p.acc_bits = (int)a->acc_bits;
+                p.command = "nibble eval";
+                nb_design *d = nb_design_create(&p, err);
+                if (!d)
+                    return false;
+                char design[64];
+                snprintf(design, sizeof design, "%dx%d acc%d", d->rows, d->cols, d->acc_bits);
+                if (!add_variants(d, true, design, groups, ngroups, v, nv, err))
+                    return false;
+            }
+        }
+    }
+    for (int i = 0; i < a->nconfigs; i++) {
+        char dir[4096];
+        nb_design *d = cli_load_design(a->configs[i], false, dir, sizeof dir, err);
+        if (!d)
+            return false;
+        if (!add_variants(d, true, dir, groups, ngroups, v, nv, err))
+            return false;
+    }
+    return true;
+}
+
+static void free_variants(variant *v, int nv)
+{
+    for (int i = 0; i < nv; i++) {
+        nb_qlinear_free(v[i].q);
+        if (v[i].own_design)
+            nb_design_free(v[i].d);
+    }
+}
+
+static json_t *result_json(const char *label, const variant *v, const nb_eval_result *r,
+                           const nb_eval_result *ref, bool classifier)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "label", json_string(label));
+    if (v) {
+        char gt[32];
+        group_text(v->group, gt, sizeof gt);
+        json_object_set_new(o, "weights", json_string(v->d->w[v->wsel].name));
+        json_object_set_new(o, "acts", json_string(v->d->a[v->asel].name));
+        json_object_set_new(o, "weight_scaling", json_string(gt));
+        json_object_set_new(o, "group", json_integer((json_int_t)v->group));
+        json_object_set_new(o, "design", json_string(v->design));
+        json_object_set_new(o, "rows", json_integer(v->d->rows));
+        json_object_set_new(o, "cols", json_integer(v->d->cols));
+        json_object_set_new(o, "acc_bits", json_integer(v->d->acc_bits));
+        json_object_set_new(o, "classifier_quantized", json_boolean(classifier));
+    }
+    json_object_set_new(o, "perplexity", json_real(r->perplexity));
+    json_object_set_new(o, "delta_perplexity", json_real(r->perplexity - ref->perplexity));
+    json_object_set_new(o, "mean_kl", json_real(r->mean_kl));
+    json_object_set_new(o, "top1_agreement", json_real(r->top1));
+    json_object_set_new(o, "nll", json_real(r->nll));
+    json_object_set_new(o, "scored_tokens", json_integer((json_int_t)r->scored));
+    json_object_set_new(o, "seconds", json_real(r->seconds));
+    return o;
+}
+
+static bool write_outputs(const eval_args *a, const nb_llama *m, size_t nrows, const variant *v,
+                          int nv, const nb_eval_result *res, nb_err *err)
+{
+    if (a->json) {
+        json_t *doc = json_object(), *arr = json_array();
+        json_object_set_new(doc, "model", json_string(a->model));
+        json_object_set_new(doc, a->text ? "text" : "tokens", json_string(a->text ? a->text : a->tokens));
+        json_object_set_new(doc, "sequences", json_integer((json_int_t)nrows));
+        json_object_set_new(doc, "seq_len", json_integer(m->cfg.seq_len));
+        json_object_set_new(doc, "classifier_quantized", json_boolean(a->classifier));
+        json_array_append_new(arr, result_json("fp32", NULL, &res[0], &res[0], false));
+        for (int i = 0; i < nv; i++)
+            json_array_append_new(arr, result_json(v[i].label, &v[i], &res[i + 1], &res[0],
+                                                   a->classifier));
+        json_object_set_new(doc, "results", arr);
+        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+        json_decref(doc);
+        bool ok = text && cli_write_file_atomic(a->json, text, strlen(text), err);
+        free(text);
+        if (!ok)
+            return text ? false : nb_fail(err, "out of memory writing JSON");
+    }
+    if (a->csv) {
+        size_t cap = 256 + (size_t)(nv + 1) * 512, len = 0;
+        char *buf = malloc(cap);
+        if (!buf)
+            return nb_fail(err, "out of memory writing CSV");
+        len += (size_t)snprintf(buf + len, cap - len,
+                                "label,weights,acts,weight_scaling,design,rows,cols,acc_bits,"
+                                "classifier_quantized,perplexity,delta_perplexity,mean_kl,"
+                                "top1_agreement,scored_tokens\n");
+        len += (size_t)snprintf(buf + len, cap - len, "fp32,,,,,,,,false,%.6f,0,0,1,%zu\n",
+                                res[0].perplexity, res[0].scored);
+        for (int i = 0; i < nv; i++) {
+            char gt[32];
+            group_text(v[i].group, gt, sizeof gt);
+            len += (size_t)snprintf(buf + len, cap - len,
+                                    "\"%s\",%s,%s,%s,\"%s\",%d,%d,%d,%s,%.6f,%.6f,%.6g,%.6f,%zu\n",
+                                    v[i].label, v[i].d->w[v[i].wsel].name,
+                                    v[i].d->a[v[i].asel].name, gt, v[i].design, v[i].d->rows,
+                                    v[i].d->cols, v[i].d->acc_bits,
+                                    a->classifier ? "true" : "false", res[i + 1].perplexity,
+                                    res[i + 1].perplexity - res[0].perplexity,
+                                    res[i + 1].mean_kl, res[i + 1].top1, res[i + 1].scored);
+        }
+        bool ok = cli_write_file_atomic(a->csv, buf, len, err);
+        free(buf);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static void print_table(const eval_args *a, const nb_llama *m, size_t nrows, const variant *v,
+                        int nv, const nb_eval_result *res)
+{
+    const nb_llama_config *c = &m->cfg;
+    printf("model %s: dim %d, hidden %d, %d layers, %d heads (%d kv), vocab %d, seq_len %d, %s "
+           "classifier\n", a->model, c->dim, c->hidden_dim, c->n_layers, c->n_heads,
+           c->n_kv_heads, c->vocab_size, c->seq_len, c->shared_classifier ? "tied" : "separate");
+    printf("data %s: %zu sequences, %zu scored tokens\n", a->text ? a->text : a->tokens, nrows,
+           res[0].scored);
+    if (nv)
+        printf("classifier: %s\n", a->classifier ? "on the design's arithmetic"
+               : "float32 (not quantized; --quantize-classifier runs it on the design)");
+    printf("%-44s %12s %10s %10s %8s %9s\n", "variant", "perplexity", "delta", "mean KL",
+           "top-1", "tokens/s");
+    for (int i = 0; i <= nv; i++) {
+        const nb_eval_result *r = &res[i];
+        printf("%-44s %12.4f %+10.4f %10.5f %8.4f %9.0f\n", i ? v[i - 1].label : "fp32",
+               r->perplexity, r->perplexity - res[0].perplexity, r->mean_kl, r->top1,
+               r->seconds > 0 ? (double)(r->scored + nrows) / r->seconds : 0);
+    }
+}
+
+static int run(const eval_args *a)
+{
+    nb_err err;
+    if (!a->model)
+        return cli_fail(CMD, "--model M is required (a llama2.c checkpoint)");
+    if (!a->text == !a->tokens)
+        return cli_fail(CMD, "give exactly one of --text F and --tokens F.npy");
+    if (a->text && !a->tokenizer)
+        return cli_fail(CMD, "--text needs --tokenizer T (llama2.c tokenizer.bin); for other "
+                        "tokenizers give --tokens F.npy");
+    if (!check_outputs(a, &err))
+        return cli_fail_err(CMD, &err);
+    static variant v[MAX_VARIANTS];
+    int nv = 0;
+    if (!build_variants(a, v, &nv, &err)) {
+        free_variants(v, nv);
+        return cli_fail_err(CMD, &err);
+    }
+    nb_llama m;
+    if (!nb_llama_load(a->model, &m, &err)) {
+        free_variants(v, nv);
+        return cli_fail_err(CMD, &err);
+    }
+    int status = EXIT_BAD_INPUT;
+    nb_tokenizer t = {0};
+    nb_token_rows rows = {0};
+    nb_eval_result *res = NULL;
+    nb_linear_hook *hooks = NULL;
+    if (a->tokenizer && !nb_tokenizer_load(a->tokenizer, m.cfg.vocab_size, &t, &err))
+        goto out;
+    if (a->text ? !nb_text_to_rows(&t, a->text, (size_t)a->lines, m.cfg.seq_len, &rows, &err)
+                : !nb_tokens_load_npy(a->tokens, &rows, &err))
+        goto out;
+    if (!nb_rows_fit_model(&rows, &m, (size_t)a->lines, &err))
+        goto out;
+    hooks = calloc((size_t)nv + 1, sizeof *hooks);
+    res = calloc((size_t)nv + 1, sizeof *res);
+    if (!hooks || !res) {
+        nb_fail(&err, "out of memory");
+        goto out;
+    }
+    nb_qlinear_opts qo = nb_qlinear_opts_default();
+    qo.classifier = a->classifier;
+    for (int i = 0; i < nv; i++) {
+        qo.group = v[i].group;
+        if (!(v[i].q = nb_qlinear_new(&m, v[i].d, v[i].wsel, v[i].asel, &qo, &err))) {
+            nb_fail_prefix(&err, "%s: ", v[i].label);
+            goto out;
+        }
+        hooks[i] = nb_qlinear_hook(v[i].q);
+    }
+    nb_eval_opts eo = {.progress = a->quiet ? NULL : stderr, .cancel = cli_catch_interrupts()};
+    if (!nb_eval_run(&m, &rows, hooks, nv, &eo, res, &err))
+        goto out;
+    if (!write_outputs(a, &m, rows.rows, v, nv, res, &err))
+        goto out;
+    print_table(a, &m, rows.rows, v, nv, res);
+    status = 0;
+out:
+    if (status)
+        cli_fail_err(CMD, &err);
+    free(hooks);
+    free(res);
+    nb_token_rows_free(&rows);
+    nb_tokenizer_free(&t);
+    nb_llama_free(&m);
+    free_variants(v, nv);
+    return status;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"model", required_argument, NULL, 'M'},      {"tokenizer", required_argument, NULL, 'T'},
+        {"text", required_argument, NULL, 'x'},       {"tokens", required_argument, NULL, 'k'},
+        {"lines", required_argument, NULL, 'n'},      {"weights", required_argument, NULL, 'W'},
+        {"acts", required_argument, NULL, 'A'},       {"rows", required_argument, NULL, 'R'},
+        {"cols", required_argument, NULL, 'C'},       {"acc-bits", required_argument, NULL, 'b'},
+        {"config", required_argument, NULL, 'c'},     {"group", required_argument, NULL, 'g'},
+        {"quantize-classifier", no_argument, NULL, 'Q'},
+        {"csv", required_argument, NULL, 'v'},        {"json", required_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    eval_args a = {.acts = "int8", .groups = "channel", .rows = 8, .cols = 8,
+                   .acc_bits = NB_ACC_BITS_DEFAULT};
+    nb_err err;
+    int c;
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'M': a.model = optarg; break;
+        case 'T': a.tokenizer = optarg; break;
+        case 'x': a.text = optarg; break;
+        case 'k': a.tokens = optarg; break;
+        case 'n':
+            if (!cli_parse_long("--lines", optarg, 1, 1000000000, &a.lines, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'W': a.weights = optarg; break;
+        case 'A': a.acts = optarg; break;
+        case 'R':
+        case 'C':
+            if (!cli_parse_long(c == 'R' ? "--rows" : "--cols", optarg, 1, NB_ARRAY_DIM_MAX,
+                                c == 'R' ? &a.rows : &a.cols, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'b':
+            if (!cli_parse_long("--acc-bits", optarg, 2, NB_ACC_BITS_MAX, &a.acc_bits, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'c':
+            if (a.nconfigs == MAX_CONFIGS)
+                return cli_fail(CMD, "at most %d --config designs", MAX_CONFIGS);
+            a.configs[a.nconfigs++] = optarg;
+            break;
+        case 'g': a.groups = optarg; break;
+        case 'Q': a.classifier = true; break;
+        case 'v': a.csv = optarg; break;
+        case 'j': a.json = optarg; break;
+        case 'q': a.quiet = true; break;
+        case 'h': help(); return 0;
+        default: return cli_bad_option(CMD, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
+    return run(&a);
+}

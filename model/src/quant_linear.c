@@ -1,0 +1,151 @@
+/* Linear layers on a design's arithmetic: the quantizer and the bit-exact GEMM
+ * of num/ and sim/, exactly the path of the report's GEMM accuracy
+ * (nb_workload_make / nb_gemm_fast / nb_workload_dequantize), except that the
+ * weights are quantized once per model and the activations per call. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nibble/model_quant.h"
+#include "nibble/sim.h"
+#include "nibble/workload.h"
+
+struct nb_qlinear {
+    const nb_design *d;
+    int wsel, asel;
+    nb_qlinear_opts o;
+    int nlin;
+    nb_qtensor *wq;        /* per linear id; rows 0 = kept in float */
+    size_t *group;         /* segment length per id (0 = whole K) */
+    int64_t *seg;          /* partial sums, reused between calls */
+    size_t seg_cap;
+};
+
+nb_qlinear_opts nb_qlinear_opts_default(void)
+{
+    return (nb_qlinear_opts){.group = 0, .classifier = false,
+                             .rounding = NB_ROUND_NEAREST_LOWER};
+}
+
+void nb_qlinear_free(nb_qlinear *q)
+{
+    if (!q)
+        return;
+    if (q->wq)
+        for (int i = 0; i < q->nlin; i++)
+            nb_qtensor_free(&q->wq[i]);
+    free(q->wq);
+    free(q->group);
+    free(q->seg);
+    free(q);
+}
+
+nb_qlinear *nb_qlinear_new(const nb_llama *m, const nb_design *d, int wsel, int asel,
+                           const nb_qlinear_opts *o, nb_err *err)
+{
+    if (wsel < 0 || wsel >= d->nw || asel < 0 || asel >= d->na)
+        return nb_fail(err, "format index out of range for this design"), NULL;
+    if (d->a[asel].is_overq)
+        return nb_fail(err, "OverQ activations are not run on model layers yet: their inputs "
+                       "are not ReLU'd (SwiGLU, RMSNorm outputs go negative); use a signed "
+                       "activation format such as int8, int4 or e2m1"), NULL;
+    nb_qlinear *q = calloc(1, sizeof *q);
+    if (!q)
+        return nb_fail(err, "out of memory"), NULL;
+    q->d = d;
+    q->wsel = wsel;
+    q->asel = asel;
+    q->o = *o;
+    q->nlin = nb_llama_num_linear(m);
+    q->wq = calloc((size_t)q->nlin, sizeof *q->wq);
+    q->group = calloc((size_t)q->nlin, sizeof *q->group);
+    if (!q->wq || !q->group) {
+        nb_qlinear_free(q);
+        return nb_fail(err, "out of memory"), NULL;
+    }
+    for (int id = 0; id < q->nlin; id++) {
+        if (id == nb_llama_classifier_id(m) && !o->classifier)
+            continue;
+        size_t N, K;
+        const float *w = nb_llama_linear_weight(m, id, &N, &K);
+        nb_quant_opts qo = nb_quant_opts_default();
+        qo.rounding = o->rounding;
+        q->group[id] = o->group && o->group < K ? o->group : 0;
+        qo.granularity = q->group[id] ? NB_SCALE_GROUP : NB_SCALE_CHANNEL;
+        qo.group_size = q->group[id] ? q->group[id] : NB_GROUP_SIZE_DEFAULT;
+        if (!nb_quant_opts_check(&qo, &d->w[wsel], err) ||
+            !nb_quantize(w, N, K, &d->w[wsel], &qo, &q->wq[id], err)) {
+            char name[64];
+            nb_llama_linear_name(m, id, name, sizeof name);
+            nb_fail_prefix(err, "quantizing the weights of %s: ", name);
+            nb_qlinear_free(q);
+            return NULL;
+        }
+    }
+    return q;
+}
+
+static bool apply(void *ctx, const nb_llama *m, int id, const float *x, size_t M, float *y,
+                  nb_err *err)
+{
+    nb_qlinear *q = ctx;
+    if (!q->wq[id].codes) {
+        nb_llama_linear_f32(m, id, x, M, y);
+        return true;
+    }
+    size_t N, K;
+    nb_llama_linear_weight(m, id, &N, &K);
+    const nb_format *af = &q->d->a[q->asel];
+    char name[64];
+    if (af->encoding == NB_ENC_UNSIGNED) {
+        float lo = 0;
+        for (size_t i = 0; i < M * K; i++)
+            lo = x[i] < lo ? x[i] : lo;
+        if (lo < 0) {
+            nb_llama_linear_name(m, id, name, sizeof name);
+            return nb_fail(err, "the inputs of %s go negative (min %g) but the activation format "
+                           "%s is unsigned: it would clip them to 0; use a signed activation "
+                           "format such as int8, int4 or e2m1", name, (double)lo, af->name);
+        }
+    }
+    nb_workload wl;
+    memset(&wl, 0, sizeof wl);
+    wl.M = M;
+    wl.N = N;
+    wl.K = K;
+    wl.group = q->group[id];
+    wl.wq = q->wq[id];
+    nb_quant_opts ao = nb_quant_opts_default();
+    ao.granularity = NB_SCALE_CHANNEL; /* one scale per token */
+    ao.rounding = q->o.rounding;
+    if (!nb_quantize(x, M, K, af, &ao, &wl.aq, err)) {
+        nb_llama_linear_name(m, id, name, sizeof name);
+        return nb_fail_prefix(err, "quantizing the inputs of %s: ", name);
+    }
+    wl.job = (nb_gemm_job){.wsel = q->wsel, .asel = q->asel, .M = M, .N = N, .K = K,
+                           .w_codes = wl.wq.codes, .a_codes = wl.aq.codes, .group = wl.group,
+                           .overlap_loads = true};
+    size_t count = nb_gemm_num_segments(&wl.job) * M * N;
+    if (count > q->seg_cap) {
+        free(q->seg);
+        q->seg = malloc(count * sizeof *q->seg);
+        q->seg_cap = q->seg ? count : 0;
+    }
+    double *yd = malloc(M * N * sizeof *yd);
+    nb_gemm_stats st;
+    bool ok = (q->seg && yd) ? nb_gemm_fast(q->d, &wl.job, q->seg, &st, err)
+                             : nb_fail(err, "out of memory for a %zux%zux%zu GEMM", M, K, N);
+    if (ok) {
+        nb_workload_dequantize(q->d, &wl, q->seg, yd);
+        for (size_t i = 0; i < M * N; i++)
+            y[i] = (float)yd[i];
+    }
+    free(yd);
+    nb_qtensor_free(&wl.aq);
+    return ok;
+}
+
+nb_linear_hook nb_qlinear_hook(nb_qlinear *q)
+{
+    return (nb_linear_hook){.apply = apply, .ctx = q};
+}
