@@ -46,6 +46,19 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* Errors about the waveform name the temporary it is written to; the user
+ * named another path, so say that one. */
+static void name_user_path(nb_err *err, const char *tmp, const char *user)
+{
+    const char *at = strstr(err->msg, tmp);
+    if (!at)
+        return;
+    nb_err named;
+    snprintf(named.msg, sizeof named.msg, "%.*s%s%s", (int)(at - err->msg), err->msg, user,
+             at + strlen(tmp));
+    *err = named;
+}
+
 int cmd_sim(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -168,6 +181,8 @@ int cmd_sim(int argc, char **argv)
     /* a waveform the model could not write (a full disk) fails the run */
     ran = ran && nb_backend_finish(b, &err);
     if (!ran) {
+        if (trace_tmp[0])
+            name_user_path(&err, trace_tmp, trace);
         status = cli_fail_err(CMD, &err);
     } else {
         secs = now() - t0;

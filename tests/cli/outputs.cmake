@@ -54,7 +54,7 @@ nibble_cost_test(costmodel_huge_area 2
 nibble_cost_test(costmodel_negative_area 2 "design 6 .a6x6. has array area -5 um.2"
   --table ${COSTTABLES}/negative_area.json)
 nibble_cost_test(costmodel_bad_predict 2
-  "--predict: '1x99999999999' is not a size RxC with R and C in 1..65536"
+  "--predict: '1x99999999999' is not a size RxC with 1 <= R, C <= 4096"
   --table ${COSTTABLES}/ok.json --predict 1x99999999999)
 nibble_full_stdout_test(full_stdout_costmodel costmodel --table ${COSTTABLES}/ok.json)
 set_tests_properties(cli_full_stdout_costmodel PROPERTIES FIXTURES_REQUIRED costtables)

@@ -37,7 +37,7 @@ check 2 "liberty file /dev/zero is a character device. give a regular file" "$ni
 mkfifo "$work/fifo.sdc"
 check 2 "SDC file .*fifo.sdc is a FIFO" timeout 60 "$nibble" synth --config "$work/design" --sdc "$work/fifo.sdc" --json "$work/c.json"
 cp -r "$work/design" "$work/de sign"
-check 2 "design file '.*/de sign/.*' contains ' ' \(byte 0x20\), which Yosys and OpenSTA scripts cannot quote" "$nibble" synth --config "$work/de sign" --no-power --json "$work/c.json"
+check 2 "design file '.*/de sign/.*' contains ' ' \(byte 0x20\), which Yosys and OpenSTA scripts cannot quote" "$nibble" synth --config "$work/de sign" --no-power --force --json "$work/c.json"
 # a tool that is not installed: yosys missing from PATH
 mkdir -p "$work/nopath"
 check 2 "yosys is not installed" env PATH="$work/nopath" "$nibble" synth --config "$work/design" --json "$work/d.json"
