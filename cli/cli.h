@@ -52,8 +52,6 @@ void cli_getopt_reset(void);
 /* Message for an unknown option or a missing argument (from getopt's optopt). */
 int cli_bad_option(const char *cmd, char **argv);
 
-/* Write `len` bytes to `path` atomically (temporary file + rename). */
-bool cli_write_file_atomic(const char *path, const char *data, size_t len, nb_err *err);
 
 /* SIGINT and SIGTERM set the returned flag instead of killing the process
  * (a second signal does kill it): long commands stop cleanly and remove what

@@ -110,31 +110,6 @@ int cli_bad_option(const char *cmd, char **argv)
                     argv[optind - 1], cmd);
 }
 
-bool cli_write_file_atomic(const char *path, const char *data, size_t len, nb_err *err)
-{
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return nb_fail(err, "out of memory");
-    snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        nb_fail(err, "cannot write %s: %s", path, strerror(errno));
-        free(tmp);
-        return false;
-    }
-    bool ok = fwrite(data, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        nb_fail(err, "cannot write %s: %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return false;
-    }
-    free(tmp);
-    return true;
-}
-
 static volatile sig_atomic_t interrupted;
 
 static void on_interrupt(int sig)

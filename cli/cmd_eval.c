@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "nibble/files.h"
+#include "nibble/output.h"
 #include "design_arg.h"
 #include "nibble/model_eval.h"
 #include "nibble/model_quant.h"
@@ -90,6 +92,20 @@ static bool check_outputs(const eval_args *a, nb_err *err)
     for (int o = 0; o < 2; o++) {
         if (!outs[o])
             continue;
+        /* links, devices, FIFOs, directories, files of the inputs or inside a design */
+        const char **checked = malloc((size_t)(4 + a->nconfigs) * sizeof *checked);
+        if (!checked)
+            return nb_fail(err, "out of memory");
+        size_t nchecked = 0;
+        for (int i = 0; i < 4; i++)
+            if (ins[i])
+                checked[nchecked++] = ins[i];
+        for (int i = 0; i < a->nconfigs; i++)
+            checked[nchecked++] = a->configs[i];
+        bool fine = nb_output_file_check(o ? "--json" : "--csv", outs[o], checked, nchecked, err);
+        free(checked);
+        if (!fine)
+            return false;
         for (int i = 0; i < 4; i++)
             if (same_file(outs[o], ins[i]))
                 return nb_fail(err, "%s %s is an input of this run: refusing to overwrite it; "
@@ -278,35 +294,35 @@ static bool write_outputs(const eval_args *a, const nb_llama *m, size_t nrows, c
         json_object_set_new(doc, "results", arr);
         char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         json_decref(doc);
-        bool ok = text && cli_write_file_atomic(a->json, text, strlen(text), err);
+        bool ok = text && nb_output_file_write(a->json, text, strlen(text), err);
         free(text);
         if (!ok)
             return text ? false : nb_fail(err, "out of memory writing JSON");
     }
     if (a->csv) {
-        size_t cap = 256 + (size_t)(nv + 1) * 512, len = 0;
-        char *buf = malloc(cap);
-        if (!buf)
-            return nb_fail(err, "out of memory writing CSV");
-        len += (size_t)snprintf(buf + len, cap - len,
-                                "label,weights,acts,weight_scaling,design,rows,cols,acc_bits,"
-                                "classifier_quantized,perplexity,delta_perplexity,mean_kl,"
-                                "top1_agreement,scored_tokens\n");
-        len += (size_t)snprintf(buf + len, cap - len, "fp32,,,,,,,,false,%.6f,0,0,1,%zu\n",
-                                res[0].perplexity, res[0].scored);
-        for (int i = 0; i < nv; i++) {
-            char gt[32];
-            group_text(v[i].group, gt, sizeof gt);
-            len += (size_t)snprintf(buf + len, cap - len,
-                                    "\"%s\",%s,%s,%s,\"%s\",%d,%d,%d,%s,%.6f,%.6f,%.6g,%.6f,%zu\n",
-                                    v[i].label, v[i].d->w[v[i].wsel].name,
-                                    v[i].d->a[v[i].asel].name, gt, v[i].design, v[i].d->rows,
-                                    v[i].d->cols, v[i].d->acc_bits,
-                                    a->classifier ? "true" : "false", res[i + 1].perplexity,
-                                    res[i + 1].perplexity - res[0].perplexity,
-                                    res[i + 1].mean_kl, res[i + 1].top1, res[i + 1].scored);
+        /* built in memory (no row or label is ever cut), written once complete */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+            fprintf(f, "label,weights,acts,weight_scaling,design,rows,cols,acc_bits,"
+                       "classifier_quantized,perplexity,delta_perplexity,mean_kl,"
+                       "top1_agreement,scored_tokens\n");
+            fprintf(f, "fp32,,,,,,,,false,%.6f,0,0,1,%zu\n", res[0].perplexity, res[0].scored);
+            for (int i = 0; i < nv; i++) {
+                char gt[32];
+                group_text(v[i].group, gt, sizeof gt);
+                fprintf(f, "\"%s\",%s,%s,%s,\"%s\",%d,%d,%d,%s,%.6f,%.6f,%.6g,%.6f,%zu\n",
+                        v[i].label, v[i].d->w[v[i].wsel].name, v[i].d->a[v[i].asel].name, gt,
+                        v[i].design, v[i].d->rows, v[i].d->cols, v[i].d->acc_bits,
+                        a->classifier ? "true" : "false", res[i + 1].perplexity,
+                        res[i + 1].perplexity - res[0].perplexity, res[i + 1].mean_kl,
+                        res[i + 1].top1, res[i + 1].scored);
+            }
         }
-        bool ok = cli_write_file_atomic(a->csv, buf, len, err);
+        if (!nb_memstream_close(f, &buf, "the CSV table", err))
+            return false;
+        bool ok = nb_output_file_write(a->csv, buf, strlen(buf), err);
         free(buf);
         if (!ok)
             return false;

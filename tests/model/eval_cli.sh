@@ -56,12 +56,12 @@ bad "the inputs of layer 0 q go negative .* activation format uint4 is unsigned"
 bad "give exactly one of --text F and --tokens F.npy" --model "$m" --tokenizer "$t"
 bad "--text needs --tokenizer" --model "$m" --text "$x"
 
-ok 2 "--json /nonexistent/out.json: cannot write into the directory /nonexistent" "$nibble" eval \
+ok 2 "--json /nonexistent/out.json: its directory /nonexistent does not exist" "$nibble" eval \
     --model "$m" --tokenizer "$t" --text "$x" --json /nonexistent/out.json
 
 # an output that names an input is refused and the input survives
 cp "$x" "$dir/text.orig"
-ok 2 "--csv .*text.txt is an input of this run: refusing to overwrite it" "$nibble" eval \
+ok 2 "--csv .*text.txt is .*text.txt, an input of this command; nibble never writes over its inputs" "$nibble" eval \
     --model "$m" --tokenizer "$t" --text "$x" --csv "$x"
 cmp -s "$x" "$dir/text.orig" || { echo "FAIL: the input text changed"; fail=1; }
 [ $fail -eq 0 ] && echo "ok: eval command line"
