@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "nibble/files.h"
+#include "nibble/list.h"
 #include "nibble/output.h"
 #include "design_arg.h"
 #include "nibble/model_eval.h"
@@ -76,13 +77,6 @@ typedef struct eval_args {
     bool classifier, quiet;
 } eval_args;
 
-static bool same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 static bool check_outputs(const eval_args *a, nb_err *err)
 {
     const char *outs[2] = {a->csv, a->json};
@@ -106,32 +100,6 @@ static bool check_outputs(const eval_args *a, nb_err *err)
         free(checked);
         if (!fine)
             return false;
-        for (int i = 0; i < 4; i++)
-            if (same_file(outs[o], ins[i]))
-                return nb_fail(err, "%s %s is an input of this run: refusing to overwrite it; "
-                               "choose another output file", o ? "--json" : "--csv", outs[o]);
-        for (int i = 0; i < a->nconfigs; i++) {
-            char manifest[4200];
-            snprintf(manifest, sizeof manifest, "%s/manifest.json", a->configs[i]);
-            if (same_file(outs[o], a->configs[i]) || same_file(outs[o], manifest))
-                return nb_fail(err, "%s %s is an input of this run (a design): refusing to "
-                               "overwrite it", o ? "--json" : "--csv", outs[o]);
-        }
-        struct stat st;
-        if (stat(outs[o], &st) == 0 && S_ISDIR(st.st_mode))
-            return nb_fail(err, "%s %s is a directory: give a file name", o ? "--json" : "--csv",
-                           outs[o]);
-        /* find out now, not after the whole run, that the file cannot be written */
-        char parent[4096];
-        snprintf(parent, sizeof parent, "%s", outs[o]);
-        char *slash = strrchr(parent, '/');
-        if (slash)
-            *(slash == parent ? slash + 1 : slash) = '\0';
-        else
-            snprintf(parent, sizeof parent, ".");
-        if (access(parent, W_OK) != 0)
-            return nb_fail(err, "%s %s: cannot write into the directory %s", o ? "--json" : "--csv",
-                           outs[o], parent);
     }
     return true;
 }
@@ -139,25 +107,25 @@ static bool check_outputs(const eval_args *a, nb_err *err)
 /* "channel,64,32" -> group sizes (0 = per channel). */
 static int parse_groups(const char *list, size_t *out, nb_err *err)
 {
-    int n = 0;
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", list);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (n == MAX_GROUPS)
-            return nb_fail(err, "--group: at most %d entries", MAX_GROUPS), -1;
-        if (strcmp(tok, "channel") == 0) {
-            out[n++] = 0;
-            continue;
-        }
+    nb_list l;
+    int n = nb_list_split(list, ",", &l, err) ? 0 : -1;
+    for (int k = 0; n >= 0 && k < l.n; k++) {
+        const char *tok = l.items[k];
         long v;
-        if (!cli_parse_long("--group", tok, -1000000000, 1000000000, &v, err))
-            return nb_fail_prefix(err, "%s", ""), -1;
-        if (v <= 0)
-            return nb_fail(err, "--group: %ld is not a group size; give a positive number of "
-                           "input elements per scale, or 'channel'", v), -1;
-        out[n++] = (size_t)v;
+        if (n == MAX_GROUPS)
+            n = nb_fail(err, "--group: at most %d entries", MAX_GROUPS) - 1;
+        else if (strcmp(tok, "channel") == 0)
+            out[n++] = 0;
+        else if (!cli_parse_long("--group", tok, -1000000000, 1000000000, &v, err))
+            n = -1;
+        else if (v <= 0)
+            n = nb_fail(err, "--group: %ld is not a group size; give a positive number of "
+                        "input elements per scale, or 'channel'", v) - 1;
+        else
+            out[n++] = (size_t)v;
     }
-    if (!n)
+    nb_list_free(&l);
+    if (n == 0)
         return nb_fail(err, "--group: give 'channel' and/or positive group sizes"), -1;
     return n;
 }
