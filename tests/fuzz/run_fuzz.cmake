@@ -1,13 +1,26 @@
 # Runs one libFuzzer target for SECONDS over a fresh corpus grown from seeds
-# made here from real inputs.
-# -D FUZZER, KIND (manifest or liberty), WORK (scratch directory), SECONDS,
-#    NIBBLE (manifest: the nibble that generates seed designs),
-#    LIBERTIES (liberty: ;-separated .lib files; a missing one is skipped),
-#    MAX_LEN (longest input the fuzzer makes), DICT (a libFuzzer dictionary:
-#    the format's keywords, so mutations get past the syntax more often).
+# made at test time. -D:
+#   FUZZER, WORK (scratch directory), SECONDS;
+#   seeds, any of: SEEDER (a program that writes seeds into the directory it is
+#     given), SEED_GLOB (files to copy), KIND manifest (generated designs'
+#     manifests, made by NIBBLE) or liberty (LIBERTIES, |-separated .lib files,
+#     a missing one skipped, each cut to MAX_LEN at a cell boundary);
+#   MAX_LEN (longest input the fuzzer makes; default libFuzzer's), DICT (a
+#     libFuzzer dictionary: the format's keywords, so mutations get past the
+#     syntax more often).
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK}/seeds ${WORK}/corpus ${WORK}/artifacts)
 set(env "")
+if(SEEDER)
+  execute_process(COMMAND ${SEEDER} ${WORK}/seeds RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${SEEDER} failed (${rc})")
+  endif()
+endif()
+if(SEED_GLOB)
+  file(GLOB seeds ${SEED_GLOB})
+  file(COPY ${seeds} DESTINATION ${WORK}/seeds)
+endif()
 if(KIND STREQUAL "manifest")
   # generated designs: their manifests are the seeds; the first design's
   # directory is where the fuzzer writes manifest.json (its files are real)
@@ -29,6 +42,7 @@ if(KIND STREQUAL "manifest")
   endforeach()
   set(env NIBBLE_FUZZ_DESIGN=${WORK}/design0)
 elseif(KIND STREQUAL "liberty")
+  string(REPLACE "|" ";" LIBERTIES "${LIBERTIES}")
   set(i 0)
   foreach(lib IN LISTS LIBERTIES)
     if(NOT EXISTS ${lib})
@@ -54,13 +68,23 @@ elseif(KIND STREQUAL "liberty")
   if(i EQUAL 0)
     message(FATAL_ERROR "no liberty seed found among ${LIBERTIES}")
   endif()
-else()
+elseif(KIND)
   message(FATAL_ERROR "KIND must be manifest or liberty, not '${KIND}'")
+endif()
+file(GLOB any_seed ${WORK}/seeds/*)
+if(NOT any_seed)
+  message(FATAL_ERROR "no seed was made for ${FUZZER}")
+endif()
+set(options "")
+if(MAX_LEN)
+  list(APPEND options -max_len=${MAX_LEN})
+endif()
+if(DICT)
+  list(APPEND options -dict=${DICT})
 endif()
 execute_process(
   COMMAND ${CMAKE_COMMAND} -E env ${env}
-    ${FUZZER} -max_total_time=${SECONDS} -rss_limit_mb=2048 -timeout=10 -max_len=${MAX_LEN}
-    -dict=${DICT}
+    ${FUZZER} -max_total_time=${SECONDS} -rss_limit_mb=2048 -timeout=10 ${options}
     -print_final_stats=1 -artifact_prefix=${WORK}/artifacts/ ${WORK}/corpus ${WORK}/seeds
   WORKING_DIRECTORY ${WORK}
   RESULT_VARIABLE rc)
