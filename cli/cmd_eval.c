@@ -380,7 +380,7 @@ static int run(const eval_args *a)
         qo.group = v[i].group;
         qo.design_dir = v[i].dir[0] ? v[i].dir : NULL;
         if (!(v[i].q = nb_qlinear_new(&m, v[i].d, v[i].wsel, v[i].asel, &qo, &err))) {
-            nb_fail_prefix(&err, "%s: ", v[i].label);
+            nb_fail_prefix(&err, "%s", v[i].label);
             goto out;
         }
         hooks[i] = nb_qlinear_hook(v[i].q);

@@ -78,7 +78,7 @@ static bool open_cycle_backend(nb_qlinear *q, const nb_qlinear_opts *o, nb_err *
         snprintf(parent, sizeof parent, "%s/eval", nb_cache_dir());
         if (!nb_mkdir_p(parent, err))
             return nb_fail_prefix(err, "the verilator backend writes the design under the "
-                                  "cache: ");
+                                  "cache");
         snprintf(q->tmp_dir, sizeof q->tmp_dir, "%s/design-XXXXXX", parent);
         if (!mkdtemp(q->tmp_dir)) {
             q->tmp_dir[0] = '\0';
@@ -86,7 +86,7 @@ static bool open_cycle_backend(nb_qlinear *q, const nb_qlinear_opts *o, nb_err *
                            strerror(errno));
         }
         if (!nb_gen_write(q->d, q->tmp_dir, err))
-            return nb_fail_prefix(err, "writing the design for the verilator backend: ");
+            return nb_fail_prefix(err, "writing the design for the verilator backend");
         dir = q->tmp_dir;
     }
     q->cycle = nb_backend_open(q->d, dir, NB_BACKEND_VERILATOR, NULL, o->log, err);
@@ -147,7 +147,7 @@ nb_qlinear *nb_qlinear_new(const nb_llama *m, const nb_design *d, int wsel, int 
             !nb_quantize(w, N, K, &d->w[wsel], &qo, &q->wq[id], err)) {
             char name[64];
             nb_llama_linear_name(m, id, name, sizeof name);
-            nb_fail_prefix(err, "quantizing the weights of %s: ", name);
+            nb_fail_prefix(err, "quantizing the weights of %s", name);
             nb_qlinear_free(q);
             return NULL;
         }
@@ -194,7 +194,7 @@ static bool apply(void *ctx, const nb_llama *m, int id, const float *x, size_t M
     ao.rounding = q->o.rounding;
     if (!nb_quantize(x, M, K, af, &ao, &wl.aq, err)) {
         nb_llama_linear_name(m, id, name, sizeof name);
-        return nb_fail_prefix(err, "quantizing the inputs of %s: ", name);
+        return nb_fail_prefix(err, "quantizing the inputs of %s", name);
     }
     wl.job = (nb_gemm_job){.wsel = q->wsel, .asel = q->asel, .M = M, .N = N, .K = K,
                            .w_codes = wl.wq.codes, .a_codes = wl.aq.codes, .group = wl.group,
@@ -212,7 +212,7 @@ static bool apply(void *ctx, const nb_llama *m, int id, const float *x, size_t M
                              : nb_gemm_fast(q->d, &wl.job, q->seg, &st, err);
     if (!ok) {
         nb_llama_linear_name(m, id, name, sizeof name);
-        nb_fail_prefix(err, "%s on the %s backend: ", name, nb_qlinear_backend_name(q->o.backend));
+        nb_fail_prefix(err, "%s on the %s backend", name, nb_qlinear_backend_name(q->o.backend));
     }
     if (ok) {
         q->totals.gemms++;
