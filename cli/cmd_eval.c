@@ -52,6 +52,11 @@ static void help(void)
            "  --group LIST        weight scaling: 'channel' and/or group sizes along the input\n"
            "                      dimension, e.g. channel,64,32 (default channel)\n"
            "  --quantize-classifier  also run the classifier on the design (default: float)\n"
+           "  --backend B         where the integer partial sums come from: fast (default,\n"
+           "                      the C model's fast-forward), verilator (the design's RTL\n"
+           "                      compiled by Verilator, cycle by cycle: slow, for short\n"
+           "                      sequences, e.g. --lines 1) or c (the stepped C model);\n"
+           "                      all give identical partial sums\n"
            "  --csv F, --json F   write the table (atomically; never over an input)\n"
            "  -q, --quiet         no progress line\n"
            "  -h, --help          this text\n",
@@ -64,6 +69,7 @@ typedef struct variant {
     int wsel, asel;
     size_t group;
     char design[256];      /* "8x8 acc32" or the config directory */
+    char dir[4096];        /* the config directory ("" for a design made here) */
     char label[512];
     nb_qlinear *q;
 } variant;
@@ -75,6 +81,7 @@ typedef struct eval_args {
     int nconfigs;
     long lines, rows, cols, acc_bits;
     bool classifier, quiet;
+    nb_qlinear_backend backend;
 } eval_args;
 
 static bool check_outputs(const eval_args *a, nb_err *err)
@@ -138,8 +145,8 @@ static void group_text(size_t g, char *buf, size_t len)
         snprintf(buf, len, "channel");
 }
 
-static bool add_variants(nb_design *d, bool own, const char *design, const size_t *groups,
-                         int ngroups, variant *v, int *nv, nb_err *err)
+static bool add_variants(nb_design *d, bool own, const char *design, const char *dir,
+                         const size_t *groups, int ngroups, variant *v, int *nv, nb_err *err)
 {
     bool owned_once = false;
     for (int w = 0; w < d->nw; w++)
@@ -159,6 +166,7 @@ static bool add_variants(nb_design *d, bool own, const char *design, const size_
                 x->asel = a;
                 x->group = groups[g];
                 snprintf(x->design, sizeof x->design, "%s", design);
+                snprintf(x->dir, sizeof x->dir, "%s", dir);
                 char gt[32];
                 group_text(groups[g], gt, sizeof gt);
                 snprintf(x->label, sizeof x->label, "%s x %s %s %s", d->w[w].name, d->a[a].name,
@@ -192,7 +200,7 @@ static bool build_variants(const eval_args *a, variant *v, int *nv, nb_err *err)
                     return false;
                 char design[64];
                 snprintf(design, sizeof design, "%dx%d acc%d", d->rows, d->cols, d->acc_bits);
-                if (!add_variants(d, true, design, groups, ngroups, v, nv, err))
+                if (!add_variants(d, true, design, "", groups, ngroups, v, nv, err))
                     return false;
             }
         }
@@ -202,7 +210,7 @@ static bool build_variants(const eval_args *a, variant *v, int *nv, nb_err *err)
         nb_design *d = cli_load_design(a->configs[i], false, dir, sizeof dir, err);
         if (!d)
             return false;
-        if (!add_variants(d, true, dir, groups, ngroups, v, nv, err))
+        if (!add_variants(d, true, dir, dir, groups, ngroups, v, nv, err))
             return false;
     }
     return true;
@@ -255,6 +263,7 @@ static bool write_outputs(const eval_args *a, const nb_llama *m, size_t nrows, c
         json_object_set_new(doc, "sequences", json_integer((json_int_t)nrows));
         json_object_set_new(doc, "seq_len", json_integer(m->cfg.seq_len));
         json_object_set_new(doc, "classifier_quantized", json_boolean(a->classifier));
+        json_object_set_new(doc, "backend", json_string(nb_qlinear_backend_name(a->backend)));
         json_array_append_new(arr, result_json("fp32", NULL, &res[0], &res[0], false));
         for (int i = 0; i < nv; i++)
             json_array_append_new(arr, result_json(v[i].label, &v[i], &res[i + 1], &res[0],
@@ -307,9 +316,11 @@ static void print_table(const eval_args *a, const nb_llama *m, size_t nrows, con
            c->n_kv_heads, c->vocab_size, c->seq_len, c->shared_classifier ? "tied" : "separate");
     printf("data %s: %zu sequences, %zu scored tokens\n", a->text ? a->text : a->tokens, nrows,
            res[0].scored);
-    if (nv)
+    if (nv) {
         printf("classifier: %s\n", a->classifier ? "on the design's arithmetic"
                : "float32 (not quantized; --quantize-classifier runs it on the design)");
+        printf("partial sums: %s backend\n", nb_qlinear_backend_name(a->backend));
+    }
     printf("%-44s %12s %10s %10s %8s %9s\n", "variant", "perplexity", "delta", "mean KL",
            "top-1", "tokens/s");
     for (int i = 0; i <= nv; i++) {
@@ -363,10 +374,13 @@ static int run(const eval_args *a)
     }
     nb_qlinear_opts qo = nb_qlinear_opts_default();
     qo.classifier = a->classifier;
+    qo.backend = a->backend;
+    qo.log = a->quiet ? NULL : stderr;
     for (int i = 0; i < nv; i++) {
         qo.group = v[i].group;
+        qo.design_dir = v[i].dir[0] ? v[i].dir : NULL;
         if (!(v[i].q = nb_qlinear_new(&m, v[i].d, v[i].wsel, v[i].asel, &qo, &err))) {
-            nb_fail_prefix(&err, "%s: ", v[i].label);
+            nb_fail_prefix(&err, "%s", v[i].label);
             goto out;
         }
         hooks[i] = nb_qlinear_hook(v[i].q);
@@ -399,7 +413,7 @@ int cmd_eval(int argc, char **argv)
         {"acts", required_argument, NULL, 'A'},       {"rows", required_argument, NULL, 'R'},
         {"cols", required_argument, NULL, 'C'},       {"acc-bits", required_argument, NULL, 'b'},
         {"config", required_argument, NULL, 'c'},     {"group", required_argument, NULL, 'g'},
-        {"quantize-classifier", no_argument, NULL, 'Q'},
+        {"quantize-classifier", no_argument, NULL, 'Q'}, {"backend", required_argument, NULL, 'B'},
         {"csv", required_argument, NULL, 'v'},        {"json", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -437,6 +451,10 @@ int cmd_eval(int argc, char **argv)
             break;
         case 'g': a.groups = optarg; break;
         case 'Q': a.classifier = true; break;
+        case 'B':
+            if (!nb_qlinear_backend_parse(optarg, &a.backend, &err))
+                return cli_fail_err(CMD, &err);
+            break;
         case 'v': a.csv = optarg; break;
         case 'j': a.json = optarg; break;
         case 'q': a.quiet = true; break;

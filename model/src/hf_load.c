@@ -77,7 +77,7 @@ static bool read_config(const char *dir, nb_llama_config *c, nb_err *err)
     if (ok && (!(c->rms_eps > 0) || !(c->rope_theta > 0)))
         ok = nb_fail(err, "%s: rms_norm_eps and rope_theta must be positive", path);
     json_decref(cfg);
-    return ok && (nb_llama_config_check(c, err) || nb_fail_prefix(err, "%s: ", path));
+    return ok && (nb_llama_config_check(c, err) || nb_fail_prefix(err, "%s", path));
 }
 
 static int cmp_str(const void *a, const void *b)

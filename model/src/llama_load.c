@@ -195,7 +195,7 @@ bool nb_llama_load(const char *path, nb_llama *m, nb_err *err)
     size_t n = nb_llama_weight_count(&c, err);
     if (!n) {
         fclose(f);
-        return nb_fail_prefix(err, "%s: the header is not a valid llama2.c config: ", path);
+        return nb_fail_prefix(err, "%s: the header is not a valid llama2.c config", path);
     }
     /* version 1 has no RoPE tables */
     size_t payload = v1 ? n - 2 * tensor_sizes(&c).freq : n;

@@ -1,12 +1,20 @@
 /* Linear layers on a design's arithmetic: the quantizer and the bit-exact GEMM
  * of num/ and sim/, exactly the path of the report's GEMM accuracy
  * (nb_workload_make / nb_gemm_fast / nb_workload_dequantize), except that the
- * weights are quantized once per model and the activations per call. */
+ * weights are quantized once per model and the activations per call. The
+ * partial sums may instead come from sim/'s GEMM driver on a cycle backend
+ * (the stepped C model or the Verilated RTL): same job, same numbers. */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "nibble/files.h"
+#include "nibble/gen.h"
 #include "nibble/model_quant.h"
+#include "nibble/process.h"
 #include "nibble/sim.h"
 #include "nibble/workload.h"
 
@@ -19,12 +27,70 @@ struct nb_qlinear {
     size_t *group;         /* segment length per id (0 = whole K) */
     int64_t *seg;          /* partial sums, reused between calls */
     size_t seg_cap;
+    nb_backend *cycle;     /* the cycle backend (NULL: fast-forward) */
+    char tmp_dir[4096];    /* the design written for the RTL backend, removed on free */
+    nb_qlinear_totals totals;
 };
+
+static const char *const BACKEND_NAMES[] = {"fast", "c", "verilator"};
+
+bool nb_qlinear_backend_parse(const char *s, nb_qlinear_backend *out, nb_err *err)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcasecmp(s, BACKEND_NAMES[i]) == 0) {
+            *out = (nb_qlinear_backend)i;
+            return true;
+        }
+    return nb_fail(err, "unknown backend '%s': use fast (the C model's fast-forward), verilator "
+                   "(the design's RTL, slow: for short sequences) or c (the stepped C cycle model)",
+                   s);
+}
+
+const char *nb_qlinear_backend_name(nb_qlinear_backend b)
+{
+    return BACKEND_NAMES[b];
+}
 
 nb_qlinear_opts nb_qlinear_opts_default(void)
 {
     return (nb_qlinear_opts){.group = 0, .classifier = false,
-                             .rounding = NB_ROUND_NEAREST_LOWER};
+                             .rounding = NB_ROUND_NEAREST_LOWER, .backend = NB_QLINEAR_FAST};
+}
+
+nb_qlinear_totals nb_qlinear_get_totals(const nb_qlinear *q)
+{
+    return q->totals;
+}
+
+/* The cycle backend of the design: the stepped C model, or its RTL compiled by
+ * Verilator (built once per design content, cached by sim/). A design that
+ * exists only in memory is generated first into a private directory. */
+static bool open_cycle_backend(nb_qlinear *q, const nb_qlinear_opts *o, nb_err *err)
+{
+    if (o->backend == NB_QLINEAR_CMODEL)
+        return (q->cycle = nb_cmodel_new(q->d, err)) != NULL;
+    if (!nb_tool_on_path("verilator"))
+        return nb_fail(err, "the verilator backend needs Verilator, and 'verilator' is not on "
+                       "PATH: install it (flows/setup.sh) or use the fast backend");
+    const char *dir = o->design_dir;
+    if (!dir) {
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s/eval", nb_cache_dir());
+        if (!nb_mkdir_p(parent, err))
+            return nb_fail_prefix(err, "the verilator backend writes the design under the "
+                                  "cache");
+        snprintf(q->tmp_dir, sizeof q->tmp_dir, "%s/design-XXXXXX", parent);
+        if (!mkdtemp(q->tmp_dir)) {
+            q->tmp_dir[0] = '\0';
+            return nb_fail(err, "cannot create a design directory under %s: %s", parent,
+                           strerror(errno));
+        }
+        if (!nb_gen_write(q->d, q->tmp_dir, err))
+            return nb_fail_prefix(err, "writing the design for the verilator backend");
+        dir = q->tmp_dir;
+    }
+    q->cycle = nb_backend_open(q->d, dir, NB_BACKEND_VERILATOR, NULL, o->log, err);
+    return q->cycle != NULL;
 }
 
 void nb_qlinear_free(nb_qlinear *q)
@@ -37,6 +103,10 @@ void nb_qlinear_free(nb_qlinear *q)
     free(q->wq);
     free(q->group);
     free(q->seg);
+    if (q->cycle)
+        nb_backend_free(q->cycle);
+    if (q->tmp_dir[0])
+        nb_remove_tree(q->tmp_dir);
     free(q);
 }
 
@@ -77,10 +147,14 @@ nb_qlinear *nb_qlinear_new(const nb_llama *m, const nb_design *d, int wsel, int 
             !nb_quantize(w, N, K, &d->w[wsel], &qo, &q->wq[id], err)) {
             char name[64];
             nb_llama_linear_name(m, id, name, sizeof name);
-            nb_fail_prefix(err, "quantizing the weights of %s: ", name);
+            nb_fail_prefix(err, "quantizing the weights of %s", name);
             nb_qlinear_free(q);
             return NULL;
         }
+    }
+    if (o->backend != NB_QLINEAR_FAST && !open_cycle_backend(q, o, err)) {
+        nb_qlinear_free(q);
+        return NULL;
     }
     return q;
 }
@@ -120,7 +194,7 @@ static bool apply(void *ctx, const nb_llama *m, int id, const float *x, size_t M
     ao.rounding = q->o.rounding;
     if (!nb_quantize(x, M, K, af, &ao, &wl.aq, err)) {
         nb_llama_linear_name(m, id, name, sizeof name);
-        return nb_fail_prefix(err, "quantizing the inputs of %s: ", name);
+        return nb_fail_prefix(err, "quantizing the inputs of %s", name);
     }
     wl.job = (nb_gemm_job){.wsel = q->wsel, .asel = q->asel, .M = M, .N = N, .K = K,
                            .w_codes = wl.wq.codes, .a_codes = wl.aq.codes, .group = wl.group,
@@ -133,9 +207,19 @@ static bool apply(void *ctx, const nb_llama *m, int id, const float *x, size_t M
     }
     double *yd = malloc(M * N * sizeof *yd);
     nb_gemm_stats st;
-    bool ok = (q->seg && yd) ? nb_gemm_fast(q->d, &wl.job, q->seg, &st, err)
-                             : nb_fail(err, "out of memory for a %zux%zux%zu GEMM", M, K, N);
+    bool ok = !q->seg || !yd ? nb_fail(err, "out of memory for a %zux%zux%zu GEMM", M, K, N)
+            : q->cycle       ? nb_gemm_run(q->cycle, &wl.job, q->seg, &st, err)
+                             : nb_gemm_fast(q->d, &wl.job, q->seg, &st, err);
+    if (!ok) {
+        nb_llama_linear_name(m, id, name, sizeof name);
+        nb_fail_prefix(err, "%s on the %s backend", name, nb_qlinear_backend_name(q->o.backend));
+    }
     if (ok) {
+        q->totals.gemms++;
+        q->totals.macs += st.macs;
+        q->totals.cycles += st.cycles;
+        if (q->o.observe)
+            q->o.observe(q->o.observe_ctx, id, &wl.job, q->seg, &st);
         nb_workload_dequantize(q->d, &wl, q->seg, yd);
         for (size_t i = 0; i < M * N; i++)
             y[i] = (float)yd[i];

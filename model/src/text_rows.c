@@ -68,7 +68,7 @@ bool nb_text_to_rows(const nb_tokenizer *t, const char *path, size_t max_lines, 
         int *ids;
         size_t n;
         if (!nb_tokenizer_encode(t, line, len, true, &ids, &n, err)) {
-            ok = nb_fail_prefix(err, "%s line %zu: ", path, lineno);
+            ok = nb_fail_prefix(err, "%s line %zu", path, lineno);
             break;
         }
         if (n > (size_t)seq_len)

@@ -53,6 +53,17 @@ bad "--group: 0 is not a group size" --model "$m" --tokenizer "$t" --text "$x" -
     --group 0
 bad "the inputs of layer 0 q go negative .* activation format uint4 is unsigned" --model "$m" \
     --tokenizer "$t" --text "$x" --weights int4 --acts uint4
+bad "unknown backend 'rtl': use fast .*, verilator .* or c " --model "$m" --tokenizer "$t" \
+    --text "$x" --weights int4 --backend rtl
+# no Verilator: refused before any token runs (nibble itself is named by its path)
+rm -f "$dir/out.csv" "$dir/out.json"
+ok 2 "int4 x int8 channel 8x8 acc32: the verilator backend needs Verilator, and 'verilator' is not on PATH" \
+    env PATH=/nonexistent "$nibble" eval --model "$m" --tokenizer "$t" --text "$x" --weights int4 \
+    --backend verilator --csv "$dir/out.csv" --json "$dir/out.json"
+if ls "$dir"/out.csv* "$dir"/out.json* 2>/dev/null | grep -q .; then
+    echo "FAIL: output written without verilator"
+    fail=1
+fi
 bad "give exactly one of --text F and --tokens F.npy" --model "$m" --tokenizer "$t"
 bad "--text needs --tokenizer" --model "$m" --text "$x"
 
