@@ -101,6 +101,16 @@ static int split_right(char *s, char *fields[4])
     return n + 1;
 }
 
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
 static bool is_rule(const char *s)
 {
     for (int i = 0; i < 4; i++)
@@ -202,7 +212,7 @@ bool nb_block_format_parse(const char *spec, const nb_format_opts *fopts, nb_blo
         return nb_fail(err, "block format '%s' needs ELEMENT/SCALE/BLOCK, e.g. mx:e2m1/e8m0/32 "
                        "or int4/fp16/128", spec);
     }
-    if (n == 4 && !is_rule(rule_text)) {
+    if (n == 4 && all_digits(rule_text)) {
         /* The element held a '/' (lut:dir/file): glue it back. */
         f[0][strlen(f[0])] = '/';
         f[1] = f[2];
@@ -232,7 +242,7 @@ bool nb_block_format_parse(const char *spec, const nb_format_opts *fopts, nb_blo
         out->tensor_scale = true;
     }
     if (!nb_scale_fmt_parse(sname, &out->scale, err))
-        return nb_fail_prefix(err, "block format '%s': ", spec);
+        return nb_fail_prefix(err, "block format '%s'", spec);
     if (out->tensor_scale && out->scale != NB_SF_UE4M3)
         return nb_fail(err, "block format '%s': a per-tensor fp32 scale goes with ue4m3 block "
                        "scales only (NVFP4); drop '+fp32'", spec);
@@ -242,7 +252,7 @@ bool nb_block_format_parse(const char *spec, const nb_format_opts *fopts, nb_blo
         return nb_fail(err, "block format '%s': element '%s' is %d bits wide; block elements are "
                        "2 to 8 bits", spec, elem, width);
     if (!nb_format_parse(elem, fopts, &out->elem, err))
-        return nb_fail_prefix(err, "block format '%s': element: ", spec);
+        return nb_fail_prefix(err, "block format '%s': element", spec);
     if (out->elem.code_bits > 8)
         return nb_fail(err, "block format '%s': element %s is %d bits wide; block elements are 2 "
                        "to 8 bits", spec, out->elem.name, out->elem.code_bits);
@@ -252,7 +262,7 @@ bool nb_block_format_parse(const char *spec, const nb_format_opts *fopts, nb_blo
 
     out->rule = out->scale == NB_SF_E8M0 ? NB_RULE_RCEIL : NB_RULE_NEAREST;
     if (rule_text && !nb_scale_rule_parse(rule_text, &out->rule, err))
-        return nb_fail_prefix(err, "block format '%s': ", spec);
+        return nb_fail_prefix(err, "block format '%s'", spec);
     bool pow2 = out->scale == NB_SF_E8M0;
     if (pow2 && out->rule == NB_RULE_NEAREST)
         return nb_fail(err, "block format '%s': rule nearest is for ue4m3, fp16 and bf16 scales; "
