@@ -56,6 +56,13 @@ bool nb_block_gemm_check(const nb_block_gemm_args *g, const nb_block_fixed_acc *
         return nb_fail(err, "block-scaled GEMM: weight blocks of %zu and activation blocks of "
                        "%zu differ; both operands need the same block size along K",
                        g->wf->block, g->af->block);
+    /* |product| < 2^(mant_bits_w + mant_bits_a - 2): wide grids (E5M2 x E5M2)
+     * are refused before any product is formed. */
+    int pbits = g->wf->elem.mant_bits + g->af->elem.mant_bits - 2;
+    if (pbits > 61)
+        return nb_fail(err, "block-scaled GEMM: products of %s and %s need %d bits on their "
+                       "common grid; an exact block sum holds at most 62", g->wf->elem.name,
+                       g->af->elem.name, pbits + 1);
     nb_operand w = {&g->wf->elem, g->wf->elem.frac_bits}, a = {&g->af->elem,
                                                               g->af->elem.frac_bits};
     int64_t pmax = nb_product_max_abs(&w, &a);
