@@ -59,16 +59,17 @@ bool nb_block_gemm_check(const nb_block_gemm_args *g, const nb_block_fixed_acc *
     /* |product| < 2^(mant_bits_w + mant_bits_a - 2): wide grids (E5M2 x E5M2)
      * are refused before any product is formed. */
     int pbits = g->wf->elem.mant_bits + g->af->elem.mant_bits - 2;
-    if (pbits > 61)
+    if (pbits > 60)
         return nb_fail(err, "block-scaled GEMM: products of %s and %s need %d bits on their "
-                       "common grid; an exact block sum holds at most 62", g->wf->elem.name,
-                       g->af->elem.name, pbits + 1);
+                       "common grid; an exact block sum holds at most %d", g->wf->elem.name,
+                       g->af->elem.name, pbits + 1, NB_ACC_BITS_MAX);
     nb_operand w = {&g->wf->elem, g->wf->elem.frac_bits}, a = {&g->af->elem,
                                                               g->af->elem.frac_bits};
     int64_t pmax = nb_product_max_abs(&w, &a);
-    if (pmax > 0 && (uint64_t)pmax > ((UINT64_C(1) << 62) - 1) / g->wf->block)
+    if (pmax > 0 && pmax > nb_acc_max(NB_ACC_BITS_MAX) / (int64_t)g->wf->block)
         return nb_fail(err, "block-scaled GEMM: a block of %zu products up to %lld can exceed "
-                       "2^62; use smaller blocks", g->wf->block, (long long)pmax);
+                       "the %d-bit exact block sum; use smaller blocks", g->wf->block,
+                       (long long)pmax, NB_ACC_BITS_MAX);
     if (fixed) {
         if (g->wf->scale != NB_SF_E8M0 || g->af->scale != NB_SF_E8M0)
             return nb_fail(err, "the fixed-point block accumulator needs e8m0 scales on both "
@@ -85,7 +86,8 @@ bool nb_block_gemm_check(const nb_block_gemm_args *g, const nb_block_fixed_acc *
 }
 
 /* Exact integer block sums of every output for block b, by the reference
- * integer GEMM (62-bit accumulator: the check above rules out overflow). */
+ * integer GEMM (62-bit accumulator, |sum| < 2^61: the check above rules out
+ * overflow). */
 static void block_sums(const nb_block_gemm_args *g, size_t b, int64_t *sums)
 {
     size_t B = g->wf->block;

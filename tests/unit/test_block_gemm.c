@@ -188,6 +188,28 @@ Test(block_gemm, random_gemms_match_the_reference)
     random_gemm_check("mx:e2m1/ue4m3/16", 0, 0x7E, 4, 6, 16 * 5 + 3, 6);
 }
 
+/* OCP FP6/FP8 elements (ExMy specs, where this build has them). */
+Test(block_gemm, ocp_fp6_fp8_gemms)
+{
+    nb_format probe;
+    nb_err err;
+    if (!nb_format_parse("fp:e4m3:special=fn", NULL, &probe, &err))
+        cr_skip_test("ExMy element specs are not in this build: %s", err.msg);
+    random_gemm_check("mxfp8e4m3", 100, 150, 3, 4, 32 * 3 + 5, 7);
+    random_gemm_check("mxfp6e3m2", 0, 254, 3, 4, 32 * 3 + 5, 8);
+    random_gemm_check("mxfp6e2m3", 110, 140, 3, 4, 70, 9);
+    /* E5M2 x E5M2 products span more than an exact 62-bit block sum. */
+    nb_block_format b = bf_of("mxfp8e5m2");
+    uint8_t c[32] = {0};
+    uint16_t sc[1] = {127};
+    nb_block_gemm_args g = {.M = 1, .N = 1, .K = 32, .wf = &b, .af = &b, .w_codes = c,
+                            .w_scales = sc, .a_codes = c, .a_scales = sc};
+    float out;
+    cr_assert_not(nb_block_gemm(&g, &out, &err));
+    cr_assert(strstr(err.msg, "bits on their common grid; an exact block sum holds at most 62"),
+              "%s", err.msg);
+}
+
 Test(block_gemm, nvfp4_tensor_scales_are_an_epilogue)
 {
     nb_block_format b = bf_of("nvfp4");

@@ -6,7 +6,7 @@
  *   1. P_b = sum over the block of nb_product(w[n][k], a[m][k]): the exact
  *      integer on the grid 2^-(Fw + Fa) (Fw, Fa = the element formats'
  *      frac_bits), as nb_gemm_int computes it with an accumulator that cannot
- *      overflow (|P_b| < 2^62 is checked up front);
+ *      overflow (|P_b| < 2^61 is checked up front);
  *   2. the scale product S_b = decode(sw[n][b]) * decode(sa[m][b]), exact:
  *      E8M0 x E8M0 adds exponents, UE4M3 x UE4M3 multiplies 4-bit
  *      significands, FP16/BF16 multiply 11/8-bit significands;
