@@ -1,10 +1,12 @@
 /* Block-format specs: aliases, defaults, canonical names, and bad specs
  * refused with a message that says what is wrong. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "nibble/num.h"
+#include "test_support.h"
 
 static nb_block_format parse_ok(const char *spec)
 {
@@ -122,4 +124,56 @@ Test(block_format, bad_specs_refused_with_a_message)
     parse_bad("mx:e2m1/e8m0", "needs ELEMENT/SCALE/BLOCK");
     parse_bad("mx:overq/e8m0/32", "OverQ slots are not an element format");
     parse_bad("", "empty block format");
+}
+
+/* A codebook path holds '/': specs are split from the right. */
+Test(block_format, lut_element_with_a_path)
+{
+    char path[768], spec[1024];
+    test_tmp_file(path, sizeof path, "codebook.txt",
+                  "-8\n-7\n-6\n-5\n-4\n-3\n-2\n-1\n0\n1\n2\n3\n4\n5\n6\n7\n");
+    cr_assert(strchr(path, '/'));
+    snprintf(spec, sizeof spec, "mx:lut:%s/e8m0/32/floor", path);
+    nb_block_format b = parse_ok(spec);
+    cr_assert_eq(b.rule, NB_RULE_FLOOR);
+    cr_assert_eq(b.block, 32);
+    cr_assert(strstr(b.elem.name, path), "%s", b.elem.name);
+    snprintf(spec, sizeof spec, "lut:%s/fp16/64", path);
+    cr_assert(nb_block_spec_is_block(spec));
+    b = parse_ok(spec);
+    cr_assert_eq(b.scale, NB_SF_FP16);
+    cr_assert_eq(b.block, 64);
+    snprintf(spec, sizeof spec, "lut:%s", path);
+    cr_assert_not(nb_block_spec_is_block(spec), "a plain codebook path is not a block format");
+}
+
+/* Random specs from the grammar's pieces: every one parses or fails with a
+ * message, under AddressSanitizer/UBSan, and never crashes. */
+Test(block_format, random_specs_never_crash)
+{
+    static const char *pieces[] = {"mx:", "/", "e2m1", "e8m0", "ue4m3", "+fp32", "+", "fp16",
+                                   "bf16", "32", "0", "16", "floor", "rceil", "even", "nearest",
+                                   "sf4:", "7", ":", "mxfp4", "nvfp4", "int8", "e5m10", "fp:",
+                                   "e3m2", "lut:", "99999999999999999999", "-", "x", ""};
+    const int np = (int)(sizeof pieces / sizeof pieces[0]);
+    uint64_t st = 12345;
+    for (int i = 0; i < 20000; i++) {
+        char spec[256] = "";
+        int n = 1 + (int)(st % 8);
+        for (int j = 0; j < n; j++) {
+            st ^= st << 13;
+            st ^= st >> 7;
+            st ^= st << 17;
+            strncat(spec, pieces[st % (uint64_t)np], sizeof spec - strlen(spec) - 1);
+        }
+        nb_block_format b;
+        nb_err err;
+        err.msg[0] = '\0';
+        bool block = nb_block_spec_is_block(spec);
+        (void)block;
+        if (!nb_block_format_parse(spec, NULL, &b, &err))
+            cr_assert(err.msg[0], "'%s' failed without a message", spec);
+        else
+            cr_assert(b.block > 0 && b.name[0], "'%s'", spec);
+    }
 }
