@@ -74,6 +74,30 @@ Test(block_quant, e8m0_scales_around_powers_of_two)
     cr_assert_eq(nb_block_decode(&rc, codes[0], sc, 1), 8.0, "7.9 / 2 = 3.95 -> 4");
 }
 
+/* The same facts over the whole exponent range, by formula: for E2M1,
+ * floor(2^j) = 2^(j-2) and one ULP below drops to 2^(j-3); rceil steps at
+ * 6 * 2^k (6 * 2^k -> 2^k, one ULP above -> 2^(k+1)) and keeps 2^j, its
+ * neighbours too, at 2^(j-2) since 4 < 6 < 8. */
+Test(block_quant, e8m0_rules_over_the_exponent_range)
+{
+    nb_block_format fl = bf_of("mxfp4/floor"), rc = bf_of("mxfp4/rceil");
+    for (int j = -120; j <= 127; j++) {
+        double p = ldexp(1.0, j), below = nextafter(p, 0), above = nextafter(p, INFINITY);
+        cr_assert_eq(scale_for(&fl, p), (unsigned)(127 + j - 2), "floor 2^%d", j);
+        cr_assert_eq(scale_for(&fl, below), (unsigned)(127 + j - 3), "floor below 2^%d", j);
+        cr_assert_eq(scale_for(&fl, above), (unsigned)(127 + j - 2), "floor above 2^%d", j);
+        cr_assert_eq(scale_for(&rc, p), (unsigned)(127 + j - 2), "rceil 2^%d", j);
+        cr_assert_eq(scale_for(&rc, below), (unsigned)(127 + j - 2), "rceil below 2^%d", j);
+        cr_assert_eq(scale_for(&rc, above), (unsigned)(127 + j - 2), "rceil above 2^%d", j);
+        double six = 6 * ldexp(1.0, j - 2);
+        cr_assert_eq(scale_for(&rc, six), (unsigned)(127 + j - 2), "rceil 6 * 2^%d", j - 2);
+        cr_assert_eq(scale_for(&rc, nextafter(six, 0)), (unsigned)(127 + j - 2));
+        if (127 + j - 1 <= 254)
+            cr_assert_eq(scale_for(&rc, nextafter(six, INFINITY)), (unsigned)(127 + j - 1),
+                         "rceil above 6 * 2^%d", j - 2);
+    }
+}
+
 /* Every E2M1 code at every E8M0 exponent: the block {v * 2^k, 6 * 2^k} gets
  * scale 2^k under every rule and gives back code and value exactly. */
 Test(block_quant, every_e2m1_code_every_e8m0_exponent)
