@@ -137,7 +137,8 @@ bool nb_block_spec_is_block(const char *spec)
     int n = split_right(buf, f);
     if (n < 3)
         return false;
-    const char *scale = is_rule(f[n - 1]) && n == 4 ? f[1] : f[n - 2];
+    /* ELEM/SCALE/BLOCK ends in digits; ELEM/SCALE/BLOCK/RULE in a word. */
+    const char *scale = n == 4 && !all_digits(f[3]) ? f[1] : f[n - 2];
     char sname[32];
     snprintf(sname, sizeof sname, "%s", scale);
     char *plus = strchr(sname, '+');

@@ -94,6 +94,7 @@ Test(block_format, is_block)
     cr_assert(nb_block_spec_is_block("int4/fp16/128"));
     cr_assert(nb_block_spec_is_block("int4/fp16/128/nearest"));
     cr_assert(nb_block_spec_is_block("mxfp6"), "so that it gets the ambiguity message");
+    cr_assert(nb_block_spec_is_block("e2m1/e8m0/32/bogus"), "so that it gets the rule message");
     cr_assert_not(nb_block_spec_is_block("e2m1"));
     cr_assert_not(nb_block_spec_is_block("sf4:7"));
     cr_assert_not(nb_block_spec_is_block("lut:/tmp/a/b.txt"));
@@ -114,6 +115,7 @@ Test(block_format, bad_specs_refused_with_a_message)
     parse_bad("mx:e2m1/fp8/32", "unknown scale format 'fp8'");
     parse_bad("mx:e9m9x/e8m0/32", "element: unknown format 'e9m9x'");
     parse_bad("mx:e2m1/e8m0/32/round", "unknown scale rule 'round'");
+    parse_bad("e2m1/e8m0/32/bogus", "unknown scale rule 'bogus'");
     parse_bad("mx:e2m1/e8m0/32/nearest", "rule nearest is for ue4m3, fp16 and bf16 scales");
     parse_bad("int4/fp16/128/floor", "rule floor chooses a power of two and needs e8m0 scales");
     parse_bad("mx:e2m1/e8m0+fp32/32", "per-tensor fp32 scale goes with ue4m3 block scales only");
