@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nibble/list.h"
 #include "nibble/num.h"
 #include "nibble/text_io.h"
 
@@ -30,8 +31,15 @@ static void help(void)
            "  --lut-frac-bits N   lookup ROM fractional bits (default %d)\n"
            "  --json              machine-readable output\n"
            "  -h, --help          this text\n\n"
-           "formats: %s\n",
-           NB_GROUP_SIZE_DEFAULT, NB_LUT_FRAC_BITS_DEFAULT, nb_format_valid_names());
+           "formats: %s\n\n"
+           "Block formats (num/README.md) carry their own block size along cols, scale\n"
+           "rule and element rounding; --scaling, --group, --clip and --rounding apply to\n"
+           "the other formats: mx:ELEMENT/SCALE/BLOCK[/RULE] (mx: optional), e.g.\n"
+           "mx:e2m1/e8m0/32/floor, int4/fp16/128, or mxfp4, mxfp6e3m2, mxfp6e2m3,\n"
+           "mxfp8e4m3, mxfp8e5m2, mxint8, nvfp4 [/RULE]; scales %s; rules floor, rceil,\n"
+           "even (e8m0; default rceil), nearest (the others).\n",
+           NB_GROUP_SIZE_DEFAULT, NB_LUT_FRAC_BITS_DEFAULT, nb_format_valid_names(),
+           nb_scale_fmt_valid_names());
 }
 
 typedef struct quantize_args {
@@ -127,17 +135,75 @@ static int parse_args(int argc, char **argv, quantize_args *a, nb_err *err)
     return 0;
 }
 
-/* Build the format list: "all" means every builtin. */
-static int load_formats(const quantize_args *a, nb_format *out, nb_err *err)
+/* One entry of --format: a plain format or a block format. */
+typedef struct quant_format {
+    bool is_block;
+    nb_format plain;
+    nb_block_format block;
+} quant_format;
+
+static const char *qf_name(const quant_format *q)
+{
+    return q->is_block ? q->block.name : q->plain.name;
+}
+
+/* Build the format list: "all" means every builtin; block specs (mx:..., the
+ * aliases, ELEM/SCALE/BLOCK) become block formats. */
+static int load_formats(const quantize_args *a, quant_format *out, nb_err *err)
 {
     if (strcmp(a->formats, "all") == 0) {
         int n = nb_format_builtin_count();
         for (int i = 0; i < n; i++)
-            if (!nb_format_parse(nb_format_builtin_name(i), &a->f, &out[i], err))
+            if (!nb_format_parse(nb_format_builtin_name(i), &a->f, &out[i].plain, err))
                 return -1;
         return n;
     }
-    return nb_format_parse_list(a->formats, &a->f, out, MAX_FORMATS, err);
+    nb_list items;
+    if (!nb_list_split(a->formats, ",", &items, err)) {
+        nb_list_free(&items);
+        return -1;
+    }
+    int n = 0;
+    bool ok = items.n > 0;
+    if (!ok)
+        nb_fail(err, "empty format list; valid formats: %s", nb_format_valid_names());
+    for (int i = 0; ok && i < items.n; i++) {
+        if (n == MAX_FORMATS) {
+            ok = nb_fail(err, "too many formats in '%s' (at most %d)", a->formats, MAX_FORMATS);
+            break;
+        }
+        const char *spec = items.items[i];
+        out[n].is_block = nb_block_spec_is_block(spec);
+        ok = out[n].is_block ? nb_block_format_parse(spec, &a->f, &out[n].block, err)
+                             : nb_format_parse(spec, &a->f, &out[n].plain, err);
+        for (int j = 0; ok && j < n; j++)
+            if (strcmp(qf_name(&out[j]), qf_name(&out[n])) == 0)
+                ok = nb_fail(err, "format %s appears twice in '%s'", qf_name(&out[n]),
+                             a->formats);
+        n++;
+    }
+    nb_list_free(&items);
+    return ok ? n : -1;
+}
+
+/* Quantize and dequantize x into y with one format. */
+static bool quantize_one(const quant_format *f, const nb_quant_opts *o, const float *x, float *y,
+                         size_t rows, size_t cols, nb_err *err)
+{
+    if (f->is_block) {
+        nb_block_qtensor q;
+        if (!nb_block_quantize(x, rows, cols, &f->block, &q, err))
+            return false;
+        nb_block_dequantize(&q, y);
+        nb_block_qtensor_free(&q);
+        return true;
+    }
+    nb_qtensor q;
+    if (!nb_quantize(x, rows, cols, &f->plain, o, &q, err))
+        return false;
+    nb_dequantize(&q, y);
+    nb_qtensor_free(&q);
+    return true;
 }
 
 /* Allocate both tensors before generating anything: an input too large for
@@ -200,7 +266,7 @@ int cmd_quantize(int argc, char **argv)
         return 0;
     if (rc)
         return cli_fail_err(CMD, &err);
-    nb_format *formats = calloc(MAX_FORMATS, sizeof *formats);
+    quant_format *formats = calloc(MAX_FORMATS, sizeof *formats);
     float *x = NULL, *y = NULL;
     size_t rows = 0, cols = 0;
     int nf = formats ? load_formats(&a, formats, &err) : -1;
@@ -211,7 +277,7 @@ int cmd_quantize(int argc, char **argv)
         return cli_fail_err(CMD, &err);
     }
     for (int i = 0; i < nf; i++)
-        if (!nb_quant_opts_check(&a.q, &formats[i], &err)) {
+        if (!formats[i].is_block && !nb_quant_opts_check(&a.q, &formats[i].plain, &err)) {
             free(formats);
             free(x);
             free(y);
@@ -237,28 +303,30 @@ int cmd_quantize(int argc, char **argv)
         snprintf(scaling, sizeof scaling, "group of %zu", a.q.group_size);
     else
         snprintf(scaling, sizeof scaling, "per %s", nb_granularity_name(a.q.granularity));
+    int width = 12; /* the format column fits the longest name (block formats are long) */
+    for (int i = 0; i < nf; i++)
+        if ((int)strlen(qf_name(&formats[i])) > width)
+            width = (int)strlen(qf_name(&formats[i]));
     if (!a.json) {
         printf("input: %s, %zu x %zu", source, rows, cols);
         if (!a.input)
             printf(", seed %llu", (unsigned long long)a.seed);
         printf("; scaling: %s, clip %g, rounding %s\n\n", scaling, a.q.clip,
                nb_rounding_name(a.q.rounding));
-        printf("%-12s %14s %10s %12s\n", "format", "MSE", "SQNR(dB)", "max error");
+        printf("%-*s %14s %10s %12s\n", width, "format", "MSE", "SQNR(dB)", "max error");
     }
     int status = 0;
     for (int i = 0; i < nf; i++) {
-        nb_qtensor q;
-        if (!nb_quantize(x, rows, cols, &formats[i], &a.q, &q, &err)) {
+        if (!quantize_one(&formats[i], &a.q, x, y, rows, cols, &err)) {
             status = cli_fail_err(CMD, &err);
             break;
         }
-        nb_dequantize(&q, y);
-        nb_qtensor_free(&q);
         nb_error_stats s = nb_error_stats_float(x, y, rows * cols);
         if (a.json) {
             /* every format keeps its row: an exact result has an infinite SQNR */
             json_t *row = json_object();
-            bool ok = row && json_object_set_new(row, "format", json_string(formats[i].name)) == 0 &&
+            bool ok = row &&
+                      json_object_set_new(row, "format", json_string(qf_name(&formats[i]))) == 0 &&
                       cli_json_set_real(row, "mse", s.mse, "mse_note", "not finite") &&
                       cli_json_set_real(row, "sqnr_db", s.sqnr_db, "sqnr_note",
                                         cli_sqnr_note(s.sqnr_db)) &&
@@ -269,7 +337,7 @@ int cmd_quantize(int argc, char **argv)
                 break;
             }
         } else {
-            printf("%-12s %14.6e %10.3f %12.6f\n", formats[i].name, s.mse, s.sqnr_db,
+            printf("%-*s %14.6e %10.3f %12.6f\n", width, qf_name(&formats[i]), s.mse, s.sqnr_db,
                    s.max_abs_error);
         }
     }
