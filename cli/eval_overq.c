@@ -2,7 +2,8 @@
  * OverQ at all. The float32 model runs once plainly and once through the
  * probe hook (which must leave every output unchanged: checked), and the
  * probe's counts are printed per layer and per input kind, and written as
- * CSV/JSON. */
+ * CSV/JSON. Beside it, the float32 model runs with the inputs of each kind of
+ * layer ReLU'd, to measure what an unsigned format would cost the model. */
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
 #include <math.h>
@@ -16,6 +17,15 @@
 #include "nibble/model_eval.h"
 #include "nibble/model_overq.h"
 #include "nibble/output.h"
+
+/* Variants run beside the probe: the float32 model with the inputs of one kind
+ * of layer (or of all of a block's) ReLU'd. */
+#define NRELU 5
+static const unsigned RELU_MASK[NRELU] = {
+    1u << NB_IN_QKV, 1u << NB_IN_O, 1u << NB_IN_GATEUP, 1u << NB_IN_DOWN,
+    (1u << NB_IN_QKV) | (1u << NB_IN_O) | (1u << NB_IN_GATEUP) | (1u << NB_IN_DOWN),
+};
+static const char *RELU_NAME[NRELU] = {"q,k,v", "o", "gate,up", "down", "all but the classifier"};
 
 /* A row of the tables: one layer's input, or the sum over layers (layer -1). */
 typedef struct stat_row {
@@ -143,6 +153,18 @@ static void print_tables(const eval_overq_args *a, const nb_llama *m, const nb_t
     printf("\ndepth 0 is plain 4-bit (nothing handled); depth 1 overwrites the adjacent zero; "
            "each further depth lets one more value move. '-': no outlier, or the depth does "
            "not fit in the tile.\n");
+    printf("\nThe float32 model with the inputs of these layers ReLU'd, max(x, 0): what an "
+           "unsigned activation format (uint4) or nibble's OverQ does to them before any "
+           "rounding\n");
+    printf("%-24s %12s %12s %10s %8s\n", "inputs ReLU'd", "perplexity", "delta", "mean KL",
+           "top-1");
+    printf("%-24s %12.4f %+12.4f %10.5f %8.4f\n", "none (float32)", res[0].perplexity, 0.0, 0.0,
+           1.0);
+    for (int i = 0; i < NRELU; i++) {
+        const nb_eval_result *e = &res[2 + i];
+        printf("%-24s %12.4f %+12.4f %10.5f %8.4f\n", RELU_NAME[i], e->perplexity,
+               e->perplexity - res[0].perplexity, e->mean_kl, e->top1);
+    }
 }
 
 /* A value for JSON: fractions that are undefined become null. */
@@ -222,6 +244,18 @@ static bool write_outputs(const eval_overq_args *a, const nb_llama *m, const nb_
         for (int i = 0; i < nr; i++)
             json_array_append_new(arr, row_json(&r[i], fmts, nf));
         json_object_set_new(doc, "inputs", arr);
+        json_t *relu = json_array();
+        for (int i = 0; i < NRELU; i++) {
+            const nb_eval_result *e = &res[2 + i];
+            json_t *o = json_object();
+            json_object_set_new(o, "inputs_relu", json_string(RELU_NAME[i]));
+            json_object_set_new(o, "perplexity", json_real(e->perplexity));
+            json_object_set_new(o, "delta_perplexity", json_real(e->perplexity - res[0].perplexity));
+            json_object_set_new(o, "mean_kl", json_real(e->mean_kl));
+            json_object_set_new(o, "top1_agreement", json_real(e->top1));
+            json_array_append_new(relu, o);
+        }
+        json_object_set_new(doc, "relu_inputs", relu);
         (void)m;
         char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         json_decref(doc);
@@ -298,15 +332,26 @@ int eval_overq_stats(const char *cmd, const nb_llama *m, const nb_token_rows *ro
     nb_overq_probe *p = nb_overq_probe_new(m, &po, &err);
     if (!p)
         return cli_fail_err(cmd, &err);
-    nb_linear_hook hook = nb_overq_probe_hook(p, NULL);
-    nb_eval_result res[2];
+    nb_linear_hook hooks[1 + NRELU];
+    nb_relu_inputs *relu[NRELU] = {0};
+    hooks[0] = nb_overq_probe_hook(p, NULL);
+    for (int i = 0; i < NRELU; i++) {
+        if (!(relu[i] = nb_relu_inputs_new(RELU_MASK[i], NULL, &err))) {
+            for (int j = 0; j < i; j++)
+                nb_relu_inputs_free(relu[j]);
+            nb_overq_probe_free(p);
+            return cli_fail_err(cmd, &err);
+        }
+        hooks[1 + i] = nb_relu_inputs_hook(relu[i]);
+    }
+    nb_eval_result res[2 + NRELU];
     nb_eval_opts eo = {.progress = a->quiet ? NULL : stderr, .cancel = cli_catch_interrupts()};
     int status = EXIT_BAD_INPUT;
     int nrows = m->cfg.n_layers * NB_IN_CLS + NB_IN_CLS + 1;
     stat_row *r = calloc((size_t)nrows, sizeof *r);
     if (!r) {
         nb_fail(&err, "out of memory");
-    } else if (nb_eval_run(m, rows, &hook, 1, &eo, res, &err)) {
+    } else if (nb_eval_run(m, rows, hooks, 1 + NRELU, &eo, res, &err)) {
         /* the probe only watches: its run must score exactly as float32 does */
         if (res[1].nll != res[0].nll || res[1].top1_agree != res[0].top1_agree) {
             nb_fail(&err, "the probe changed the model's outputs (perplexity %.6f, float32 "
@@ -324,5 +369,7 @@ int eval_overq_stats(const char *cmd, const nb_llama *m, const nb_token_rows *ro
         cli_fail_err(cmd, &err);
     free(r);
     nb_overq_probe_free(p);
+    for (int i = 0; i < NRELU; i++)
+        nb_relu_inputs_free(relu[i]);
     return status;
 }

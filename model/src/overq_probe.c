@@ -30,6 +30,19 @@ const char *nb_llama_input_name(nb_llama_input in)
     return (unsigned)in < NB_IN_KINDS ? names[in] : "?";
 }
 
+nb_llama_input nb_llama_input_of(const nb_llama *m, int id)
+{
+    if (id == nb_llama_classifier_id(m))
+        return NB_IN_CLS;
+    switch ((nb_linear_kind)(id % NB_LIN_KINDS)) {
+    case NB_LIN_O: return NB_IN_O;
+    case NB_LIN_GATE:
+    case NB_LIN_UP: return NB_IN_GATEUP;
+    case NB_LIN_DOWN: return NB_IN_DOWN;
+    default: return NB_IN_QKV;
+    }
+}
+
 const char *nb_probe_view_name(nb_probe_view v)
 {
     return v == NB_VIEW_MAGNITUDE ? "magnitude" : "relu";
@@ -213,20 +226,11 @@ static void count_overq(nb_overq_probe *p, nb_act_stats *s, const float *x, size
 static bool observe(nb_overq_probe *p, const nb_llama *m, int id, const float *x, size_t M,
                     nb_err *err)
 {
-    int layer = id / NB_LIN_KINDS;
-    nb_llama_input in;
-    if (id == nb_llama_classifier_id(m)) {
-        in = NB_IN_CLS;
-        layer = m->cfg.n_layers;
-    } else {
-        switch ((nb_linear_kind)(id % NB_LIN_KINDS)) {
-        case NB_LIN_Q: in = NB_IN_QKV; break;
-        case NB_LIN_O: in = NB_IN_O; break;
-        case NB_LIN_GATE: in = NB_IN_GATEUP; break;
-        case NB_LIN_DOWN: in = NB_IN_DOWN; break;
-        default: return true; /* k, v, up: the same input as q or gate */
-        }
-    }
+    nb_llama_input in = nb_llama_input_of(m, id);
+    int layer = in == NB_IN_CLS ? m->cfg.n_layers : id / NB_LIN_KINDS;
+    nb_linear_kind kind = (nb_linear_kind)(id % NB_LIN_KINDS);
+    if (in != NB_IN_CLS && (kind == NB_LIN_K || kind == NB_LIN_V || kind == NB_LIN_UP))
+        return true; /* the same input as q or gate: counted there */
     size_t N, K;
     nb_llama_linear_weight(m, id, &N, &K);
     if (!M || !K)

@@ -28,6 +28,8 @@ ok 0 "layer 1 down +40 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$" "$nibble" 
 ok 0 "all 2 layers gate,up .*\|( +([0-9.]+|-)){5}$" "$nibble" eval --overq-stats --model "$m" \
     --tokenizer "$t" --text "$x" -q
 ok 0 "OverQ on the magnitudes" "$nibble" eval --overq-stats --model "$m" --tokens "$dir/ids.npy" -q
+ok 0 "down +[0-9.]+ +[-+][0-9.]+ +[0-9.]+ +[0-9.]+" "$nibble" eval --overq-stats --model "$m" \
+    --tokenizer "$t" --text "$x" -q
 ok 0 "unchanged with the probe" "$nibble" eval --overq-stats --model "$m" --tokenizer "$t" \
     --text "$x" -q
 # 2 layers x 4 inputs + 4 totals + classifier, and the header
@@ -35,7 +37,8 @@ ok 0 "unchanged with the probe" "$nibble" eval --overq-stats --model "$m" --toke
 head -1 "$dir/oq.csv" | grep -q '^layer,input,K,tokens,elements,float_zero_fraction,negative_fraction,min,max,zero_codes_int4,zero_codes_e2m1,zero_codes_uint4,relu_zero_fraction,' ||
     { echo "FAIL: CSV header"; fail=1; }
 grep -qE '^all,"down",40,[0-9]+,' "$dir/oq.csv" || { echo "FAIL: CSV total row"; fail=1; }
-grep -q '"coverage_tiled"' "$dir/oq.json" && grep -q '"tile": 4' "$dir/oq.json" ||
+grep -q '"coverage_tiled"' "$dir/oq.json" && grep -q '"tile": 4' "$dir/oq.json" &&
+    grep -q '"inputs_relu": "down"' "$dir/oq.json" ||
     { echo "FAIL: JSON"; fail=1; }
 
 bad "--overq-stats measures the float32 model's activations: drop --weights" --model "$m" \

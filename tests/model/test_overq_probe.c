@@ -255,6 +255,32 @@ Test(overq_probe, forward_unchanged_and_bookkeeping)
     nb_llama_free(&m);
 }
 
+/* The ReLU hook: the chosen inputs' layers see max(x, 0), the others x. */
+Test(overq_probe, relu_inputs)
+{
+    nb_llama m;
+    tiny(&m);
+    nb_err err;
+    nb_relu_inputs *r = nb_relu_inputs_new(1u << NB_IN_QKV, NULL, &err);
+    cr_assert(r, "%s", err.msg);
+    nb_linear_hook h = nb_relu_inputs_hook(r);
+    float x[32], relu[32], y[64], ref[64];
+    hand_matrix(x);
+    for (int i = 0; i < 32; i++)
+        relu[i] = x[i] > 0 ? x[i] : 0;
+    size_t N, K;
+    for (int id = NB_LIN_Q; id <= NB_LIN_O; id++) {
+        nb_llama_linear_weight(&m, id, &N, &K);
+        cr_assert(h.apply(h.ctx, &m, id, x, 2, y, &err), "%s", err.msg);
+        nb_llama_linear_f32(&m, id, id == NB_LIN_O ? x : relu, 2, ref);
+        cr_assert(memcmp(y, ref, 2 * N * sizeof *y) == 0, "layer id %d", id);
+    }
+    nb_relu_inputs_free(r);
+    cr_assert_null(nb_relu_inputs_new(1u << NB_IN_KINDS, NULL, &err));
+    cr_assert(strstr(err.msg, "names inputs that do not exist"), "%s", err.msg);
+    nb_llama_free(&m);
+}
+
 Test(overq_probe, bad_input)
 {
     nb_llama m;

@@ -43,6 +43,8 @@ typedef enum nb_llama_input {
 
 /* "q,k,v", "o", "gate,up", "down", "classifier" */
 const char *nb_llama_input_name(nb_llama_input in);
+/* The input a linear layer reads (k and v: NB_IN_QKV; up: NB_IN_GATEUP). */
+nb_llama_input nb_llama_input_of(const nb_llama *m, int id);
 
 #define NB_PROBE_DEPTHS 5        /* cascade depths 0..4 (0 = plain 4-bit) */
 #define NB_PROBE_FORMATS_MAX 8
@@ -99,5 +101,15 @@ void nb_act_stats_add(nb_act_stats *a, const nb_act_stats *b);
 /* Coverage: handled / outliers (NaN when there is no outlier or the depth was
  * not counted). */
 double nb_act_coverage(const nb_act_stats *s, nb_probe_view v, bool tiled, int depth);
+
+/* What an unsigned activation format (uint4, nibble's OverQ) would do to a
+ * signed input: a hook that gives the chosen inputs' layers max(x, 0) instead
+ * of x, then computes with *inner (NULL: float32). `inputs` is a bit mask of
+ * (1 << nb_llama_input). Used to measure the model's loss from the ReLU. */
+typedef struct nb_relu_inputs nb_relu_inputs;
+
+nb_relu_inputs *nb_relu_inputs_new(unsigned inputs, const nb_linear_hook *inner, nb_err *err);
+nb_linear_hook nb_relu_inputs_hook(nb_relu_inputs *r);
+void nb_relu_inputs_free(nb_relu_inputs *r);
 
 #endif
