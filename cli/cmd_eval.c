@@ -15,6 +15,7 @@
 #include "nibble/list.h"
 #include "nibble/output.h"
 #include "design_arg.h"
+#include "eval_overq.h"
 #include "nibble/model_eval.h"
 #include "nibble/model_quant.h"
 
@@ -57,6 +58,9 @@ static void help(void)
            "                      compiled by Verilator, cycle by cycle: slow, for short\n"
            "                      sequences, e.g. --lines 1) or c (the stepped C model);\n"
            "                      all give identical partial sums\n"
+           "  --overq-stats       instead of designs: per linear layer input, the zero\n"
+           "                      fraction (float, and codes of each --acts format) and the\n"
+           "                      OverQ coverage at cascade depths 0..4 in --rows-row tiles\n"
            "  --csv F, --json F   write the table (atomically; never over an input)\n"
            "  -q, --quiet         no progress line\n"
            "  -h, --help          this text\n",
@@ -80,8 +84,8 @@ typedef struct eval_args {
     const char *configs[MAX_CONFIGS];
     int nconfigs;
     long lines, rows, cols, acc_bits;
-    bool classifier, quiet;
     nb_qlinear_backend backend;
+    bool classifier, quiet, overq_stats;
 } eval_args;
 
 static bool check_outputs(const eval_args *a, nb_err *err)
@@ -341,6 +345,10 @@ static int run(const eval_args *a)
     if (a->text && !a->tokenizer)
         return cli_fail(CMD, "--text needs --tokenizer T (llama2.c tokenizer.bin); for other "
                         "tokenizers give --tokens F.npy");
+    if (a->overq_stats && (a->weights || a->nconfigs || a->classifier))
+        return cli_fail(CMD, "--overq-stats measures the float32 model's activations: drop "
+                        "--weights, --config and --quantize-classifier (--acts lists the formats "
+                        "whose zero codes to count, --rows the array height)");
     if (!check_outputs(a, &err))
         return cli_fail_err(CMD, &err);
     static variant v[MAX_VARIANTS];
@@ -355,6 +363,7 @@ static int run(const eval_args *a)
         return cli_fail_err(CMD, &err);
     }
     int status = EXIT_BAD_INPUT;
+    bool reported = false;
     nb_tokenizer t = {0};
     nb_token_rows rows = {0};
     nb_eval_result *res = NULL;
@@ -366,6 +375,14 @@ static int run(const eval_args *a)
         goto out;
     if (!nb_rows_fit_model(&rows, &m, (size_t)a->lines, &err))
         goto out;
+    if (a->overq_stats) {
+        eval_overq_args oa = {.model = a->model, .data = a->text ? a->text : a->tokens,
+                              .data_is_text = a->text != NULL, .acts = a->acts, .tile = a->rows,
+                              .csv = a->csv, .json = a->json, .quiet = a->quiet};
+        status = eval_overq_stats(CMD, &m, &rows, &oa);
+        reported = true; /* its errors are printed already */
+        goto out;
+    }
     hooks = calloc((size_t)nv + 1, sizeof *hooks);
     res = calloc((size_t)nv + 1, sizeof *res);
     if (!hooks || !res) {
@@ -393,7 +410,7 @@ static int run(const eval_args *a)
     print_table(a, &m, rows.rows, v, nv, res);
     status = 0;
 out:
-    if (status)
+    if (status && !reported)
         cli_fail_err(CMD, &err);
     free(hooks);
     free(res);
@@ -414,6 +431,7 @@ int cmd_eval(int argc, char **argv)
         {"cols", required_argument, NULL, 'C'},       {"acc-bits", required_argument, NULL, 'b'},
         {"config", required_argument, NULL, 'c'},     {"group", required_argument, NULL, 'g'},
         {"quantize-classifier", no_argument, NULL, 'Q'}, {"backend", required_argument, NULL, 'B'},
+        {"overq-stats", no_argument, NULL, 'O'},
         {"csv", required_argument, NULL, 'v'},        {"json", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -455,6 +473,7 @@ int cmd_eval(int argc, char **argv)
             if (!nb_qlinear_backend_parse(optarg, &a.backend, &err))
                 return cli_fail_err(CMD, &err);
             break;
+        case 'O': a.overq_stats = true; break;
         case 'v': a.csv = optarg; break;
         case 'j': a.json = optarg; break;
         case 'q': a.quiet = true; break;
