@@ -39,7 +39,7 @@ static bool is_empty_dir(const char *dir)
 /* The kind whose marker dir carries, or -1. */
 static int marked_kind(const char *dir)
 {
-    for (int k = NB_OUTPUT_DESIGN; k <= NB_OUTPUT_WAVES; k++)
+    for (int k = NB_OUTPUT_DESIGN; k <= NB_OUTPUT_EXPORT; k++)
         if (nb_output_is_marked(dir, (nb_output_kind)k))
             return k;
     return -1;
