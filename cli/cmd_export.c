@@ -11,16 +11,18 @@
 #include "nibble/export.h"
 #include "nibble/num.h"
 #include "nibble/output.h"
+#include "nibble/sweep.h"
 #include "nibble/synth.h"
 #include "nibble/workload.h"
 
 static const char *CMD = "export";
 
-#define MAX_DESIGNS 64
+#define MAX_DESIGNS 256
 
 static void help(void)
 {
     printf("usage: nibble export --config DIR [--config DIR ...] --accelergy OUT [options]\n"
+           "       nibble export --sweep DIR --accelergy OUT\n"
            "       nibble export --config DIR --scalesim FILE.cfg [--gemm MxKxN --topology FILE.csv]\n\n"
            "--accelergy writes OUT/ERT.yaml and OUT/ART.yaml, Accelergy's energy and area\n"
            "reference tables (format 0.3, read by Timeloop), for every design given: energy in\n"
@@ -34,6 +36,9 @@ static void help(void)
            "(ArrayHeight = rows, ArrayWidth = cols, Dataflow ws); --topology with --gemm a\n"
            "GEMM topology for SCALE-Sim's '-i gemm' mode. No synthesis is needed.\n\n"
            "  --config PATH       a design (manifest.json or its directory); repeatable\n"
+           "  --sweep DIR         every design of a sweep directory ('nibble sweep -o DIR'),\n"
+           "                      on the sweep's library and clock, from its cached results\n"
+           "                      (implies --cached-only)\n"
            "  --accelergy DIR     write the Accelergy tables into DIR\n"
            "  --library NAME      library for synthesis (default osu018)\n"
            "  --liberty FILE      a liberty file of your own instead\n"
@@ -52,7 +57,7 @@ static void help(void)
 typedef struct export_args {
     const char *config[MAX_DESIGNS];
     int nconfig;
-    const char *accelergy, *scalesim, *topology, *gemm, *run_name;
+    const char *accelergy, *scalesim, *topology, *gemm, *run_name, *sweep;
     int sram[3];
     bool quiet;
     nb_synth_opts synth;
@@ -158,6 +163,55 @@ static int run_accelergy(const export_args *a, nb_design **designs, char (*dirs)
     return ok ? 0 : cli_fail_err(CMD, &err);
 }
 
+/* The designs and synthesis options of a prepared sweep (plan.json). */
+static bool load_sweep(const char *dir, nb_sweep_plan *plan, export_args *a, char *lib, size_t liblen,
+                       char *sdc, size_t sdclen, nb_err *err)
+{
+    if (!nb_sweep_load_plan(dir, plan, err))
+        return false;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/plan.json", dir);
+    json_error_t je;
+    json_t *doc = json_load_file(path, 0, &je);
+    const char *library = NULL, *liberty = NULL, *s = NULL;
+    json_t *sdc_v = NULL;
+    double clock = 0;
+    int power = 0;
+    bool ok = doc && json_unpack_ex(doc, &je, 0, "{s:{s:s, s:s, s:F, s:b, s?:o}}", "options",
+                                    "library", &library, "liberty", &liberty, "clock_ns", &clock,
+                                    "power", &power, "sdc", &sdc_v) == 0;
+    if (ok && json_is_string(sdc_v))
+        s = json_string_value(sdc_v);
+    if (!ok) {
+        json_decref(doc);
+        nb_sweep_plan_free(plan);
+        return nb_fail(err, "%s: no readable sweep options (%s); prepare the sweep again with "
+                       "'nibble sweep -o %s'", path, je.text, dir);
+    }
+    if (!power) {
+        json_decref(doc);
+        nb_sweep_plan_free(plan);
+        return nb_fail(err, "the sweep %s ran without power (--no-power): the energy tables need "
+                       "gate-level power; run the sweep with power", dir);
+    }
+    /* a user liberty is recorded by path (library "user"), a named one by name */
+    snprintf(lib, liblen, "%s", strcmp(library, "user") == 0 ? liberty : library);
+    if (strcmp(library, "user") == 0)
+        a->synth.liberty = lib;
+    else
+        a->synth.library = lib;
+    /* the clock the sweep ran at: its SDC's, or the one recorded */
+    if (s) {
+        snprintf(sdc, sdclen, "%s", s);
+        a->synth.sdc = sdc;
+    } else {
+        a->synth.clock_ns = clock;
+    }
+    a->synth.cached_only = true;
+    json_decref(doc);
+    return true;
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -167,6 +221,7 @@ int cmd_export(int argc, char **argv)
         {"scalesim", required_argument, NULL, 'S'}, {"run-name", required_argument, NULL, 'r'},
         {"sram", required_argument, NULL, 'm'},     {"gemm", required_argument, NULL, 'g'},
         {"topology", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+        {"sweep", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     export_args a = {.sram = {256, 256, 128}, .synth = nb_synth_opts_default()};
@@ -197,6 +252,7 @@ int cmd_export(int argc, char **argv)
             break;
         case 'g': a.gemm = optarg; break;
         case 't': a.topology = optarg; break;
+        case 'w': a.sweep = optarg; break;
         case 'q': a.quiet = true, a.synth.log = NULL; break;
         case 'h': help(); return 0;
         default: return cli_bad_option(CMD, argv);
@@ -206,6 +262,27 @@ int cmd_export(int argc, char **argv)
         return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
     if (!a.accelergy && !a.scalesim)
         return cli_fail(CMD, "nothing to export: give --accelergy DIR and/or --scalesim FILE");
+    if (a.sweep && (a.nconfig || a.synth.library || a.synth.liberty || a.synth.clock_ns > 0))
+        return cli_fail(CMD, "--sweep takes its designs, library and clock from the sweep: give no "
+                        "--config, --library, --liberty or --clock with it");
+    /* a sweep's designs and synthesis options, from its plan */
+    nb_sweep_plan plan = {0};
+    static char sweep_lib[1024], sweep_sdc[4096], design_paths[MAX_DESIGNS][4400];
+    if (a.sweep) {
+        if (!load_sweep(a.sweep, &plan, &a, sweep_lib, sizeof sweep_lib, sweep_sdc,
+                        sizeof sweep_sdc, &err))
+            return cli_fail_err(CMD, &err);
+        for (int i = 0; i < plan.n && i < MAX_DESIGNS; i++) {
+            snprintf(design_paths[i], sizeof design_paths[i], "%s/designs/%s", a.sweep,
+                     plan.points[i].name);
+            a.config[a.nconfig++] = design_paths[i];
+        }
+        int n = plan.n;
+        nb_sweep_plan_free(&plan);
+        if (n > MAX_DESIGNS)
+            return cli_fail(CMD, "the sweep %s has %d designs, more than the %d one export takes",
+                            a.sweep, n, MAX_DESIGNS);
+    }
     if (!a.nconfig)
         return cli_fail(CMD, "--config is required: the design(s) from 'nibble gen' to export");
     if (a.scalesim && a.nconfig != 1)

@@ -82,4 +82,24 @@ out=$("$nibble" export --cached-only --config "$work/fresh" --accelergy "$work/n
 [ $st -eq 2 ] || fail "--cached-only without a result: exit $st"
 printf '%s\n' "$out" | grep -q "has no synthesis result in the cache.*run 'nibble synth --config" || fail "missing synthesis message: $out"
 [ ! -e "$work/never" ] || fail "--cached-only without a result wrote $work/never"
+
+# --sweep: every design of a sweep on its library and clock, from its results
+"$nibble" sweep -o "$work/sw" --weights int4 --acts int4 --sizes 1x1 --acc-bits 16 -j 1 >/dev/null 2>&1 || fail "sweep"
+"$nibble" export -q --sweep "$work/sw" --accelergy "$work/accsw" >/dev/null || fail "export --sweep"
+python3 - "$work" <<'PY' || exit 1
+import csv, sys, yaml
+work = sys.argv[1]
+row = next(csv.DictReader(open(f"{work}/sw/synth.csv")))
+t = yaml.safe_load(open(f"{work}/accsw/ERT.yaml"))["ERT"]["tables"][0]
+mac = next(a["energy"] for a in t["actions"] if a["name"] == "mac_random")
+e = float(row["energy_per_mac_pj"])
+if abs(mac - e) > 2e-6 * e:
+    print(f"FAIL: --sweep: mac_random {mac} != the sweep's synth.csv {e}"); sys.exit(1)
+PY
+# a sweep prepared but never run has no results: exit 2, nothing written
+"$nibble" sweep -o "$work/sw_unrun" --weights int4 --acts int4 --sizes 1x1 --acc-bits 11 --emit-jobs make >/dev/null 2>&1 || fail "sweep --emit-jobs"
+out=$("$nibble" export --sweep "$work/sw_unrun" --accelergy "$work/never" 2>&1); st=$?
+[ $st -eq 2 ] || fail "--sweep without results: exit $st"
+printf '%s\n' "$out" | grep -q "has no synthesis result in the cache" || fail "--sweep without results message: $out"
+[ ! -e "$work/never" ] || fail "--sweep without results wrote $work/never"
 echo "ok: Accelergy ERT/ART parsed and equal to synth.csv; re-run identical; bad input refused"
