@@ -33,12 +33,17 @@ static void flatten(json_t *out, const char *prefix, json_t *obj)
 
 json_t *nb_export_provenance(const nb_synth_result *r)
 {
-    json_t *all = nb_synth_result_to_json(r), *out = json_object();
-    if (!all || !out) {
-        json_decref(all);
-        json_decref(out);
+    json_t *all = nb_synth_result_to_json(r);
+    json_t *out = all ? nb_export_provenance_json(all) : NULL;
+    json_decref(all);
+    return out;
+}
+
+json_t *nb_export_provenance_json(json_t *all)
+{
+    json_t *out = json_object();
+    if (!out)
         return NULL;
-    }
     const char *key;
     json_t *v;
     json_object_foreach(all, key, v) {
@@ -59,6 +64,5 @@ json_t *nb_export_provenance(const nb_synth_result *r)
         if (a)
             json_object_set(out, name, a);
     }
-    json_decref(all);
     return out;
 }

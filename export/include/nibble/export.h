@@ -28,6 +28,8 @@ typedef struct nb_export_design {
  * was measured with (power cycles and MACs). Fields a later nibble adds to
  * the result flow through unchanged. */
 json_t *nb_export_provenance(const nb_synth_result *r);
+/* The same from a result's JSON form (a synth.json row). */
+json_t *nb_export_provenance_json(json_t *result);
 
 /* The Accelergy files (ERT.yaml, ART.yaml) as text; `tool` names the
  * exporting nibble ("nibble 0.1.0"). The caller frees both. */

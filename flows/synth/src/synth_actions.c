@@ -33,7 +33,7 @@
 
 typedef struct phase_ctx {
     const nb_design *d;
-    const char *design_dir, *so, *work, *netjson;
+    const char *design_dir, *so, *work, *netjson, *entry;
     const synth_library *lib;
     double clock_ns;
     int runs;
@@ -104,9 +104,9 @@ static bool mac_run(phase_ctx *c, int wsel, int asel, double *pj, unsigned long 
     if (!run_energy(c, b, coverage, *cycles, pj, err))
         return false;
     if (!match)
-        return nb_fail(err, "the netlist of %s disagrees with the C model in formats %s x %s "
-                       "(gate-level simulation in %s)", c->design_dir, d->w[wsel].name, d->a[asel].name,
-                       c->work);
+        return nb_fail(err, "the netlist %s/array.v of %s disagrees with the C model in formats "
+                       "%s x %s: the synthesis flow changed the function", c->entry, c->design_dir,
+                       d->w[wsel].name, d->a[asel].name);
     return true;
 }
 
@@ -311,7 +311,7 @@ bool nb_synth_actions_measure(const char *design_dir, const nb_synth_opts *o,
                        "(run 'nibble synth' on the design first)", entry, strerror(errno));
     }
     phase_ctx c = {.d = d, .design_dir = design_dir, .work = work, .lib = &lib,
-                   .clock_ns = r->clock_ns};
+                   .clock_ns = r->clock_ns, .entry = entry};
     bool ok = measure(&c, entry, out, err);
     if (ok) {
         json_t *js = actions_to_json(out);
