@@ -167,6 +167,9 @@ static int run_accelergy(const export_args *a, nb_design **designs, char (*dirs)
 static bool load_sweep(const char *dir, nb_sweep_plan *plan, export_args *a, char *lib, size_t liblen,
                        char *sdc, size_t sdclen, nb_err *err)
 {
+    if (!nb_output_is_marked(dir, NB_OUTPUT_SWEEP))
+        return nb_fail(err, "%s is not a sweep directory (it carries no sweep marker): give the "
+                       "-o directory of a 'nibble sweep'", dir);
     if (!nb_sweep_load_plan(dir, plan, err))
         return false;
     char path[4200];
@@ -290,6 +293,10 @@ int cmd_export(int argc, char **argv)
                         a.nconfig);
     if (!a.scalesim && (a.topology || a.gemm || a.run_name))
         return cli_fail(CMD, "--topology, --gemm and --run-name belong to --scalesim");
+    if (a.accelergy && ((a.scalesim && strcmp(a.accelergy, a.scalesim) == 0) ||
+                        (a.topology && strcmp(a.accelergy, a.topology) == 0)))
+        return cli_fail(CMD, "--accelergy names a directory, --scalesim and --topology files: give "
+                        "each its own path (%s)", a.accelergy);
     if (!!a.topology != !!a.gemm)
         return cli_fail(CMD, "--topology and --gemm go together: the file and the GEMM shape");
     if (a.run_name && (!a.run_name[0] || strpbrk(a.run_name, "\n\r[]=:;#")))
