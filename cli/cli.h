@@ -33,6 +33,7 @@ int cmd_formal(int argc, char **argv);
 int cmd_costmodel(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Print "nibble CMD: error: MSG" to stderr and return EXIT_BAD_INPUT. */
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

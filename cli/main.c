@@ -18,6 +18,7 @@ static const cli_command COMMANDS[] = {
     {"costmodel", cmd_costmodel, "fit the analytic array area model on a sweep, with held-out error"},
     {"formal", cmd_formal, "prove each generated PE adds exactly the golden product (Yosys SAT)"},
     {"eval", cmd_eval, "perplexity of a real model (llama2.c) in float and on designs' arithmetic"},
+    {"export", cmd_export, "Accelergy/Timeloop energy and area tables, SCALE-Sim configuration"},
     {"sim", cmd_sim, "run a quantized GEMM on a generated array (C model, Verilator, SystemC)"},
 };
 

@@ -11,7 +11,7 @@
 
 #include "output_internal.h"
 
-static const char *const KIND_NAMES[] = {"design", "report", "sweep", "formal", "waves"};
+static const char *const KIND_NAMES[] = {"design", "report", "sweep", "formal", "waves", "export"};
 
 const char *nb_output_kind_name(nb_output_kind kind)
 {
@@ -20,7 +20,8 @@ const char *nb_output_kind_name(nb_output_kind kind)
 
 const char *nb_output_kind_option(nb_output_kind kind)
 {
-    return kind == NB_OUTPUT_FORMAL ? "--work" : kind == NB_OUTPUT_WAVES ? "--waves" : "-o";
+    return kind == NB_OUTPUT_FORMAL ? "--work" : kind == NB_OUTPUT_WAVES ? "--waves"
+         : kind == NB_OUTPUT_EXPORT ? "--accelergy" : "-o";
 }
 
 /* The whole marker text of a kind. */

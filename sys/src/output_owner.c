@@ -39,7 +39,7 @@ static bool is_empty_dir(const char *dir)
 /* The kind whose marker dir carries, or -1. */
 static int marked_kind(const char *dir)
 {
-    for (int k = NB_OUTPUT_DESIGN; k <= NB_OUTPUT_WAVES; k++)
+    for (int k = NB_OUTPUT_DESIGN; k <= NB_OUTPUT_EXPORT; k++)
         if (nb_output_is_marked(dir, (nb_output_kind)k))
             return k;
     return -1;
@@ -73,9 +73,10 @@ bool nb_output_dir_check(const char *dir, nb_output_kind kind, nb_output_state *
     }
     int other = marked_kind(dir);
     if (other >= 0)
-        return nb_fail(err, "output directory %s is a nibble %s output, not a %s; nibble will not "
-                       "replace one kind of output with another: choose another %s, or remove %s "
-                       "yourself", dir, nb_output_kind_name((nb_output_kind)other), name, opt, dir);
+        return nb_fail(err, "output directory %s is a nibble %s output, not %s %s output; nibble "
+                       "will not replace one kind of output with another: choose another %s, or "
+                       "remove %s yourself", dir, nb_output_kind_name((nb_output_kind)other),
+                       strchr("aeiou", name[0]) ? "an" : "a", name, opt, dir);
     if (is_empty_dir(dir)) {
         *state = NB_OUTPUT_EMPTY;
         return true;

@@ -71,6 +71,13 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
                  const synth_library *lib, double clock_ns, nb_synth_result *r, FILE *log,
                  nb_err *err);
 
+/* Verilog models of the library's cells from their liberty functions, cached
+ * per liberty file; writes the path of cells.v. */
+bool synth_cell_models(const synth_library *lib, char *path, size_t len, nb_err *err);
+/* The workload gate-level power is measured on, for activation format asel. */
+struct nb_workload_spec;
+void synth_power_workload(const nb_design *d, int asel, struct nb_workload_spec *ws);
+
 /* A path that can go into a Yosys or OpenSTA script as it is (synth_paths.c). */
 bool synth_script_path_ok(const char *what, const char *path, nb_err *err);
 

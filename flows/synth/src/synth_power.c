@@ -20,7 +20,7 @@
 
 /* Verilog models of the library's cells from their liberty functions (cached
  * per liberty); coverage is off inside them: only the netlist's nets count. */
-static bool cell_models(const synth_library *lib, char *path, size_t len, nb_err *err)
+bool synth_cell_models(const synth_library *lib, char *path, size_t len, nb_err *err)
 {
     nb_hash *h = nb_hash_new();
     nb_hash_str(h, "nibble-cells-1");
@@ -64,12 +64,24 @@ static bool cell_models(const synth_library *lib, char *path, size_t len, nb_err
     return ok;
 }
 
+/* A realistic workload: t-distributed weights, t or ReLU'd t activations (for
+ * activation format asel), a few tiles deep and wide. */
+void synth_power_workload(const nb_design *d, int asel, nb_workload_spec *ws)
+{
+    nb_err err;
+    *ws = (nb_workload_spec){.M = 64, .K = 4 * (size_t)d->rows, .N = 2 * (size_t)d->cols,
+                             .group = 0, .seed = 1};
+    bool relu = d->a[asel].is_overq || d->a[asel].encoding == NB_ENC_UNSIGNED;
+    nb_dist_parse("t:5", &ws->wdist, &err);
+    nb_dist_parse(relu ? "relu-t:5" : "t:5", &ws->adist, &err);
+}
+
 bool synth_power(const char *work, const char *design_dir, const nb_design *d,
                  const synth_library *lib, double clock_ns, nb_synth_result *r, FILE *log,
                  nb_err *err)
 {
     char cells[4200], netlist[4300], coverage[4300], netjson[4300];
-    if (!cell_models(lib, cells, sizeof cells, err))
+    if (!synth_cell_models(lib, cells, sizeof cells, err))
         return false;
     snprintf(netlist, sizeof netlist, "%s/array.v", work);
     snprintf(netjson, sizeof netjson, "%s/array.json", work);
@@ -88,13 +100,9 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
             nb_backend_free(gl);
         return false;
     }
-    /* a realistic workload: t-distributed weights, t or ReLU'd t activations,
-     * a few tiles deep and wide, in the first formats of the sets */
-    nb_workload_spec ws = {.M = 64, .K = 4 * (size_t)d->rows, .N = 2 * (size_t)d->cols, .group = 0,
-                           .seed = 1};
-    bool relu = d->a[0].is_overq || d->a[0].encoding == NB_ENC_UNSIGNED;
-    nb_dist_parse("t:5", &ws.wdist, err);
-    nb_dist_parse(relu ? "relu-t:5" : "t:5", &ws.adist, err);
+    /* in the first formats of the sets */
+    nb_workload_spec ws;
+    synth_power_workload(d, 0, &ws);
     nb_workload wl;
     if (!nb_workload_make(d, 0, 0, &ws, &wl, err)) {
         nb_backend_free(b);

@@ -253,6 +253,14 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         nb_design_free(d);
         return ok;
     }
+    if (ok && o->cached_only) {
+        ok = nb_fail(err, "%s (%s) has no synthesis result in the cache for library %s at %g ns "
+                     "(%s): run 'nibble synth --config %s' with the same library and clock first",
+                     r->name, design_dir, lib.name, lib.clock_ns, dir, design_dir);
+        free(files);
+        nb_design_free(d);
+        return false;
+    }
     /* every path the scripts name, checked before a tool runs */
     for (int i = 0; ok && i < nfiles; i++)
         ok = synth_script_path_ok("design file", files[i], err);

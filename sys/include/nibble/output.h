@@ -33,6 +33,7 @@ typedef enum nb_output_kind {
     NB_OUTPUT_SWEEP,  /* nibble sweep */
     NB_OUTPUT_FORMAL, /* nibble formal --work */
     NB_OUTPUT_WAVES,  /* nibble regress --waves */
+    NB_OUTPUT_EXPORT, /* nibble export --accelergy */
 } nb_output_kind;
 
 const char *nb_output_kind_name(nb_output_kind kind);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "nibble/design.h"
 #include "nibble/error.h"
 
 typedef struct nb_synth_opts {
@@ -19,6 +20,7 @@ typedef struct nb_synth_opts {
     const char *sdc;       /* the user's SDC instead of constraints/clock.sdc.in */
     bool power;            /* gate-level simulation power (slower) */
     bool force;            /* ignore the cache */
+    bool cached_only;      /* never synthesize: a result not in the cache is an error */
     FILE *log;             /* progress lines, or NULL */
 } nb_synth_opts;
 
@@ -78,6 +80,31 @@ static inline bool nb_synth_timing_met(const nb_synth_result *r)
 {
     return r->slack_ns >= 0;
 }
+
+/* Energy per action of a synthesized design (for Accelergy's energy reference
+ * table), each from its own gate-level simulation of the netlist the cached
+ * synthesis result r was measured on, weighted like r's power (see
+ * flows/README.md, "Energy per action"). Deterministic; cached beside r. */
+typedef struct nb_synth_actions {
+    int nw, na;
+    /* per useful MAC over synthesis's power workload run in formats (w, a):
+     * everything the run takes (loads, fill, drain) over its M*N*K MACs;
+     * mac_pj[0][0] is r->energy_per_mac_pj */
+    double mac_pj[NB_SET_MAX][NB_SET_MAX];
+    unsigned long long mac_cycles[NB_SET_MAX][NB_SET_MAX], mac_macs[NB_SET_MAX][NB_SET_MAX];
+    /* one clock cycle of the whole array with weights held and no valid
+     * input; one clock cycle loading one row (cols weights), no valid input.
+     * Each is the difference of two runs that differ only in that many
+     * (idle_cycles, load_cycles) more such cycles, divided by it. */
+    double idle_cycle_pj, load_cycle_pj;
+    unsigned long long idle_cycles, load_cycles;
+    unsigned long long seed; /* of the workloads */
+} nb_synth_actions;
+
+/* Needs r->has_power and r's netlist in the synthesis cache (a result of
+ * nb_synth_run with the same opts). Errors name what is missing. */
+bool nb_synth_actions_measure(const char *design_dir, const nb_synth_opts *opts,
+                              const nb_synth_result *r, nb_synth_actions *out, nb_err *err);
 
 json_t *nb_synth_result_to_json(const nb_synth_result *r);
 bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err);
