@@ -58,8 +58,10 @@ static void print_text(const nb_format *f, const char *aliases)
     for (int c = 0; c < f->num_codes; c++) {
         printf("  ");
         print_binary((unsigned)c, f->code_bits);
-        printf("  %-13.9g  %8d  %.9g%s\n", f->ideal[c], f->mant[c], f->hw[c],
-               f->used[c] ? "" : "   (not emitted)");
+        printf("  %-13.9g  %8lld  %.9g%s\n", f->ideal[c], (long long)f->mant[c], f->hw[c],
+               f->nonfinite[c] ? "   (inf/NaN: decodes to 0, not emitted)"
+               : f->used[c]    ? ""
+                               : "   (not emitted)");
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include "nibble/arith.h"
 #include "nibble/error.h"
+#include "nibble/exmy.h"
 #include "nibble/format.h"
 #include "nibble/metrics.h"
 #include "nibble/overq.h"
