@@ -1,5 +1,7 @@
 #include "decoder.h"
 
+#include "nibble/exmy.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,11 +21,13 @@ void nb_format_ident(const nb_format *f, char *buf, size_t len)
             *dot = '\0';
         name = tmp;
     }
+    /* element specs: fp:e4m3:special=fn -> fp_e4m3_special_fn (":nu" is sf4's) */
+    bool spec = nb_exmy_is_spec(name);
     size_t o = 0;
     for (const char *p = name; *p && o + 4 < len; p++) {
         if (isalnum((unsigned char)*p))
             buf[o++] = (char)tolower((unsigned char)*p);
-        else if (*p == ':') {
+        else if (*p == ':' && !spec) {
             buf[o++] = '_';
             buf[o++] = 'n';
             buf[o++] = 'u';
