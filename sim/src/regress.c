@@ -59,7 +59,7 @@ static const rcfg CONFIGS[] = {
      RANGE, false},
     {"array-4x4-p2", NULL, NULL, 4, 4, 2, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, false, -1, RANGE,
      false},
-    {"pe-1x1-exmy-w", EXMY_FORMATS, EXMY_PARTNERS, 1, 1, 0, NB_ACC_WRAP, 0, T_PE, false, false, -1,
+    {"pe-1x1-exmy-w", EXMY_FORMATS, EXMY_PARTNERS, 1, 1, 0, NB_ACC_WRAP, 0, T_PE, false, true, -1,
      RANGE, false},
     {"pe-1x1-exmy-a", EXMY_PARTNERS, EXMY_FORMATS, 1, 1, 1, NB_ACC_SATURATE, 0, T_PE, false, false,
      -1, RANGE, false},
