@@ -20,7 +20,10 @@ static void help(void)
            "  --json              machine-readable output\n"
            "  --lut-frac-bits N   fractional bits of lookup ROM entries (default %d)\n"
            "  -h, --help          this text\n\n"
-           "formats: %s\n",
+           "formats: %s\n"
+           "element specs (num/README.md): fp:eXmY[:bias=B][:sub=ieee|none]\n"
+           "  [:special=none|ieee|fn|fnuz][:super=range|precision|VALUE], int:N[:range=sym|full],\n"
+           "  uint:N (2..8 bits), e.g. fp:e4m3:special=fn (OCP E4M3), fp:e5m2:special=ieee\n",
            NB_LUT_FRAC_BITS_DEFAULT, nb_format_valid_names());
 }
 
