@@ -20,7 +20,10 @@ static void help(void)
            "  --json              machine-readable output\n"
            "  --lut-frac-bits N   fractional bits of lookup ROM entries (default %d)\n"
            "  -h, --help          this text\n\n"
-           "formats: %s\n",
+           "formats: %s\n"
+           "element specs (num/README.md): fp:eXmY[:bias=B][:sub=ieee|none]\n"
+           "  [:special=none|ieee|fn|fnuz][:super=range|precision|VALUE], int:N[:range=sym|full],\n"
+           "  uint:N (2..8 bits), e.g. fp:e4m3:special=fn (OCP E4M3), fp:e5m2:special=ieee\n",
            NB_LUT_FRAC_BITS_DEFAULT, nb_format_valid_names());
 }
 
@@ -58,8 +61,10 @@ static void print_text(const nb_format *f, const char *aliases)
     for (int c = 0; c < f->num_codes; c++) {
         printf("  ");
         print_binary((unsigned)c, f->code_bits);
-        printf("  %-13.9g  %8d  %.9g%s\n", f->ideal[c], f->mant[c], f->hw[c],
-               f->used[c] ? "" : "   (not emitted)");
+        printf("  %-13.9g  %8lld  %.9g%s\n", f->ideal[c], (long long)f->mant[c], f->hw[c],
+               f->nonfinite[c] ? "   (inf/NaN: decodes to 0, not emitted)"
+               : f->used[c]    ? ""
+                               : "   (not emitted)");
     }
 }
 

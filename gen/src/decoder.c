@@ -1,5 +1,7 @@
 #include "decoder.h"
 
+#include "nibble/exmy.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,11 +21,13 @@ void nb_format_ident(const nb_format *f, char *buf, size_t len)
             *dot = '\0';
         name = tmp;
     }
+    /* element specs: fp:e4m3:special=fn -> fp_e4m3_special_fn (":nu" is sf4's) */
+    bool spec = nb_exmy_is_spec(name);
     size_t o = 0;
     for (const char *p = name; *p && o + 4 < len; p++) {
         if (isalnum((unsigned char)*p))
             buf[o++] = (char)tolower((unsigned char)*p);
-        else if (*p == ':') {
+        else if (*p == ':' && !spec) {
             buf[o++] = '_';
             buf[o++] = 'n';
             buf[o++] = 'u';
@@ -43,31 +47,34 @@ static int unsigned_width(int64_t v)
     return w;
 }
 
-static int32_t row_magnitude(const nb_decoder *d, const dec_row *r, unsigned m)
+static int64_t row_magnitude(const nb_decoder *d, const dec_row *r, unsigned m)
 {
+    int64_t implicit = ((int64_t)1 << d->man_bits) + m;
     switch (r->kind) {
     case ROW_ZERO:
         return 0;
     case ROW_LINEAR:
-        return (int32_t)(m << r->shift);
+        return (int64_t)m << r->shift;
     case ROW_IMPLICIT:
-        return (int32_t)(((1u << d->man_bits) + m) << r->shift);
+        return implicit << r->shift;
     case ROW_IMPLICIT_NZ:
-        return m ? (int32_t)(((1u << d->man_bits) + m) << r->shift) : 0;
+        return m ? implicit << r->shift : 0;
+    case ROW_IMPLICIT_NAN:
+        return m == (1u << d->man_bits) - 1 ? 0 : implicit << r->shift;
     case ROW_CONST:
         return m ? r->value : 0;
     }
     return 0;
 }
 
-int32_t nb_decoder_emulate(const nb_decoder *d, unsigned code)
+int64_t nb_decoder_emulate(const nb_decoder *d, unsigned code)
 {
     unsigned sign_bit = 1u << (d->code_bits - 1);
     switch (d->kind) {
     case DEC_TWOS:
-        return (code & sign_bit) ? (int32_t)code - (int32_t)(1u << d->code_bits) : (int32_t)code;
+        return (code & sign_bit) ? (int64_t)code - ((int64_t)1 << d->code_bits) : (int64_t)code;
     case DEC_UNSIGNED:
-        return (int32_t)code;
+        return (int64_t)code;
     case DEC_INDEX_ROM:
         return d->rom[code];
     case DEC_MINIFLOAT:
@@ -75,7 +82,7 @@ int32_t nb_decoder_emulate(const nb_decoder *d, unsigned code)
         if (d->has_special && code == sign_bit)
             return d->special;
         unsigned low = code & (sign_bit - 1);
-        int32_t mag;
+        int64_t mag;
         if (d->kind == DEC_SIGNMAG_ROM) {
             mag = d->rom[low];
         } else {
@@ -96,16 +103,27 @@ static bool plan_minifloat(const nb_format *f, nb_decoder *d, nb_err *err)
     d->man_bits = mf->man_bits;
     int M = mf->man_bits, F = f->frac_bits;
     d->mag_bits = 1;
-    for (int e = 0; e < (1 << mf->exp_bits); e++) {
+    if (mf->exp_bits > 5 || (1 << mf->exp_bits) > NB_DEC_ROWS_MAX)
+        return nb_fail(err, "internal: %s has more exponent rows than a decoder holds", f->name);
+    int e_top = (1 << mf->exp_bits) - 1;
+    for (int e = 0; e <= e_top; e++) {
         dec_row *r = &d->rows[e];
         int bits = 0;
-        if (e == 0 && mf->subnormal == NB_SUB_IEEE) {
+        /* inf/NaN decode to 0: the integer datapath has neither (num/README.md) */
+        if (e == e_top && (mf->specials == NB_SPECIAL_IEEE ||
+                           (mf->specials == NB_SPECIAL_FN && M == 0))) {
+            r->kind = ROW_ZERO;
+        } else if (e == e_top && mf->specials == NB_SPECIAL_FN) {
+            r->kind = ROW_IMPLICIT_NAN;
+            r->shift = e - mf->bias - M + F;
+            bits = 1 + M + r->shift;
+        } else if (e == 0 && mf->subnormal == NB_SUB_IEEE) {
             r->kind = M ? ROW_LINEAR : ROW_ZERO;
             r->shift = 1 - mf->bias - M + F;
             bits = M + r->shift;
         } else if (e == 0 && mf->subnormal == NB_SUB_CONST) {
             r->kind = ROW_CONST;
-            r->value = (int32_t)ldexp(mf->subnormal_value, F);
+            r->value = (int64_t)ldexp(mf->subnormal_value, F);
             bits = unsigned_width(r->value);
         } else if (e == 0) {
             r->kind = M ? ROW_IMPLICIT_NZ : ROW_ZERO;
@@ -180,10 +198,10 @@ bool nb_decoder_plan(const nb_format *f, nb_decoder *d, nb_err *err)
     }
     /* FloPoCo-style self check: the structure we emit must reproduce the grid. */
     for (int c = 0; c < f->num_codes; c++) {
-        int32_t got = nb_decoder_emulate(d, (unsigned)c);
+        int64_t got = nb_decoder_emulate(d, (unsigned)c);
         if (got != f->mant[c])
-            return nb_fail(err, "internal: decoder plan for %s gives %d for code %d, golden %d",
-                           f->name, got, c, f->mant[c]);
+            return nb_fail(err, "internal: decoder plan for %s gives %lld for code %d, golden %lld",
+                           f->name, (long long)got, c, (long long)f->mant[c]);
     }
     return true;
 }

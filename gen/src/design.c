@@ -208,6 +208,16 @@ nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
     d->a_sel_bits = d->na > 1 ? bits_for_count(d->na) : 0;
     d->row_addr_bits = d->rows > 1 ? bits_for_count(d->rows) : 1;
 
+    /* 8-bit floats have wide grids (E5M2: 33-bit mantissas): an exact product
+     * must fit the widest accumulator, and the bound keeps int64 products exact. */
+    if (d->w_mant_bits + d->a_mant_bits - 1 > NB_ACC_BITS_MAX) {
+        nb_fail(err, "--weights %s x --acts %s: the decoded mantissas are %d and %d bits wide on "
+                "their common grids, so an exact product needs up to %d bits, more than the %d an "
+                "accumulator can have; pair wide-range formats (e.g. fp:e5m2) with narrower ones",
+                p->weights, p->acts, d->w_mant_bits, d->a_mant_bits,
+                d->w_mant_bits + d->a_mant_bits - 1, NB_ACC_BITS_MAX);
+        goto fail;
+    }
     /* The widest exact product over every pair of formats in the sets. */
     int needed = 1;
     for (int i = 0; i < d->nw; i++)

@@ -17,10 +17,14 @@ static void row_expr(vbuf *b, const nb_decoder *d, const dec_row *r)
         vb_printf(b, "%d'd0", d->mag_bits);
         return;
     case ROW_CONST:
-        vb_printf(b, "(mantissa != %d'd0) ? %d'd%d : %d'd0", M, d->mag_bits, r->value, d->mag_bits);
+        vb_printf(b, "(mantissa != %d'd0) ? %d'd%lld : %d'd0", M, d->mag_bits, (long long)r->value,
+                  d->mag_bits);
         return;
     case ROW_IMPLICIT_NZ:
         vb_printf(b, "(mantissa != %d'd0) ? ", M);
+        break;
+    case ROW_IMPLICIT_NAN:
+        vb_printf(b, "(mantissa != %d'd%u) ? ", M, (1u << M) - 1);
         break;
     default:
         break;
@@ -42,16 +46,22 @@ static void row_expr(vbuf *b, const nb_decoder *d, const dec_row *r)
     if (r->shift > 0)
         vb_printf(b, "%s%d'd0", first ? "" : ", ", r->shift);
     vb_puts(b, "}");
-    if (r->kind == ROW_IMPLICIT_NZ)
+    if (r->kind == ROW_IMPLICIT_NZ || r->kind == ROW_IMPLICIT_NAN)
         vb_printf(b, " : %d'd0", d->mag_bits);
 }
 
 static void row_comment(vbuf *b, const nb_decoder *d, const dec_row *r, int e)
 {
     const nb_minifloat *mf = &d->fmt->minifloat;
+    bool top = e + 1 == (1 << d->exp_bits);
     switch (r->kind) {
     case ROW_ZERO:
-        vb_puts(b, "zero");
+        vb_puts(b, top && mf->specials != NB_SPECIAL_NONE
+                       ? "inf/NaN: the integer datapath has neither, decodes to 0"
+                       : "zero");
+        break;
+    case ROW_IMPLICIT_NAN:
+        vb_printf(b, "1.m x 2^%d, m all ones is NaN (decodes to 0)", e - mf->bias);
         break;
     case ROW_LINEAR:
         vb_printf(b, "subnormal 0.m x 2^%d", 1 - mf->bias);
@@ -99,7 +109,9 @@ static void emit_sign(vbuf *b, const nb_decoder *d)
         vb_sconst(b, d->out_bits, d->special);
         vb_printf(b, "\n                : sign ? -%s : %s;\n", mag, mag);
     } else {
-        vb_puts(b, "  // Sign-magnitude to two's complement; negative zero decodes to 0.\n");
+        vb_puts(b, d->kind == DEC_MINIFLOAT && d->fmt->minifloat.specials == NB_SPECIAL_FNUZ
+                       ? "  // Sign-magnitude to two's complement; code 10..0 (NaN) decodes to 0.\n"
+                       : "  // Sign-magnitude to two's complement; negative zero decodes to 0.\n");
         vb_printf(b, "  assign mant_o = sign ? -%s : %s;\n", mag, mag);
     }
 }
@@ -163,7 +175,8 @@ void emit_decoder(vbuf *b, const nb_design *design, const nb_decoder *d)
                 vb_printf(b, "      %d'd%d: ", cb - 1, c);
             else
                 vb_puts(b, "      default: ");
-            vb_printf(b, "magnitude = %d'd%d;  // %.9g", d->mag_bits, d->rom[c], f->ideal[c]);
+            vb_printf(b, "magnitude = %d'd%lld;  // %.9g", d->mag_bits, (long long)d->rom[c],
+                      f->ideal[c]);
             if (f->hw[c] != f->ideal[c])
                 vb_printf(b, " -> %.9g", f->hw[c]);
             vb_puts(b, "\n");

@@ -29,14 +29,15 @@ void nb_format_begin(nb_format *f, const char *name, const char *title, nb_encod
     f->num_codes = 1 << code_bits;
 }
 
-/* Smallest f such that every value is an integer multiple of 2^-f, or -1. */
-static int exact_frac_bits(const nb_format *f)
+/* Smallest f <= max_frac such that every value is an integer multiple of
+ * 2^-f below 2^limit_bits in magnitude, or -1. */
+static int exact_frac_bits(const nb_format *f, int max_frac, int limit_bits)
 {
-    for (int bits = 0; bits <= EXACT_FRAC_BITS_MAX; bits++) {
+    for (int bits = 0; bits <= max_frac; bits++) {
         bool ok = true;
         for (int c = 0; c < f->num_codes && ok; c++) {
             double m = ldexp(f->ideal[c], bits);
-            ok = m == floor(m) && fabs(m) < 1e9;
+            ok = m == floor(m) && fabs(m) < ldexp(1.0, limit_bits);
         }
         if (ok)
             return bits;
@@ -56,7 +57,18 @@ bool nb_format_finish(nb_format *f, const nb_format_opts *opts, nb_err *err)
         if (!isfinite(f->ideal[c]))
             return nb_fail(err, "format %s: code %d has a non-finite value", f->name, c);
 
-    int exact = exact_frac_bits(f);
+    /* Integers and minifloats are dyadic by construction: their grid is exact
+     * however fine (8-bit floats reach 2^-17), as long as it fits the library's
+     * 53-bit exact mantissas. Tables keep the historical search (16 bits, below
+     * 1e9 ~ 2^30) and otherwise become rounded ROMs. */
+    bool dyadic = f->encoding == NB_ENC_TWOS || f->encoding == NB_ENC_UNSIGNED ||
+                  f->encoding == NB_ENC_MINIFLOAT;
+    int exact = dyadic ? exact_frac_bits(f, 2 * NB_GRID_MANT_BITS_MAX, NB_GRID_MANT_BITS_MAX - 1)
+                       : exact_frac_bits(f, EXACT_FRAC_BITS_MAX, 30);
+    if (exact < 0 && dyadic)
+        return nb_fail(err, "format %s spans too many binades for the hardware grid: its integer "
+                       "mantissas would need more than %d bits; use fewer exponent bits (at most "
+                       "5 for fp: specs)", f->name, NB_GRID_MANT_BITS_MAX);
     if (exact >= 0) {
         f->frac_bits = exact;
         f->grid_exact = true;
@@ -73,7 +85,7 @@ bool nb_format_finish(nb_format *f, const nb_format_opts *opts, nb_err *err)
     for (int c = 0; c < f->num_codes; c++) {
         /* Lookup ROM entries round half away from zero (C's round()). */
         double m = round(ldexp(f->ideal[c], f->frac_bits));
-        f->mant[c] = (int32_t)m;
+        f->mant[c] = (int64_t)m;
         f->hw[c] = ldexp(m, -f->frac_bits);
         if (f->used[c]) {
             double e = fabs(f->hw[c] - f->ideal[c]);

@@ -30,6 +30,9 @@ void nb_format_describe_encoding(const nb_format *f, char *buf, size_t len)
         snprintf(buf, len, "%d-bit unsigned", f->code_bits);
         break;
     case NB_ENC_MINIFLOAT: {
+        static const char *const SPECIALS[] = {"", ", IEEE inf/NaN (exponent all ones)",
+                                               ", one NaN per sign (all ones)",
+                                               ", code 10..0 is NaN (no negative zero)"};
         char sub[64], special[64] = "";
         if (mf->subnormal == NB_SUB_IEEE)
             snprintf(sub, sizeof sub, "IEEE subnormals");
@@ -38,9 +41,10 @@ void nb_format_describe_encoding(const nb_format *f, char *buf, size_t len)
         else
             snprintf(sub, sizeof sub, "no subnormals (code 0 = zero)");
         if (mf->has_special)
-            snprintf(special, sizeof special, ", code 1000 = %+g (supernormal)", mf->special_value);
-        snprintf(buf, len, "sign bit 3, E%dM%d, bias %d, %s%s", mf->exp_bits, mf->man_bits,
-                 mf->bias, sub, special);
+            snprintf(special, sizeof special, ", code 1%0*d = %+g (supernormal)",
+                     f->code_bits - 1, 0, mf->special_value);
+        snprintf(buf, len, "sign bit %d, E%dM%d, bias %d, %s%s%s", f->code_bits - 1,
+                 mf->exp_bits, mf->man_bits, mf->bias, sub, special, SPECIALS[mf->specials]);
         break;
     }
     case NB_ENC_SIGNMAG_LUT:
@@ -61,9 +65,14 @@ json_t *nb_format_to_json(const nb_format *f)
         json_array_append_new(values, json_real(f->values[i]));
     json_t *codes = json_array();
     for (int c = 0; c < f->num_codes; c++)
-        json_array_append_new(codes, json_pack("{s:i, s:f, s:b, s:I, s:f}", "code", c, "ideal",
-                                               f->ideal[c], "used", f->used[c], "mantissa",
-                                               (json_int_t)f->mant[c], "hw_value", f->hw[c]));
+        {
+        json_t *code = json_pack("{s:i, s:f, s:b, s:I, s:f}", "code", c, "ideal", f->ideal[c],
+                                 "used", f->used[c], "mantissa", (json_int_t)f->mant[c],
+                                 "hw_value", f->hw[c]);
+        if (f->nonfinite[c]) /* only spec formats have them: older manifests stay as they were */
+            json_object_set_new(code, "nonfinite", json_true());
+        json_array_append_new(codes, code);
+    }
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:{s:i, s:i, s:b, s:f}, s:f, "
                           "s:i}",
                           "name", f->name, "title", f->title, "encoding",

@@ -32,14 +32,14 @@ typedef struct minifloat_def {
 } minifloat_def;
 
 static const minifloat_def DEFS[] = {
-    {"e2m1", "E2M1 (OCP FP4)", {2, 1, 1, NB_SUB_IEEE, 0, false, 0}},
-    {"e2m1-sr", "E2M1 + super-range (-0 code = +8)", {2, 1, 1, NB_SUB_IEEE, 0, true, 8.0}},
-    {"e2m1-sp", "E2M1 + super-precision (-0 code = +5)", {2, 1, 1, NB_SUB_IEEE, 0, true, 5.0}},
-    {"e2m1-sp1", "E2M1 + super-precision (-0 code = +2.5)", {2, 1, 1, NB_SUB_IEEE, 0, true, 2.5}},
-    {"e2m1-ns", "E2M1 without subnormal (+-0.75)", {2, 1, 1, NB_SUB_NONE, 0, false, 0}},
-    {"e2m1-i", "E2M1-I (Intel Neural Compressor FP4)", {2, 1, 1, NB_SUB_CONST, 0.0625, false, 0}},
-    {"e1m2", "E1M2", {1, 2, 0, NB_SUB_NONE, 0, false, 0}},
-    {"e3m0", "E3M0 (4-bit log)", {3, 0, 3, NB_SUB_NONE, 0, false, 0}},
+    {"e2m1", "E2M1 (OCP FP4)", {2, 1, 1, NB_SUB_IEEE, 0, false, 0, NB_SPECIAL_NONE}},
+    {"e2m1-sr", "E2M1 + super-range (-0 code = +8)", {2, 1, 1, NB_SUB_IEEE, 0, true, 8.0, NB_SPECIAL_NONE}},
+    {"e2m1-sp", "E2M1 + super-precision (-0 code = +5)", {2, 1, 1, NB_SUB_IEEE, 0, true, 5.0, NB_SPECIAL_NONE}},
+    {"e2m1-sp1", "E2M1 + super-precision (-0 code = +2.5)", {2, 1, 1, NB_SUB_IEEE, 0, true, 2.5, NB_SPECIAL_NONE}},
+    {"e2m1-ns", "E2M1 without subnormal (+-0.75)", {2, 1, 1, NB_SUB_NONE, 0, false, 0, NB_SPECIAL_NONE}},
+    {"e2m1-i", "E2M1-I (Intel Neural Compressor FP4)", {2, 1, 1, NB_SUB_CONST, 0.0625, false, 0, NB_SPECIAL_NONE}},
+    {"e1m2", "E1M2", {1, 2, 0, NB_SUB_NONE, 0, false, 0, NB_SPECIAL_NONE}},
+    {"e3m0", "E3M0 (4-bit log)", {3, 0, 3, NB_SUB_NONE, 0, false, 0, NB_SPECIAL_NONE}},
 };
 
 bool nb_build_minifloat(nb_format *f, const char *variant, nb_err *err)

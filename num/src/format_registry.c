@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "format_internal.h"
+#include "nibble/exmy.h"
 #include "nibble/parse.h"
 
 typedef enum builder { B_INT, B_MINIFLOAT, B_BNB, B_QUANTILE, B_APOT, B_APOT_SP, B_USER } builder;
@@ -70,6 +71,7 @@ const char *nb_format_valid_names(void)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s%s",
                                      i ? ", " : "", REGISTRY[i].name, suffix);
         }
+        snprintf(names + used, sizeof names - used, ", fp:eXmY[:OPTIONS], int:N, uint:N");
     }
     return names;
 }
@@ -114,6 +116,9 @@ bool nb_format_parse(const char *spec, const nb_format_opts *opts, nb_format *ou
         opts = &defaults;
     if (!spec || !*spec)
         return nb_fail(err, "empty format name; valid formats: %s", nb_format_valid_names());
+    /* Element specs (fp:e3m2, int:3, uint:6): nibble/exmy.h */
+    if (nb_exmy_is_spec(spec))
+        return nb_build_exmy(out, spec, err) && nb_format_finish(out, opts, err);
     char base[64];
     const char *colon = strchr(spec, ':');
     size_t base_len = colon ? (size_t)(colon - spec) : strlen(spec);

@@ -36,6 +36,15 @@ typedef struct rcfg {
     bool encoder;
 } rcfg;
 
+/* Element formats from specs (num/README.md): every code of every one, as a
+ * weight and as an activation, in the exhaustive PE check. fp:e5m2 x fp:e5m2
+ * needs a 65-bit product, beyond the widest accumulator, so each side pairs
+ * the list with narrower formats. */
+#define EXMY_FORMATS                                                                               \
+    "fp:e3m2,fp:e2m3,fp:e4m3:special=fn,fp:e5m2:special=ieee,fp:e4m3:special=fnuz,"             \
+    "fp:e2m1:super=range,int:3,uint:6"
+#define EXMY_PARTNERS "fp:e4m3:special=fn,int:3,e2m1"
+
 #define OQ_WEIGHTS "int4,sf4,e2m1-sr,nf4,int8"
 #define OQ_TESTS (T_GEMM | T_PATTERNS | T_CHAOS)
 #define RANGE NB_OVERQ_RANGE
@@ -50,6 +59,12 @@ static const rcfg CONFIGS[] = {
      RANGE, false},
     {"array-4x4-p2", NULL, NULL, 4, 4, 2, NB_ACC_WRAP, 32, T_GEMM | T_CHAOS, false, false, -1, RANGE,
      false},
+    {"pe-1x1-exmy-w", EXMY_FORMATS, EXMY_PARTNERS, 1, 1, 0, NB_ACC_WRAP, 0, T_PE, false, true, -1,
+     RANGE, false},
+    {"pe-1x1-exmy-a", EXMY_PARTNERS, EXMY_FORMATS, 1, 1, 1, NB_ACC_SATURATE, 0, T_PE, false, false,
+     -1, RANGE, false},
+    {"array-4x4-exmy", EXMY_FORMATS, EXMY_PARTNERS, 4, 4, 0, NB_ACC_WRAP, 0, T_GEMM | T_CHAOS, false,
+     false, -1, RANGE, false},
     {"array-3x5-sf4-int4", "sf4", "int4", 3, 5, 0, NB_ACC_WRAP, 20, T_GEMM | T_CHAOS, false, false,
      -1, RANGE, false},
     /* OverQ, depths 0..3 on 4x4 and 8x8: modes, the encoder block, pipelines;

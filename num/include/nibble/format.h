@@ -35,6 +35,24 @@ typedef enum nb_subnormal {
     NB_SUB_CONST,   /* e = 0, m != 0 takes a fixed magnitude (E2M1-I: 0.0625) */
 } nb_subnormal;
 
+/* Which codes a minifloat reserves for infinities and NaN. The integer
+ * datapath has neither: those codes decode to 0 in hardware and the quantizer
+ * never emits them (nb_format.nonfinite). */
+typedef enum nb_special {
+    NB_SPECIAL_NONE,  /* every code is a finite value (OCP FP4/FP6) */
+    NB_SPECIAL_IEEE,  /* exponent all ones: m = 0 is +-inf, m != 0 NaN (OCP E5M2) */
+    NB_SPECIAL_FN,    /* finite, one NaN magnitude: S.1..1.1..1 (OCP E4M3) */
+    NB_SPECIAL_FNUZ,  /* finite, no negative zero: code 10..0 is the only NaN */
+} nb_special;
+
+/* The optional supernormal on the negative-zero code. */
+typedef enum nb_super {
+    NB_SUPER_NONE,
+    NB_SUPER_RANGE,      /* largest finite + its ulp = 2^(emax+1) (E2M1: 8) */
+    NB_SUPER_PRECISION,  /* midpoint of the two largest finite values (E2M1: 5) */
+    NB_SUPER_VALUE,      /* a given value on the format's grid (E2M1: 2.5) */
+} nb_super;
+
 typedef struct nb_minifloat {
     int exp_bits;
     int man_bits;
@@ -43,14 +61,20 @@ typedef struct nb_minifloat {
     double subnormal_value;   /* NB_SUB_CONST only */
     bool has_special;         /* the negative-zero code carries an extra value */
     double special_value;     /* the supernormal: +8 (SR), +5 (SP), +2.5 (SP1) */
+    nb_special specials;      /* inf/NaN codes (spec formats; named ones have none) */
 } nb_minifloat;
+
+/* Widest hardware-grid mantissa a format may have: the library holds grid
+ * values exactly in doubles (53-bit significand). ExMy specs with 6 or more
+ * exponent bits span more binades than that and are refused. */
+#define NB_GRID_MANT_BITS_MAX 53
 
 typedef struct nb_format {
     char name[NB_NAME_MAX];   /* canonical spec, e.g. "e2m1-sr", "sf4:7", "lut:cb.txt" */
     char title[96];           /* human label */
     nb_encoding encoding;
     nb_minifloat minifloat;   /* NB_ENC_MINIFLOAT only */
-    int code_bits;            /* 4 or 8 */
+    int code_bits;            /* 4 or 8; 2..8 for element specs (fp:, int:, uint:) */
     int num_codes;            /* 1 << code_bits */
     bool is_lookup;           /* values come from a table (rounded in hardware) */
     bool is_overq;            /* OverQ slots: uint4 nibbles plus a tag (activations only) */
@@ -58,10 +82,11 @@ typedef struct nb_format {
 
     double ideal[NB_MAX_CODES];  /* code -> mathematical value */
     bool used[NB_MAX_CODES];     /* false: redundant (-0) or unassigned; never emitted */
+    bool nonfinite[NB_MAX_CODES];/* inf/NaN code of a spec format: ideal 0, decodes to 0 */
 
     /* Hardware grid. */
     int frac_bits;               /* value_hw = mant * 2^-frac_bits */
-    int32_t mant[NB_MAX_CODES];
+    int64_t mant[NB_MAX_CODES];
     int mant_bits;               /* two's-complement width holding every mant */
     double hw[NB_MAX_CODES];     /* mant * 2^-frac_bits */
     double lut_max_error;        /* max |hw - ideal| over used codes (0 when exact) */
@@ -84,7 +109,8 @@ typedef struct nb_format_opts {
 
 nb_format_opts nb_format_opts_default(void);
 
-/* Parse a format spec ("e2m1", "FP4_RANGE", "sf4:7", "lut:FILE") into *out.
+/* Parse a format spec ("e2m1", "FP4_RANGE", "sf4:7", "lut:FILE", or an
+ * element spec "fp:e4m3:special=fn", "int:3", "uint:6": nibble/exmy.h) into *out.
  * Unknown names produce an error that lists the valid ones. */
 bool nb_format_parse(const char *spec, const nb_format_opts *opts, nb_format *out, nb_err *err);
 

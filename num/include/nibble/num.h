@@ -7,6 +7,7 @@
 #include "nibble/block_gemm.h"
 #include "nibble/block_quant.h"
 #include "nibble/error.h"
+#include "nibble/exmy.h"
 #include "nibble/format.h"
 #include "nibble/metrics.h"
 #include "nibble/overq.h"
