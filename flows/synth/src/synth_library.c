@@ -228,8 +228,11 @@ static bool prepare(synth_library *lib, nb_err *err)
     for (int i = 0; i < lib->n_files; i++)
         paths[i] = lib->files[i];
     nb_liberty *parsed = nb_liberty_read_files(paths, lib->n_files, err);
-    if (!parsed)
-        return nb_fail_prefix(err, "liberty file %s is malformed", lib->source);
+    if (!parsed) /* a file that could not be read already says so; a parse error gets the file list */
+        return strncmp(err->msg, "liberty file ", 13) == 0 ||
+                       strncmp(err->msg, "cannot open liberty", 19) == 0
+                   ? false
+                   : nb_fail_prefix(err, "liberty file %s is malformed", lib->source);
     int ffs = 0;
     size_t used = 0;
     lib->sequential[0] = '\0';
