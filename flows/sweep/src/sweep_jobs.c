@@ -239,6 +239,7 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
     so.sdc = o->sdc;
     so.clock_ns = o->clock_ns;
     so.power = o->power;
+    so.log = o->progress; /* the library's note on cells left out of mapping, once */
     nb_synth_setup setup;
     if (!nb_synth_check_setup(&so, &setup, err))
         return false;
