@@ -40,6 +40,8 @@ check 2 "library nangate45 needs the liberty file nangate45_typ.lib.gz, which is
     env -u NIBBLE_LIBERTY_DIR "$nibble" synth --config "$work/design" --library sky130hd --library nangate45 --liberty-dir "$work/empty_dir" --json "$work/out.json"
 check 2 "library sky130hd needs the liberty file sky130hd_tt.lib.gz.*--liberty-dir \(not given\), NIBBLE_LIBERTY_DIR=$work/empty_dir" \
     env NIBBLE_LIBERTY_DIR="$work/empty_dir" "$nibble" sweep -o "$work/sweep" --weights int4 --acts int4 --library sky130hd --no-power
+check 2 "--liberty: there is no file no_such.lib.gz in the current folder nor in the folders nibble looked in: --liberty-dir \(not given\), NIBBLE_LIBERTY_DIR=$work/empty_dir" \
+    env NIBBLE_LIBERTY_DIR="$work/empty_dir" "$synth" --liberty no_such.lib.gz
 [ ! -e "$work/out.json" ] || { echo "FAIL: out.json written"; fail=1; }
 [ ! -e "$work/sweep" ] || { echo "FAIL: a sweep over a missing library touched $work/sweep"; fail=1; }
 [ "$fail" -eq 0 ] && echo "ok: every bad library refused clearly, nothing written"

@@ -111,11 +111,16 @@ static bool not_found(const nb_synth_opts *o, const char *libname, const char *n
         snprintf(envs, sizeof envs, "NIBBLE_LIBERTY_DIR=%s", env);
     else
         snprintf(envs, sizeof envs, "NIBBLE_LIBERTY_DIR (not set)");
-    return nb_fail(err, "%s %s needs the liberty file %s, which is in none of the folders nibble "
-                   "looked in: %s, %s. Point nibble at the folder holding it with --liberty-dir DIR "
+    char what[4400];
+    if (libname)
+        snprintf(what, sizeof what, "library %s needs the liberty file %s, which is in none of the "
+                 "folders nibble looked in", libname, name);
+    else
+        snprintf(what, sizeof what, "--liberty: there is no file %s in the current folder nor in the "
+                 "folders nibble looked in", name);
+    return nb_fail(err, "%s: %s, %s. Point nibble at the folder holding it with --liberty-dir DIR "
                    "or NIBBLE_LIBERTY_DIR=DIR (a ':' list; nibble's tests use ../shared/liberty), "
-                   "or give the file itself with --liberty FILE",
-                   libname ? "library" : "--liberty", libname ? libname : "", name, opt, envs);
+                   "or give the file itself with --liberty FILE", what, opt, envs);
 }
 
 /* Split spec into lib->files (resolved paths) and lib->source (them, comma-joined). */
