@@ -44,6 +44,8 @@ bool cli_parse_long(const char *opt, const char *text, long min, long max, long 
 bool cli_parse_double(const char *opt, const char *text, double *out, nb_err *err);
 /* A clock period in ns for --clock: positive and below a second. */
 bool cli_parse_clock(const char *text, double *out, nb_err *err);
+/* --liberty given again adds a file to the library: list becomes "A,B". */
+bool cli_liberty_list(char *list, size_t len, const char *file, nb_err *err);
 /* An array size RxC in decimal, each in 1..max. */
 bool cli_parse_size(const char *opt, const char *text, long max, int *rows, int *cols, nb_err *err);
 bool cli_parse_u64(const char *opt, const char *text, uint64_t *out, nb_err *err);

@@ -130,3 +130,12 @@ const volatile sig_atomic_t *cli_catch_interrupts(void)
     sigaction(SIGTERM, &sa, NULL);
     return &interrupted;
 }
+
+bool cli_liberty_list(char *list, size_t len, const char *file, nb_err *err)
+{
+    size_t used = strlen(list);
+    int n = snprintf(list + used, len - used, "%s%s", used ? "," : "", file);
+    if (n < 0 || (size_t)n >= len - used)
+        return nb_fail(err, "--liberty: the files given add up to more than %zu bytes", len - 1);
+    return true;
+}

@@ -32,7 +32,8 @@ static void help(void)
            "  -j, --jobs N        parallel jobs (default: the number of processors)\n"
            "  --no-power          area and timing only\n"
            "  --force             ignore the synthesis cache\n"
-           "  --library NAME, --liberty FILE, --clock NS, --sdc FILE   as for nibble synth\n"
+           "  --library NAME, --liberty FILE, --liberty-dir DIR, --clock NS, --sdc FILE\n"
+           "                      as for nibble synth\n"
            "  --emit-jobs KIND    only prepare, and write a job list: make, parallel or slurm\n"
            "  --collect           only gather DIR/results into the table (after --emit-jobs);\n"
            "                      refuses missing results and results made with other options\n"
@@ -118,7 +119,7 @@ int cmd_sweep(int argc, char **argv)
         {"liberty", required_argument, NULL, 'l'},  {"clock", required_argument, NULL, 'k'},
         {"sdc", required_argument, NULL, 's'},      {"emit-jobs", required_argument, NULL, 'e'},
         {"collect", no_argument, NULL, 'c'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"liberty-dir", required_argument, NULL, 'D'}, {NULL, 0, NULL, 0},
     };
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
     nb_sweep_opts o = {.jobs = nproc > 0 ? (int)nproc : 1, .power = true, .progress = stdout};
@@ -126,6 +127,7 @@ int cmd_sweep(int argc, char **argv)
     int npresets = 0;
     long acc_bits = 24, v;
     bool collect = false;
+    char liberty_list[4096] = "";
     nb_err err;
     int c;
     while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
@@ -151,7 +153,12 @@ int cmd_sweep(int argc, char **argv)
         case 'n': o.power = false; break;
         case 'f': o.force = true; break;
         case 'L': o.library = optarg; break;
-        case 'l': o.liberty = optarg; break;
+        case 'l':
+            if (!cli_liberty_list(liberty_list, sizeof liberty_list, optarg, &err))
+                return cli_fail_err(CMD, &err);
+            o.liberty = liberty_list;
+            break;
+        case 'D': o.liberty_dir = optarg; break;
         case 'k':
             if (!cli_parse_clock(optarg, &o.clock_ns, &err))
                 return cli_fail_err(CMD, &err);

@@ -25,9 +25,15 @@ static void help(void)
            "that misses timing at the clock gets a warning (slack_ns, timing_met columns).\n"
            "A failed run keeps its logs in $NIBBLE_CACHE_DIR/synth/failed/<key>/.\n\n"
            "  --config PATH       the design (manifest.json or its directory)\n"
-           "  --library NAME      a library from constraints/libraries.json (default osu018)\n"
-           "  --liberty FILE      a liberty file of your own instead\n"
-           "  --clock NS          clock period in ns (default: the library's, 10 for osu018)\n"
+           "  --library NAME      a library from constraints/libraries.json: osu018 (the\n"
+           "                      default), nangate45 or sky130hd (their files are found in\n"
+           "                      --liberty-dir or $NIBBLE_LIBERTY_DIR, see constraints/README.md)\n"
+           "  --liberty FILE      a liberty file of your own instead (.lib or .lib.gz); a\n"
+           "                      library of several files: a comma list, or --liberty again\n"
+           "  --liberty-dir DIR   where library files named without a folder are found\n"
+           "                      (before each folder of $NIBBLE_LIBERTY_DIR, a ':' list)\n"
+           "  --clock NS          clock period in ns (default: the library's: 10 for osu018,\n"
+           "                      2.5 for nangate45, 12.5 for sky130hd)\n"
            "  --sdc FILE          your own SDC instead of constraints/clock.sdc.in\n"
            "  --no-power          area and timing only (no gate-level simulation)\n"
            "  --force             ignore the cache\n"
@@ -107,20 +113,26 @@ int cmd_synth(int argc, char **argv)
         {"sdc", required_argument, NULL, 's'},     {"no-power", no_argument, NULL, 'n'},
         {"force", no_argument, NULL, 'f'},         {"json", required_argument, NULL, 'j'},
         {"csv", required_argument, NULL, 'v'},     {"quiet", no_argument, NULL, 'q'},
-        {"allow-edited-rtl", no_argument, NULL, 'E'},
+        {"allow-edited-rtl", no_argument, NULL, 'E'}, {"liberty-dir", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     nb_synth_opts o = nb_synth_opts_default();
     o.log = stderr;
     const char *config = NULL, *json_out = NULL, *csv_out = NULL;
     bool allow_edited = false;
+    char liberty_list[4096] = "";
     nb_err err;
     int c;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config = optarg; break;
         case 'L': o.library = optarg; break;
-        case 'l': o.liberty = optarg; break;
+        case 'l':
+            if (!cli_liberty_list(liberty_list, sizeof liberty_list, optarg, &err))
+                return cli_fail_err(CMD, &err);
+            o.liberty = liberty_list;
+            break;
+        case 'D': o.liberty_dir = optarg; break;
         case 'k':
             if (!cli_parse_clock(optarg, &o.clock_ns, &err))
                 return cli_fail_err(CMD, &err);

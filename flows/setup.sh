@@ -14,7 +14,7 @@ build=${NIBBLE_BUILD_DIR:-$here/build}
 
 # Debian packages nibble needs (compilers, libraries, EDA tools, plotting).
 PACKAGES="build-essential cmake pkg-config ccache git
-libjansson-dev libgsl-dev libxxhash-dev libcriterion-dev clang libclang-rt-14-dev
+libjansson-dev libgsl-dev libxxhash-dev zlib1g-dev libcriterion-dev clang libclang-rt-14-dev
 verilator yosys iverilog libsystemc-dev opensta qflow-tech-osu018 gnuplot-nox"
 
 # Only the tests need these (a headless browser renders the report; python3

@@ -119,6 +119,7 @@ static bool read_pin(const lty_node *g, const char *name, const lty_templates *t
                                                   : NB_LIB_INPUT;
     const char *clk = lty_attr(g, "clock");
     p->clock = clk && strcmp(clk, "true") == 0;
+    p->has_function = lty_attr(g, "function") != NULL;
     double rise, fall;
     if (!num_attr(g, "capacitance", where, -1, true, &p->capacitance, err) ||
         !num_attr(g, "rise_capacitance", where, -1, true, &rise, err) ||
@@ -162,6 +163,81 @@ static bool read_leakage(const lty_node *g, const char *where, double *out, nb_e
     return true;
 }
 
+/* Smallest value of the tables called t1 or t2 in a timing group (into *min). */
+static bool table_min(const lty_node *timing, const char *t1, const char *t2, const char *where,
+                      double *min, nb_err *err)
+{
+    for (int i = 0; i < timing->n_kids; i++) {
+        const lty_node *g = &timing->kids[i];
+        if (!g->group || (strcmp(g->name, t1) != 0 && strcmp(g->name, t2) != 0))
+            continue;
+        const lty_node *v = lty_kid(g, "values");
+        double *x;
+        int n;
+        if (!v)
+            continue;
+        if (!lty_numbers(v, where, &x, &n, err))
+            return false;
+        for (int k = 0; k < n; k++)
+            if (x[k] < *min)
+                *min = x[k];
+        free(x);
+    }
+    return true;
+}
+
+/* A flip-flop's fastest clock-to-Q delay and setup time (NAN when absent):
+ * with them the flow bounds the clock period from below. */
+static bool ff_timing(const lty_node *cell, const char *where, nb_lib_cell *c, nb_err *err)
+{
+    double clk_q = INFINITY, setup = INFINITY;
+    for (int p = 0; p < cell->n_kids; p++) {
+        const lty_node *pin = &cell->kids[p];
+        if (!pin->group || strcmp(pin->name, "pin") != 0)
+            continue;
+        for (int t = 0; t < pin->n_kids; t++) {
+            const lty_node *tm = &pin->kids[t];
+            const char *type = tm->group && strcmp(tm->name, "timing") == 0
+                                   ? lty_attr(tm, "timing_type") : NULL;
+            bool ok = true;
+            if (type && (!strcmp(type, "rising_edge") || !strcmp(type, "falling_edge")))
+                ok = table_min(tm, "cell_rise", "cell_fall", where, &clk_q, err);
+            else if (type && (!strcmp(type, "setup_rising") || !strcmp(type, "setup_falling")))
+                ok = table_min(tm, "rise_constraint", "fall_constraint", where, &setup, err);
+            if (!ok)
+                return false;
+        }
+    }
+    c->clock_to_q = isfinite(clk_q) ? clk_q : NAN;
+    c->setup = isfinite(setup) ? setup : NAN;
+    return true;
+}
+
+/* Whether synthesis may map onto the cell, and if not, why (see nibble/liberty.h).
+ * Yosys needs a function on every output (and internal) pin of a cell it reads. */
+static const char *left_out_reason(const lty_node *g, const nb_lib_cell *c)
+{
+    const char *v = lty_attr(g, "dont_use");
+    if (v && strcmp(v, "true") == 0)
+        return "dont_use";
+    if (lty_attr(g, "clock_gating_integrated_cell"))
+        return "integrated clock-gating cell";
+    if (lty_kid(g, "test_cell"))
+        return "scan flip-flop (nibble's designs have no scan chain)";
+    bool outputs = false;
+    for (int i = 0; i < c->n_pins; i++) {
+        const nb_lib_pin *p = &c->pins[i];
+        if (p->direction == NB_LIB_INPUT)
+            continue;
+        outputs = true;
+        if (!p->has_function)
+            return "an output without a function (clock gate, state table or analog cell)";
+    }
+    if (!outputs)
+        return "no output (fill, tap, antenna or decap cell)";
+    return NULL;
+}
+
 static bool read_cell(const lty_node *g, const lty_templates *tpl, const char *where,
                       nb_lib_cell *c, nb_err *err)
 {
@@ -186,7 +262,12 @@ static bool read_cell(const lty_node *g, const lty_templates *tpl, const char *w
             if (!read_pin(k, k->args[a], tpl, where, &c->pins[c->n_pins++], err))
                 return false;
     }
-    return true;
+    c->kind = lty_kid(g, "ff") || lty_kid(g, "ff_bank")       ? NB_LIB_FLIP_FLOP
+              : lty_kid(g, "latch") || lty_kid(g, "latch_bank") ? NB_LIB_LATCH
+                                                                : NB_LIB_COMBINATIONAL;
+    c->left_out = left_out_reason(g, c);
+    c->clock_to_q = c->setup = NAN;
+    return c->kind != NB_LIB_FLIP_FLOP || ff_timing(g, where, c, err);
 }
 
 static int cell_cmp(const void *a, const void *b)
@@ -198,16 +279,33 @@ bool lty_read_cells(const lty_node *library, const lty_templates *tpl, const cha
                     nb_liberty *lib, nb_err *err)
 {
     int n = count_groups(library, "cell");
-    lib->cells = calloc((size_t)n + 1, sizeof *lib->cells);
-    if (!lib->cells)
+    nb_lib_cell *cells = realloc(lib->cells, ((size_t)lib->n_cells + (size_t)n + 1) * sizeof *cells);
+    if (!cells)
         return nb_fail(err, "out of memory reading %s", where);
+    lib->cells = cells;
+    memset(cells + lib->n_cells, 0, ((size_t)n + 1) * sizeof *cells);
     for (int i = 0; i < library->n_kids; i++) {
         const lty_node *k = &library->kids[i];
-        if (k->group && strcmp(k->name, "cell") == 0 &&
-            !read_cell(k, tpl, where, &lib->cells[lib->n_cells++], err))
+        if (!k->group || strcmp(k->name, "cell") != 0)
+            continue;
+        nb_lib_cell *c = &lib->cells[lib->n_cells++];
+        if (!read_cell(k, tpl, where, c, err))
             return false;
+        lib->n_flip_flops += c->kind == NB_LIB_FLIP_FLOP;
+        lib->n_latches += c->kind == NB_LIB_LATCH;
+        lib->n_left_out += c->left_out != NULL;
     }
+    return true;
+}
+
+bool lty_sort_cells(nb_liberty *lib, const char *where, nb_err *err)
+{
     qsort(lib->cells, (size_t)lib->n_cells, sizeof *lib->cells, cell_cmp);
+    for (int i = 1; i < lib->n_cells; i++)
+        if (strcmp(lib->cells[i - 1].name, lib->cells[i].name) == 0)
+            return nb_fail(err, "cell %s is defined twice in the library (%s): a cell may appear "
+                           "once; leave one of the files or cells out", lib->cells[i].name,
+                           where);
     return true;
 }
 
@@ -219,6 +317,7 @@ void nb_liberty_free(nb_liberty *lib)
         cell_free(&lib->cells[i]);
     free(lib->cells);
     free(lib->name);
+    free(lib->mappable);
     free(lib);
 }
 

@@ -32,8 +32,15 @@ void lty_table_free(nb_lib_table *t);
  * values("1, 2", "3, 4")). *out is malloc'ed. */
 bool lty_numbers(const lty_node *n, const char *where, double **out, int *count, nb_err *err);
 
-/* Cells, pins and internal power. */
+/* Cells, pins and internal power, appended to lib->cells (unsorted). */
 bool lty_read_cells(const lty_node *library, const lty_templates *tpl, const char *where,
                     nb_liberty *lib, nb_err *err);
+/* Sort lib->cells by name (for nb_liberty_cell); a name twice is an error
+ * naming `where` (the files). */
+bool lty_sort_cells(nb_liberty *lib, const char *where, nb_err *err);
+
+/* The mappable text of the parsed files (see nb_liberty.mappable). */
+bool lty_mappable_text(const char *const *texts, const lty_node *const *libraries, int n,
+                       nb_liberty *lib, nb_err *err);
 
 #endif

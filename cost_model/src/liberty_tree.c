@@ -19,10 +19,13 @@ typedef struct {
     size_t len;
     int line;
     bool nl_before;    /* a line break separates it from the previous token */
+    const char *after; /* just past the token in the text */
 } token;
 
 typedef struct {
     const char *p, *end, *where;
+    const char *base;     /* the text's first byte (for node spans) */
+    const char *consumed; /* just past the last token taken with lex_next */
     int line;
     nb_err *err;
     bool has_peek;
@@ -86,13 +89,26 @@ static bool skip_space(lexer *lx, bool *nl)
     }
 }
 
+static bool lex_scan(lexer *lx, token *t);
+
+/* The next token; remembers where it ends (node spans). */
 static bool lex_next(lexer *lx, token *t)
 {
     if (lx->has_peek) {
         *t = lx->peek;
         lx->has_peek = false;
+        lx->consumed = t->after;
         return true;
     }
+    if (!lex_scan(lx, t))
+        return false;
+    t->after = lx->p;
+    lx->consumed = lx->p;
+    return true;
+}
+
+static bool lex_scan(lexer *lx, token *t)
+{
     bool nl = false;
     if (!skip_space(lx, &nl))
         return false;
@@ -143,8 +159,9 @@ static bool lex_next(lexer *lx, token *t)
 static bool lex_peek(lexer *lx, token *t)
 {
     if (!lx->has_peek) {
-        if (!lex_next(lx, &lx->peek))
+        if (!lex_scan(lx, &lx->peek))
             return false;
+        lx->peek.after = lx->p;
         lx->has_peek = true;
     }
     *t = lx->peek;
@@ -321,6 +338,7 @@ static bool parse_body(lexer *lx, lty_node *group, int depth, bool top)
         if (!n || !(n->name = tok_dup(&t)))
             return oom(lx);
         n->line = t.line;
+        n->start = (size_t)(t.s - lx->base);
         token sep;
         if (!lex_next(lx, &sep))
             return false;
@@ -336,6 +354,7 @@ static bool parse_body(lexer *lx, lty_node *group, int depth, bool top)
         }
         if (!ok)
             return false;
+        n->end = (size_t)(lx->consumed - lx->base);
     }
 }
 
@@ -357,7 +376,8 @@ void lty_tree_free(lty_node *n)
 bool lty_tree_parse(const char *text, size_t len, const char *where, lty_node *root, nb_err *err)
 {
     memset(root, 0, sizeof *root);
-    lexer lx = {.p = text, .end = text + len, .where = where, .line = 1, .err = err};
+    lexer lx = {.p = text, .end = text + len, .where = where, .base = text, .consumed = text,
+                .line = 1, .err = err};
     if (!parse_body(&lx, root, 0, true)) {
         lty_tree_free(root);
         return false;

@@ -21,6 +21,7 @@ typedef struct lty_node {
     struct lty_node *kids;
     int n_kids;
     int line;      /* 1-based line of the name */
+    size_t start, end; /* byte span in the text: from the name to past its ';' or '}' */
 } lty_node;
 
 /* Parse the whole text into root's kids. `where` names the text in messages

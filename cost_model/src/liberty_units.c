@@ -103,12 +103,26 @@ static bool supply(const lty_node *library, const char *where, double *volts, nb
     return true;
 }
 
+/* nom_process / nom_voltage / nom_temperature: NAN when absent, an error when not a number. */
+static bool nominal(const lty_node *library, const char *attr, const char *where, double *out,
+                    nb_err *err)
+{
+    const char *v = lty_attr(library, attr);
+    *out = NAN;
+    if (v && !number(v, out))
+        return nb_fail(err, "%s: %s \"%s\" is not a number", where, attr, v);
+    return true;
+}
+
 bool lty_read_units(const lty_node *library, const char *where, nb_liberty *lib, nb_err *err)
 {
     if (!unit_attr(library, "time_unit", "s", 1e-9, where, &lib->time_unit_s, err) ||
         !unit_attr(library, "voltage_unit", "V", 1.0, where, &lib->voltage_unit_v, err) ||
         !unit_attr(library, "leakage_power_unit", "W", 1e-9, where, &lib->leakage_unit_w, err) ||
-        !cap_unit(library, where, &lib->cap_unit_f, err) || !supply(library, where, &lib->voltage, err))
+        !cap_unit(library, where, &lib->cap_unit_f, err) || !supply(library, where, &lib->voltage, err) ||
+        !nominal(library, "nom_process", where, &lib->nom_process, err) ||
+        !nominal(library, "nom_voltage", where, &lib->nom_voltage, err) ||
+        !nominal(library, "nom_temperature", where, &lib->nom_temperature, err))
         return false;
     lib->energy_unit_j = lib->cap_unit_f * lib->voltage_unit_v * lib->voltage_unit_v;
     return true;

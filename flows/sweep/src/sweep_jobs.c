@@ -54,6 +54,8 @@ int sweep_job_argv(const nb_sweep_point *p, const nb_sweep_opts *o, char store[]
         ARG("--library"), ARG("%s", o->library);
     if (o->liberty)
         ARG("--liberty"), ARG("%s", o->liberty);
+    if (o->liberty_dir)
+        ARG("--liberty-dir"), ARG("%s", o->liberty_dir);
     if (o->sdc)
         ARG("--sdc"), ARG("%s", o->sdc);
     if (o->clock_ns > 0)
@@ -233,9 +235,11 @@ bool nb_sweep_prepare(const nb_sweep_plan *plan, const nb_sweep_opts *o, nb_err 
     nb_synth_opts so = nb_synth_opts_default();
     so.library = o->library;
     so.liberty = o->liberty;
+    so.liberty_dir = o->liberty_dir;
     so.sdc = o->sdc;
     so.clock_ns = o->clock_ns;
     so.power = o->power;
+    so.log = o->progress; /* the library's note on cells left out of mapping, once */
     nb_synth_setup setup;
     if (!nb_synth_check_setup(&so, &setup, err))
         return false;

@@ -25,13 +25,21 @@ typedef struct stat_report {
 bool stat_parse(const char *path, stat_report *r, nb_err *err);
 /* Area of a module with everything it instantiates (0 if absent). */
 double stat_total_area(const stat_report *r, const char *module);
-/* Liberty cells of a module and its children; flops among them. */
-int stat_total_cells(const stat_report *r, const char *module, int *flops);
+/* Liberty cells of a module and its children; flip-flops and latches among
+ * them (cell types listed in `sequential`, "|A|B|"). */
+int stat_total_cells(const stat_report *r, const char *module, const char *sequential, int *flops);
+
+#define SYNTH_MAX_LIBERTY_FILES 16
 
 /* The library a run uses (resolved from constraints/libraries.json). */
 typedef struct synth_library {
     char name[64];
-    char liberty[1024];
+    char source[1024];  /* the user's files, resolved, comma-separated (reported in results) */
+    char files[SYNTH_MAX_LIBERTY_FILES][1024];
+    int n_files;
+    char liberty[1024]; /* the mappable library in the cache: what Yosys, OpenSTA and power read */
+    char sequential[16384]; /* mappable flip-flop and latch cells, "|A|B|" (from ff/latch groups) */
+    char note[4096];    /* cells left out of mapping, and why ("" when none) */
     double clock_ns, input_slew_ns;
     char entry_hash[33]; /* the libraries.json entry the defaults came from (cache key) */
     /* the shortest period any design can meet: the fastest flip-flop's

@@ -44,7 +44,8 @@ bool synth_cell_models(const synth_library *lib, char *path, size_t len, nb_err 
     if (!nb_run_tool(argv, logp, NULL, &rc, err))
         return false;
     if (rc != 0)
-        return nb_fail(err, "yosys could not turn %s into cell models (log %s)", lib->liberty, logp);
+        return nb_fail(err, "yosys could not turn %s (its mappable copy %s) into cell models (log %s)",
+                       lib->source, lib->liberty, logp);
     size_t n;
     char *body = nb_read_file(raw, &n, err);
     if (!body)

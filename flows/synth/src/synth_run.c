@@ -17,7 +17,7 @@
 #include "nibble/template.h"
 #include "synth_internal.h"
 
-#define NB_SYNTH_FORMAT "nibble-synth-3" /* bump when the flow code changes its results */
+#define NB_SYNTH_FORMAT "nibble-synth-4" /* bump when the flow code changes its results */
 
 nb_synth_opts nb_synth_opts_default(void)
 {
@@ -153,12 +153,12 @@ static bool run_flow(const char *dir, const nb_design *d, char (*files)[4608], i
     ok = synth_yosys(work, "array", files, nfiles, "nibble_top", true, true, lib, lib->clock_ns, st, err);
     if (ok) {
         r->area_array = stat_total_area(st, "nibble_top");
-        r->cells_array = stat_total_cells(st, "nibble_top", &r->flops_array);
+        r->cells_array = stat_total_cells(st, "nibble_top", lib->sequential, &r->flops_array);
     }
     /* one PE, flat, and hierarchical for its decoders */
     if (ok && (ok = synth_yosys(work, "pe", files, nfiles, "nibble_pe", true, false, lib, lib->clock_ns, st, err))) {
         r->area_pe = stat_total_area(st, "nibble_pe");
-        r->cells_pe = stat_total_cells(st, "nibble_pe", NULL);
+        r->cells_pe = stat_total_cells(st, "nibble_pe", lib->sequential, NULL);
     }
     if (ok && (ok = synth_yosys(work, "pe_hier", files, nfiles, "nibble_pe", false, false, lib, lib->clock_ns, st, err)))
         r->area_pe_decoders = stat_total_area(st, "nibble_wdec") + stat_total_area(st, "nibble_adec");
@@ -202,7 +202,7 @@ bool nb_synth_check_setup(const nb_synth_opts *o, nb_synth_setup *setup, nb_err 
         return false;
     if (setup) {
         snprintf(setup->library, sizeof setup->library, "%s", lib.name);
-        snprintf(setup->liberty, sizeof setup->liberty, "%s", lib.liberty);
+        snprintf(setup->liberty, sizeof setup->liberty, "%s", lib.source);
         setup->clock_ns = lib.clock_ns;
         setup->min_clock_ns = lib.min_period_ns;
     }
@@ -235,7 +235,7 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         snprintf(sdc_template, sizeof sdc_template, "%s/constraints/clock.sdc.in", nb_data_dir());
     }
     snprintf(r->library, sizeof r->library, "%s", lib.name);
-    snprintf(r->liberty, sizeof r->liberty, "%s", lib.liberty);
+    snprintf(r->liberty, sizeof r->liberty, "%s", lib.source);
     r->clock_ns = lib.clock_ns;
     ok = ok && cache_key(design_dir, files, nfiles, &lib, sdc_template, o, r->key, err);
     char dir[4300], result[4400], root[4200];
@@ -247,6 +247,9 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         snprintf(name, sizeof name, "%s", r->name);
         ok = load_cached(result, r, err);
         snprintf(r->name, sizeof r->name, "%s", name);
+        /* the files as found now (the cache key holds their contents) */
+        snprintf(r->library, sizeof r->library, "%s", lib.name);
+        snprintf(r->liberty, sizeof r->liberty, "%s", lib.source);
         r->cached = true;
         r->seconds = now() - t0;
         free(files);

@@ -86,29 +86,40 @@ double stat_total_area(const stat_report *r, const char *module)
     return m ? total_area(r, m, 0) : 0;
 }
 
-static int total_cells(const stat_report *r, const stat_module *m, int *flops, int depth)
+/* Whether `type` is listed in "|A|B|". */
+static bool listed(const char *sequential, const char *type)
+{
+    size_t n = strlen(type);
+    for (const char *p = strstr(sequential, type); p; p = strstr(p + 1, type))
+        if (p > sequential && p[-1] == '|' && p[n] == '|')
+            return true;
+    return false;
+}
+
+static int total_cells(const stat_report *r, const stat_module *m, const char *sequential,
+                       int *flops, int depth)
 {
     int n = 0;
     for (int i = 0; i < m->ntypes && depth < 32; i++) {
         const stat_module *sub = find_exact(r, m->type[i]);
         if (sub) {
             int f = 0;
-            n += m->count[i] * total_cells(r, sub, &f, depth + 1);
+            n += m->count[i] * total_cells(r, sub, sequential, &f, depth + 1);
             *flops += m->count[i] * f;
         } else {
             n += m->count[i];
-            if (strstr(m->type[i], "DFF") || strstr(m->type[i], "LATCH"))
+            if (listed(sequential, m->type[i]))
                 *flops += m->count[i];
         }
     }
     return n;
 }
 
-int stat_total_cells(const stat_report *r, const char *module, int *flops)
+int stat_total_cells(const stat_report *r, const char *module, const char *sequential, int *flops)
 {
     int f = 0;
     const stat_module *m = find(r, module);
-    int n = m ? total_cells(r, m, &f, 0) : 0;
+    int n = m ? total_cells(r, m, sequential, &f, 0) : 0;
     if (flops)
         *flops = f;
     return n;

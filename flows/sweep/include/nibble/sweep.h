@@ -43,6 +43,7 @@ typedef struct nb_sweep_opts {
     int jobs;                  /* parallel jobs (>= 1) */
     bool power, force;
     const char *library, *liberty, *sdc;
+    const char *liberty_dir;   /* passed on to each job's nibble synth */
     double clock_ns;           /* 0: the library's */
     FILE *progress;            /* progress lines, or NULL */
     const volatile sig_atomic_t *cancel; /* set (by a signal handler): start no more jobs */

@@ -15,7 +15,10 @@
 
 typedef struct nb_synth_opts {
     const char *library;   /* a name from constraints/libraries.json (NULL: its default) */
-    const char *liberty;   /* or a liberty file of the user's own */
+    const char *liberty;   /* or a liberty file of the user's own (.lib or .lib.gz; a comma
+                              list of files makes one library) */
+    const char *liberty_dir; /* where relative library files are looked for before
+                                $NIBBLE_LIBERTY_DIR (NULL: only there) */
     double clock_ns;       /* 0: the library's default */
     const char *sdc;       /* the user's SDC instead of constraints/clock.sdc.in */
     bool power;            /* gate-level simulation power (slower) */
@@ -33,7 +36,7 @@ typedef struct nb_synth_result {
     int rows, cols, acc_bits, pipeline, cascade; /* cascade -1: no OverQ */
     char acc_mode[8], overq_mode[24];
     bool overq_encoder;
-    /* the library and clock */
+    /* the library and clock (liberty: its files, comma-separated) */
     char library[64], liberty[1024];
     double clock_ns;
     /* area (um^2) and cells */
