@@ -18,8 +18,8 @@ libjansson-dev libgsl-dev libxxhash-dev libcriterion-dev clang libclang-rt-14-de
 verilator yosys iverilog libsystemc-dev opensta qflow-tech-osu018 gnuplot-nox"
 
 # Only the tests need these (a headless browser renders the report; python3
-# checks CSV/JSON outputs).
-TEST_PACKAGES="chromium python3"
+# checks CSV/JSON outputs; xxhsum checks the library checksums nibble records).
+TEST_PACKAGES="chromium python3 xxhash"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 

@@ -95,6 +95,13 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
     bool relu = d->a[0].is_overq || d->a[0].encoding == NB_ENC_UNSIGNED;
     nb_dist_parse("t:5", &ws.wdist, err);
     nb_dist_parse(relu ? "relu-t:5" : "t:5", &ws.adist, err);
+    /* provenance: the workload behind every power figure of this result */
+    char wd[64], ad[64];
+    nb_dist_format(&ws.wdist, wd, sizeof wd);
+    nb_dist_format(&ws.adist, ad, sizeof ad);
+    snprintf(r->prov.workload, sizeof r->prov.workload, "gemm %zux%zux%zu weights %s in %s, acts %s in %s",
+             ws.M, ws.K, ws.N, wd, d->w[0].name, ad, d->a[0].name);
+    r->prov.seed = ws.seed;
     nb_workload wl;
     if (!nb_workload_make(d, 0, 0, &ws, &wl, err)) {
         nb_backend_free(b);

@@ -24,6 +24,25 @@ typedef struct nb_synth_opts {
 
 nb_synth_opts nb_synth_opts_default(void);
 
+/* Where a result's numbers come from: the library file (by content), the
+ * workload behind its power, the tools and the nibble that made it (the one
+ * that ran the tools: a cached result keeps its maker's version and commit). */
+typedef struct nb_synth_provenance {
+    char liberty_file[256];    /* the liberty's file name, without its directory */
+    char liberty_xxh128[33];   /* XXH128 of the file's bytes, as `xxhsum -H2 FILE` prints it */
+    char library_name[128];    /* the file's library(...) name */
+    double process;            /* process, voltage (V), temperature (C) read from the file: */
+    double voltage_v;          /* its default operating_conditions (the supply power uses), */
+    double temperature_c;      /* else nom_process/voltage/temperature; NaN when neither */
+    /* the activity power was measured with ("" and 0 without power); the cycles
+     * simulated are power_cycles */
+    char workload[256];        /* e.g. "gemm 64x4x2 weights t:5 in int4, acts relu-t:5 in uint4" */
+    unsigned long long seed;   /* the workload's PRNG seed */
+    /* `yosys -V`, `sta -version`, `verilator --version` ("" when not run) */
+    char yosys[160], opensta[64], verilator[160];
+    char nibble_version[32], nibble_commit[64]; /* commit "" when not built from a checkout */
+} nb_synth_provenance;
+
 typedef struct nb_synth_result {
     /* the design */
     char name[256];
@@ -47,6 +66,7 @@ typedef struct nb_synth_result {
     unsigned long long power_cycles, power_macs;
     int nets_without_toggles;
     bool gate_level_match;  /* the netlist matched the C model on every cycle */
+    nb_synth_provenance prov;
     /* bookkeeping */
     char key[33];
     bool cached;
@@ -84,5 +104,9 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err);
 /* One CSV header line and rows (no trailing newline handling needed by callers). */
 void nb_synth_csv_header(FILE *f);
 void nb_synth_csv_row(FILE *f, const nb_synth_result *r);
+/* The provenance columns alone, without a separator at either end (the
+ * report's designs.csv appends them too). */
+void nb_synth_csv_provenance_header(FILE *f);
+void nb_synth_csv_provenance(FILE *f, const nb_synth_result *r);
 
 #endif
