@@ -2,7 +2,7 @@
 # synth_provenance.sh NIBBLE WORKDIR SOURCE_DIR
 # Every synthesis row names where its numbers come from, and each field is
 # checked against an independent source: the liberty's checksum against
-# `xxhsum -H2`, its library name and operating conditions against the file's
+# `xxhsum -H2`, its library name and nominal conditions against the file's
 # text, the tools against their own version output, nibble's version and
 # commit against `nibble --version` and `git describe` of the source tree, the
 # activity against the power block; JSON and CSV agree; a cached result keeps
@@ -35,9 +35,8 @@ env = os.environ
 r = json.load(open(w + "/r.json"))
 p = r["provenance"]
 text = open(env["LIB"]).read()
-cond = re.search(r"operating_conditions\s*\(\s*typical\s*\)\s*\{([^}]*)\}", text).group(1)
-def attr(name):
-    return float(re.search(name + r"\s*:\s*([-0-9.eE+]+)", cond).group(1))
+def attr(name):  # the file's nom_ attributes (voltage_unit is 1V in this file)
+    return float(re.search(r"\bnom_" + name + r"\s*:\s*([-0-9.eE+]+)", text).group(1))
 bad = []
 def check(what, got, want):
     ok = math.isclose(got, want, rel_tol=1e-9) if isinstance(want, float) else got == want

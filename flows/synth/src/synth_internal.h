@@ -71,9 +71,9 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
                  const synth_library *lib, double clock_ns, nb_synth_result *r, FILE *log,
                  nb_err *err);
 
-/* The provenance of the library (synth_liberty_id.c): liberty_file,
- * liberty_xxh128, library_name, process, voltage_v, temperature_c. */
-bool synth_liberty_identity(const char *liberty, nb_synth_provenance *p, nb_err *err);
+/* The provenance of the library's file as the user gave it (synth_liberty_id.c):
+ * liberty_file, liberty_xxh128, library_name, process, voltage_v, temperature_c. */
+bool synth_liberty_identity(const synth_library *lib, nb_synth_provenance *p, nb_err *err);
 
 /* A path that can go into a Yosys or OpenSTA script as it is (synth_paths.c). */
 bool synth_script_path_ok(const char *what, const char *path, nb_err *err);

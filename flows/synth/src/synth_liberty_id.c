@@ -24,21 +24,9 @@ static double number(const lty_node *g, const char *name)
     return v && end != v && *end == '\0' && isfinite(x) ? x : NAN;
 }
 
-/* the operating_conditions group default_operating_conditions names */
-static const lty_node *default_conditions(const lty_node *library)
+bool synth_liberty_identity(const synth_library *library, nb_synth_provenance *p, nb_err *err)
 {
-    const char *name = lty_attr(library, "default_operating_conditions");
-    for (int i = 0; name && i < library->n_kids; i++) {
-        const lty_node *g = &library->kids[i];
-        if (g->group && !strcmp(g->name, "operating_conditions") && g->n_args > 0 &&
-            !strcmp(g->args[0], name))
-            return g;
-    }
-    return NULL;
-}
-
-bool synth_liberty_identity(const char *liberty, nb_synth_provenance *p, nb_err *err)
-{
+    const char *liberty = library->liberty; /* the user's file, as given */
     const char *base = strrchr(liberty, '/');
     snprintf(p->liberty_file, sizeof p->liberty_file, "%s", base ? base + 1 : liberty);
     size_t len;
@@ -63,18 +51,9 @@ bool synth_liberty_identity(const char *liberty, nb_synth_provenance *p, nb_err 
              : nb_fail(err, "liberty file %s holds no library group", liberty);
     if (ok) {
         snprintf(p->library_name, sizeof p->library_name, "%s", lib->n_args > 0 ? lib->args[0] : "");
-        /* the conditions the power reader uses (cost_model/liberty_units.c):
-         * the default operating_conditions, else the nom_ attributes */
-        const lty_node *oc = default_conditions(lib);
-        p->process = number(oc, "process");
-        p->voltage_v = number(oc, "voltage");
-        p->temperature_c = number(oc, "temperature");
-        if (isnan(p->process))
-            p->process = number(lib, "nom_process");
-        if (isnan(p->voltage_v))
-            p->voltage_v = number(lib, "nom_voltage");
-        if (isnan(p->temperature_c))
-            p->temperature_c = number(lib, "nom_temperature");
+        p->process = number(lib, "nom_process");
+        p->voltage_v = number(lib, "nom_voltage");
+        p->temperature_c = number(lib, "nom_temperature");
         p->voltage_v *= units.voltage_unit_v;
     }
     lty_tree_free(&root);

@@ -261,7 +261,7 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
     /* provenance of what this run measures (a cached result keeps its own) */
     snprintf(r->prov.nibble_version, sizeof r->prov.nibble_version, "%s", nb_version());
     snprintf(r->prov.nibble_commit, sizeof r->prov.nibble_commit, "%s", nb_build_commit());
-    ok = ok && synth_liberty_identity(lib.liberty, &r->prov, err);
+    ok = ok && synth_liberty_identity(&lib, &r->prov, err);
     /* every path the scripts name, checked before a tool runs */
     for (int i = 0; ok && i < nfiles; i++)
         ok = synth_script_path_ok("design file", files[i], err);
@@ -299,8 +299,19 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         /* the netlist JSON is large and fully described by the Verilog */
         snprintf(path, sizeof path, "%s/array.json", work);
         remove(path);
-        if (ok && rename(work, dir) != 0 && errno != ENOTEMPTY && errno != EEXIST)
-            ok = nb_fail(err, "cannot store the result in %s: %s", dir, strerror(errno));
+        if (ok && rename(work, dir) != 0) {
+            char old[4500];
+            snprintf(old, sizeof old, "%s.old-%ld", dir, (long)getpid());
+            if (errno != ENOTEMPTY && errno != EEXIST)
+                ok = nb_fail(err, "cannot store the result in %s: %s", dir, strerror(errno));
+            /* a concurrent run stored the same result first; --force replaces
+             * it, so the entry (and its provenance) is this run's */
+            else if (o->force && rename(dir, old) == 0) {
+                if (rename(work, dir) != 0)
+                    ok = nb_fail(err, "cannot store the result in %s: %s", dir, strerror(errno));
+                nb_remove_tree(old);
+            }
+        }
     }
     if (work[0] && access(work, F_OK) == 0 && !ok)
         keep_failed(root, r->key, work, err);

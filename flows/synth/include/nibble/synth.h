@@ -31,9 +31,9 @@ typedef struct nb_synth_provenance {
     char liberty_file[256];    /* the liberty's file name, without its directory */
     char liberty_xxh128[33];   /* XXH128 of the file's bytes, as `xxhsum -H2 FILE` prints it */
     char library_name[128];    /* the file's library(...) name */
-    double process;            /* process, voltage (V), temperature (C) read from the file: */
-    double voltage_v;          /* its default operating_conditions (the supply power uses), */
-    double temperature_c;      /* else nom_process/voltage/temperature; NaN when neither */
+    double process;            /* the file's nom_process, nom_voltage (in V) and */
+    double voltage_v;          /* nom_temperature (C); NaN where it gives none */
+    double temperature_c;
     /* the activity power was measured with ("" and 0 without power); the cycles
      * simulated are power_cycles */
     char workload[256];        /* e.g. "gemm 64x4x2 weights t:5 in int4, acts relu-t:5 in uint4" */
