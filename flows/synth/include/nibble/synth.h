@@ -28,8 +28,11 @@ nb_synth_opts nb_synth_opts_default(void);
  * workload behind its power, the tools and the nibble that made it (the one
  * that ran the tools: a cached result keeps its maker's version and commit). */
 typedef struct nb_synth_provenance {
-    char liberty_file[256];    /* the liberty's file name, without its directory */
-    char liberty_xxh128[33];   /* XXH128 of the file's bytes, as `xxhsum -H2 FILE` prints it */
+    /* the liberty's file name without its directory, and the XXH128 of its
+     * bytes as `xxhsum -H2 FILE` prints it (comma-separated lists when a
+     * library is given as several files) */
+    char liberty_file[1024];
+    char liberty_xxh128[16 * 33];
     char library_name[128];    /* the file's library(...) name */
     double process;            /* the file's nom_process, nom_voltage (in V) and */
     double voltage_v;          /* nom_temperature (C); NaN where it gives none */
