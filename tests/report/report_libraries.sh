@@ -116,4 +116,11 @@ assert "libraries.csv" not in os.listdir(out2) and len(rep2["libraries"]) == 1, 
 assert "onto library osu018x2" in open(out2 + "/report.md").read()
 print("ok: %d PEs on 2 libraries; ordering %s" % (len(pes), [(l["name"], l["paper_ordering"]) for l in rep["libraries"]]))
 PY
+# without power: no energy panel or figure, the rest as before
+out3="$work/nopower"
+"$nibble" report -o "$out3" --library osu018,osu018x2 --formats int4 --overq "" --rows 2 --cols 2 --no-power -q -j 2 \
+    >"$work/nopower.log" 2>&1 || { echo "FAIL: report --library osu018,osu018x2 --no-power"; tail -20 "$work/nopower.log"; exit 1; }
+[ -s "$out3/plots/libraries.svg" ] || { echo "FAIL: no library plot without power"; exit 1; }
+grep -q "^- Library osu018x2 .*ordering" "$out3/report.md" || { echo "FAIL: no ordering finding without power"; exit 1; }
+grep -qiw "nan" "$out3/report.md" && { echo "FAIL: NaN in the report without power"; exit 1; }
 echo "ok: reports per library"

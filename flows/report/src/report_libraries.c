@@ -160,12 +160,14 @@ void rp_library_findings(rp_report *r)
         if (sp && n < cap)
             n += (size_t)snprintf(r->findings + n, cap - n, ", E2M1-SP x E2M1-SP %.1f um^2 (%+.2f%%)",
                                   sp->area_pe, 100 * (sp->area_pe / e->area_pe - 1));
+        char energies[128] = "";
+        if (i4->has_power && e->has_power && sr->has_power)
+            snprintf(energies, sizeof energies, "; energy per MAC %.4g, %.4g, %.4g pJ",
+                     energy(i4), energy(e), energy(sr));
         if (n < cap)
-            n += (size_t)snprintf(r->findings + n, cap - n, "; energy per MAC %.4g, %.4g, %.4g pJ; "
-                                  "fmax %.0f, %.0f, %.0f MHz: the paper's ordering INT4 < E2M1 < "
-                                  "E2M1 with supernormal support %s.\n",
-                                  energy(i4), energy(e), energy(sr), i4->fmax_mhz, e->fmax_mhz,
-                                  sr->fmax_mhz,
+            n += (size_t)snprintf(r->findings + n, cap - n, "%s; fmax %.0f, %.0f, %.0f MHz: the "
+                                  "paper's ordering INT4 < E2M1 < E2M1 with supernormal support "
+                                  "%s.\n", energies, i4->fmax_mhz, e->fmax_mhz, sr->fmax_mhz,
                                   holds ? "holds"
                                   : i4->area_pe >= e->area_pe
                                       ? "does NOT hold here: E2M1 is not larger than INT4"
@@ -270,6 +272,8 @@ bool rp_write_library_plot(const rp_report *r, nb_err *err)
     FILE *fd = open_memstream(&data, &ld);
     if (!fd)
         return nb_fail(err, "out of memory building libraries.dat");
+    bool any[3] = {false, false, false}; /* a panel only for a metric with a value (no energy
+                                          * without power: gnuplot refuses an empty histogram) */
     for (int i = 0; i < r->ncmp; i++) {
         fprintf(fd, "%s x %s", r->cmp[i].weights, r->cmp[i].acts);
         for (int m = 0; m < 3; m++)
@@ -277,6 +281,7 @@ bool rp_write_library_plot(const rp_report *r, nb_err *err)
                 const nb_synth_result *s = &r->libs[l].pe[i];
                 double v = m == 0 ? s->area_pe : m == 1 ? s->fmax_mhz : energy(s);
                 fprintf(fd, isfinite(v) && v > 0 ? "\t%.6g" : "\tNaN", v);
+                any[m] = any[m] || (isfinite(v) && v > 0);
             }
         fputc('\n', fd);
     }
@@ -290,14 +295,16 @@ bool rp_write_library_plot(const rp_report *r, nb_err *err)
     static const char *const TITLE[] = {"PE area (um^2)", "fmax (MHz)", "energy per MAC (pJ)"};
     for (int t = 0; t < 2; t++) {
         fprintf(fs, "%s\nset output 'libraries.%s'\nset datafile separator '\\t'\n"
-                    "set multiplot layout 3,1 title 'PEs on each library'\n"
+                    "set multiplot layout %d,1 title 'PEs on each library'\n"
                     "set style data histograms\nset style histogram clustered gap 1\n"
                     "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset grid ytics\n"
                     "set logscale y\nset key outside right top\n",
                 t == 0 ? "set terminal svg size 900,1100 dynamic noenhanced font 'sans,11' background '#ffffff'"
                        : "set terminal pngcairo size 1200,1400 noenhanced font 'sans,11'",
-                t == 0 ? "svg" : "png");
+                t == 0 ? "svg" : "png", any[0] + any[1] + any[2]);
         for (int m = 0; m < 3; m++) {
+            if (!any[m])
+                continue;
             fprintf(fs, "set ylabel '%s'\nset xtics rotate by -30\nplot ", TITLE[m]);
             for (int l = 0; l < r->nlibs; l++)
                 fprintf(fs, "%s'libraries.dat' using %d%s title '%s'", l ? ", " : "",
