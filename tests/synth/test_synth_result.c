@@ -100,15 +100,23 @@ Test(synth_result, provenance_round_trips)
     json_decref(j);
 }
 
-Test(synth_result, a_result_without_provenance_is_malformed)
+/* An older or hand-written table has none: unknown, not an error; a
+ * provenance of the wrong shape is malformed. */
+Test(synth_result, provenance_absent_is_unknown_and_malformed_is_refused)
 {
     nb_synth_result r = sample(), back;
+    strcpy(r.prov.nibble_version, "0.1.0");
     json_t *j = nb_synth_result_to_json(&r);
     cr_assert_not_null(j);
     json_object_del(j, "provenance");
     nb_err err = {{0}};
+    cr_assert(nb_synth_result_from_json(j, &back, &err), "%s", err.msg);
+    cr_expect_str_eq(back.prov.nibble_version, "");
+    cr_expect_str_eq(back.prov.liberty_xxh128, "");
+    cr_expect(isnan(back.prov.voltage_v));
+    json_object_set_new(j, "provenance", json_pack("{s:s}", "library", "osu018"));
     cr_expect_not(nb_synth_result_from_json(j, &back, &err));
-    cr_expect(strstr(err.msg, "provenance") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "malformed synthesis result: provenance") != NULL, "%s", err.msg);
     json_decref(j);
 }
 

@@ -55,9 +55,16 @@ json_t *nb_synth_result_to_json(const nb_synth_result *r)
     return j;
 }
 
-/* The provenance object (nb_synth_result_to_json); numbers may be null. */
+/* The provenance object (nb_synth_result_to_json); numbers may be null. A
+ * result without one (a table from a nibble before provenance, or written by
+ * hand for `nibble costmodel`) reads as unknown provenance: empty texts, NaN
+ * conditions, seed 0. */
 static bool provenance_from_json(json_t *j, nb_synth_provenance *p, nb_err *err)
 {
+    memset(p, 0, sizeof *p);
+    p->process = p->voltage_v = p->temperature_c = NAN;
+    if (!j)
+        return true;
     const char *file, *hash, *name, *workload, *yosys, *sta, *verilator, *version, *commit;
     json_t *v[3];
     json_int_t seed;
@@ -70,8 +77,7 @@ static bool provenance_from_json(json_t *j, nb_synth_provenance *p, nb_err *err)
                        &workload, "seed", &seed, "tools", "yosys", &yosys, "opensta", &sta,
                        "verilator", &verilator, "nibble", "version", &version, "commit",
                        &commit) != 0)
-        return nb_fail(err, "malformed synthesis result: provenance: %s (a result from a nibble "
-                       "before provenance: synthesize it again)", e.text);
+        return nb_fail(err, "malformed synthesis result: provenance: %s", e.text);
     double *dst[3] = {&p->process, &p->voltage_v, &p->temperature_c};
     for (int k = 0; k < 3; k++) {
         if (!json_is_null(v[k]) && !json_is_number(v[k]))
