@@ -22,6 +22,10 @@ static void help(const nb_report_opts *d)
            "report.json and plots/*.svg|png. With no options it runs the embedded default.\n\n"
            "  -o, --out DIR       output directory (default %s; replaced, atomically, only\n"
            "                      if empty or an earlier report nibble marked)\n"
+           "  --library LIST      libraries from constraints/libraries.json (default: its\n"
+           "                      default); the first drives the report; two or more add a\n"
+           "                      side-by-side table and plot of the PEs on each and the\n"
+           "                      paper's ordering (INT4 < E2M1 < E2M1-SR area) per library\n"
            "  --formats LIST      weight formats (default %s)\n"
            "  --acts LIST         activation formats of the designs (default %s)\n"
            "  --overq LIST        OverQ cascade depths added as int4 x overq designs\n"
@@ -54,7 +58,7 @@ int cmd_report(int argc, char **argv)
         {"weight-dist", required_argument, NULL, 'w'}, {"act-dist", required_argument, NULL, 'a'},
         {"clip", required_argument, NULL, 'c'},        {"jobs", required_argument, NULL, 'j'},
         {"no-power", no_argument, NULL, 'n'},          {"seed", required_argument, NULL, 'S'},
-        {"array-power", no_argument, NULL, 'P'},
+        {"array-power", no_argument, NULL, 'P'},      {"library", required_argument, NULL, 'L'},
         {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -72,6 +76,7 @@ int cmd_report(int argc, char **argv)
         switch (c) {
         case 'o': o.out_dir = optarg; break;
         case 'F': o.formats = optarg; break;
+        case 'L': o.library = optarg; break;
         case 'A': o.acts = optarg; break;
         case 'Q': o.overq = optarg; break;
         case 't':

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "nibble/num.h"
+#include "nibble/version.h"
 
 static const cli_command COMMANDS[] = {
     {"report", cmd_report, "the area-versus-accuracy report (HTML, Markdown, CSV, JSON, plots)"},
@@ -63,7 +64,10 @@ int main(int argc, char **argv)
         return finish(NULL, 0);
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("nibble %s\n", NIBBLE_VERSION_STRING);
+        /* the commit only when built from a git checkout */
+        const char *commit = nb_build_commit();
+        printf("nibble %s%s%s%s\n", nb_version(), commit[0] ? " (git " : "", commit,
+               commit[0] ? ")" : "");
         return finish(NULL, 0);
     }
     for (size_t i = 0; i < NUM_COMMANDS; i++)

@@ -18,8 +18,9 @@ libjansson-dev libgsl-dev libxxhash-dev zlib1g-dev libcriterion-dev clang libcla
 verilator yosys iverilog libsystemc-dev opensta qflow-tech-osu018 gnuplot-nox"
 
 # Only the tests need these (a headless browser renders the report; python3
-# checks CSV/JSON outputs, python3-yaml the Accelergy YAML of nibble export).
-TEST_PACKAGES="chromium python3 python3-yaml"
+# checks CSV/JSON outputs, python3-yaml the Accelergy YAML of nibble export; xxhsum checks
+# the library checksums nibble records).
+TEST_PACKAGES="chromium python3 python3-yaml xxhash"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 

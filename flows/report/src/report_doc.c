@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nibble/files.h"
+#include "nibble/version.h"
 #include "report_internal.h"
 
 /* a table cell: room for a design label (two format names of up to 255 characters) */
@@ -221,6 +222,77 @@ static void accuracy_table(doc *d, const char *tensor, const char *role)
     table_end(d);
 }
 
+/* The compared PEs on every --library, side by side. */
+static void libraries_section(doc *d)
+{
+    const rp_report *r = d->r;
+    h(d, 2, "Libraries side by side");
+    para(d, "Each PE (a 1x1 array with its boundary registers, 24-bit accumulator) synthesized "
+            "on every library given to --library, at each library's default clock; power from "
+            "gate-level toggles. The paper's ordering is checked in the findings. Rows with "
+            "provenance: libraries.csv.");
+    static const char *const WHAT[] = {"area (um^2)", "fmax (MHz)", "pJ/MAC"};
+    const char *cols[1 + 3 * RP_MAX_LIBS];
+    static char names[3 * RP_MAX_LIBS][CELL];
+    cols[0] = "PE (weights x activations)";
+    for (int m = 0; m < 3; m++)
+        for (int l = 0; l < r->nlibs; l++) {
+            snprintf(names[m * r->nlibs + l], CELL, "%s %s", r->libs[l].name, WHAT[m]);
+            cols[1 + m * r->nlibs + l] = names[m * r->nlibs + l];
+        }
+    int n = 1 + 3 * r->nlibs;
+    table_head(d, cols, n);
+    static char c[1 + 3 * RP_MAX_LIBS][CELL];
+    for (int i = 0; i < r->ncmp; i++) {
+        snprintf(c[0], CELL, "%s x %s", r->cmp[i].weights, r->cmp[i].acts);
+        for (int l = 0; l < r->nlibs; l++) {
+            const nb_synth_result *s = &r->libs[l].pe[i];
+            fmtnum(c[1 + l], s->area_pe, "%.1f");
+            fmtnum(c[1 + r->nlibs + l], s->fmax_mhz, "%.0f");
+            fmtnum(c[1 + 2 * r->nlibs + l], s->has_power ? s->energy_per_mac_pj : NAN, "%.4g");
+        }
+        table_row(d, c, n, false);
+    }
+    table_end(d);
+    figure(d, "libraries", "PE area, fmax and energy per MAC on each library (log scales)");
+    for (int l = 0; l < r->nlibs; l++) {
+        const nb_synth_result *s = r->ncmp ? &r->libs[l].pe[0] : NULL;
+        char text[2048];
+        if (!s)
+            continue;
+        snprintf(text, sizeof text, "%s: %s (XXH128 %s), library %s, process %g, %g V, %g C, "
+                 "clock %g ns.", r->libs[l].name, s->prov.liberty_file, s->prov.liberty_xxh128,
+                 s->prov.library_name, s->prov.process, s->prov.voltage_v, s->prov.temperature_c,
+                 s->clock_ns);
+        para(d, text);
+    }
+}
+
+/* Where the numbers come from (designs.csv and report.json carry it per row). */
+static void provenance(doc *d)
+{
+    const rp_report *r = d->r;
+    const char *commit = nb_build_commit();
+    char text[4096];
+    int n = snprintf(text, sizeof text, "Written by nibble %s%s%s%s.", nb_version(),
+                     commit[0] ? " (git " : "", commit, commit[0] ? ")" : "");
+    const nb_synth_result *s = r->ndesigns ? &r->designs[0].syn_array : NULL;
+    const nb_synth_result *p = NULL;
+    for (int i = 0; i < r->ndesigns && !p; i++)
+        if (r->designs[i].has_pe && r->designs[i].syn_pe.has_power)
+            p = &r->designs[i].syn_pe;
+    if (s && n > 0 && (size_t)n < sizeof text)
+        n += snprintf(text + n, sizeof text - (size_t)n, " Library %s: %s (XXH128 %s), "
+                      "library(%s), process %g, %g V, %g C; clock %g ns.", s->library,
+                      s->prov.liberty_file, s->prov.liberty_xxh128, s->prov.library_name,
+                      s->prov.process, s->prov.voltage_v, s->prov.temperature_c, s->clock_ns);
+    if (p && n > 0 && (size_t)n < sizeof text)
+        snprintf(text + n, sizeof text - (size_t)n, " Power activity: gate-level simulation of "
+                 "each PE on its own workload (e.g. %s; seed %llu, %llu cycles).",
+                 p->prov.workload, p->prov.seed, p->power_cycles);
+    para(d, text);
+}
+
 static void body(doc *d)
 {
     const rp_report *r = d->r;
@@ -231,14 +303,15 @@ static void body(doc *d)
     char *intro = NULL;
     if (asprintf(&intro,
              "Weight formats %s; activation formats %s%s%s; %dx%d weight-stationary arrays and "
-             "their PEs with 24-bit accumulators, synthesized by Yosys onto the OSU 0.18 um cells "
+             "their PEs with 24-bit accumulators, synthesized by Yosys onto library %s (%s) "
              "(area, OpenSTA timing, power from gate-level toggles of a t-distributed GEMM). "
              "Accuracy: quantization SQNR on synthetic %s weights and %s activations%s, and "
              "GEMM-level SQNR of a 64x1024x64 product run through the bit-exact C cycle model "
              "(the frontiers use groups of 128 along K). Scales are absmax times the clipping "
              "quantile %g unless a column says otherwise. Seed %llu; generated in %.0f s.",
              o->formats, o->acts, o->overq && *o->overq ? "; OverQ depths " : "",
-             o->overq ? o->overq : "", o->rows, o->cols, o->weight_dist, o->act_dist,
+             o->overq ? o->overq : "", o->rows, o->cols, r->libs[0].name,
+             r->ndesigns ? r->designs[0].syn_array.prov.liberty_file : "", o->weight_dist, o->act_dist,
              r->ntensors > 2 ? " and the given real tensors" : "", o->clip, (unsigned long long)o->seed,
              r->seconds) < 0)
         intro = NULL;
@@ -290,8 +363,11 @@ static void body(doc *d)
         }
         table_end(d);
     }
+    if (r->nlibs > 1)
+        libraries_section(d);
     h(d, 2, "Tools");
     para(d, r->versions);
+    provenance(d);
     para(d, "Tables: accuracy.csv, designs.csv, report.json; synthesis rows: synth/arrays/synth.csv "
             "and synth/pes/synth.csv; plot sources in plots/ (gnuplot).");
 }

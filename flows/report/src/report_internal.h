@@ -48,6 +48,14 @@ typedef struct rp_design {
     bool front_area, front_power, front_energy;
 } rp_design;
 
+/* A library of --library; the first drives the report. With two or more, pe
+ * holds its results for the compared PEs (rp_report.cmp, in that order). */
+#define RP_MAX_LIBS 8
+typedef struct rp_library {
+    char name[64];
+    nb_synth_result *pe;
+} rp_library;
+
 typedef struct rp_report {
     const nb_report_opts *o;
     char tmp_dir[4200];
@@ -61,6 +69,10 @@ typedef struct rp_report {
     nb_sweep_point extra_pe[8];
     nb_synth_result extra_syn[8];
     int nextra;
+    rp_library libs[RP_MAX_LIBS];
+    int nlibs;
+    nb_sweep_point cmp[RP_MAX]; /* PEs compared across libraries */
+    int ncmp;
     char findings[8192];
     char versions[1024];
     double seconds;
@@ -93,6 +105,19 @@ void rp_path(const rp_report *r, char *buf, size_t len, const char *name);
  * characters that start emphasis, code, links or HTML, or end a table cell,
  * are backslash-escaped; control characters become spaces (report_escape.c). */
 void rp_md_text(FILE *f, const char *s);
+
+/* --library (report_libraries.c): every name resolves (before anything is
+ * written); the other libraries' PEs, their table, plot and findings, each a
+ * no-op with one library. */
+bool rp_check_libraries(rp_report *r, nb_err *err);
+bool rp_synthesize_libraries(rp_report *r, nb_err *err);
+void rp_library_findings(rp_report *r);
+bool rp_write_library_table(const rp_report *r, nb_err *err);
+bool rp_write_library_plot(const rp_report *r, nb_err *err);
+json_t *rp_libraries_json(const rp_report *r);
+/* Library lib's result for the compared PE weights x acts, or NULL. */
+const nb_synth_result *rp_library_pe(const rp_report *r, int lib, const char *weights, const char *acts);
+void rp_free_libraries(rp_report *r);
 
 /* --formats, --acts and --overq are well-formed (report_opts.c). */
 bool rp_check_opts(const nb_report_opts *o, nb_err *err);

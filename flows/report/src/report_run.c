@@ -89,14 +89,16 @@ static bool steps(rp_report *r, nb_err *err)
     if (!rp_gemm_accuracy(r, err) || !go_on(r, err))
         return false;
     rp_progress(r, "step 3/4: synthesis");
-    if (!rp_synthesize(r, err) || !go_on(r, err))
+    if (!rp_synthesize(r, err) || !go_on(r, err) || !rp_synthesize_libraries(r, err) ||
+        !go_on(r, err))
         return false;
     rp_pareto(r);
     rp_findings(r);
+    rp_library_findings(r);
     r->seconds = now() - t0;
     rp_progress(r, "step 4/4: tables, plots, HTML and Markdown");
-    return rp_write_tables(r, err) && rp_write_plots(r, err) && rp_write_markdown(r, err) &&
-           rp_write_html(r, err);
+    return rp_write_tables(r, err) && rp_write_library_table(r, err) && rp_write_plots(r, err) &&
+           rp_write_library_plot(r, err) && rp_write_markdown(r, err) && rp_write_html(r, err);
 }
 
 bool nb_report_run(const nb_report_opts *o, nb_err *err)
@@ -114,6 +116,11 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
     if (!r)
         return nb_fail(err, "out of memory");
     r->o = o;
+    /* every library resolves before anything is written */
+    if (!rp_check_libraries(r, err)) {
+        free(r);
+        return false;
+    }
     /* the report is built in a marked temporary sibling of the output and
      * swapped in whole; only an empty directory or an earlier report is
      * replaced */
@@ -131,6 +138,7 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
     for (int i = 0; i < r->ntensors; i++)
         free(r->tensors[i].data);
     free(r->acc);
+    rp_free_libraries(r);
     free(r);
     return ok;
 }

@@ -98,7 +98,7 @@ bool rp_synthesize(rp_report *r, nb_err *err)
     /* arrays: area and timing, and power with --array-power (an 8x8 array's
      * gate-level simulation takes about 2 minutes); PEs: area, timing and
      * power from gate-level toggles */
-    nb_sweep_opts oa = {.out_dir = dir_a, .jobs = r->o->jobs,
+    nb_sweep_opts oa = {.out_dir = dir_a, .jobs = r->o->jobs, .library = r->libs[0].name,
                         .power = r->o->power && r->o->array_power, .progress = r->o->progress,
                         .cancel = r->o->cancel};
     nb_sweep_opts op = oa;

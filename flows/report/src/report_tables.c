@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nibble/files.h"
+#include "nibble/version.h"
 #include "report_internal.h"
 
 void rp_path(const rp_report *r, char *buf, size_t len, const char *name)
@@ -71,6 +72,20 @@ json_t *rp_design_json(const rp_design *d)
     return j;
 }
 
+/* The report's own provenance: the nibble that wrote it, the tools it found,
+ * the primary library as its results name it (each design's results in
+ * "designs" carry their own, including the nibble that measured them). */
+static json_t *rp_provenance_json(const rp_report *r)
+{
+    json_t *res = r->ndesigns ? nb_synth_result_to_json(&r->designs[0].syn_array) : NULL;
+    json_t *lib = json_object_get(json_object_get(res, "provenance"), "library");
+    json_t *p = json_pack("{s:{s:s, s:s}, s:s, s:s, s:O?}", "nibble", "version", nb_version(),
+                          "commit", nb_build_commit(), "tools", r->versions, "primary_library",
+                          r->libs[0].name, "library", lib);
+    json_decref(res);
+    return p;
+}
+
 bool rp_write_tables(const rp_report *r, nb_err *err)
 {
     char *buf;
@@ -98,7 +113,11 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         return nb_fail(err, "out of memory building designs.csv");
     fputs("design,weights,acts,rows,cols,cascade,gemm_sqnr_db,array_area_um2,array_cells,"
           "array_fmax_mhz,pe_area_um2,pe_baseline_area_um2,power_mw,energy_per_mac_pj,power_of,"
-          "front_area,front_power,front_energy\n", f);
+          "front_area,front_power,front_energy,", f);
+    /* provenance, appended: the library, clock and the power figures' source */
+    fputs("library,clock_ns,", f);
+    nb_synth_csv_provenance_header(f);
+    fputc('\n', f);
     for (int i = 0; i < r->ndesigns; i++) {
         const rp_design *d = &r->designs[i];
         fprintf(f, "%s,%s,%s,%d,%d,%d,", d->label, d->array.weights, d->array.acts, d->array.rows,
@@ -112,7 +131,15 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         csv_num(f, rp_power_mw(d), ",");
         csv_num(f, rp_energy_pj(d), ",");
         fprintf(f, "%s,", rp_power_of(d));
-        fprintf(f, "%d,%d,%d\n", d->front_area, d->front_power, d->front_energy);
+        fprintf(f, "%d,%d,%d,", d->front_area, d->front_power, d->front_energy);
+        /* the result the power figures come from (the array's otherwise):
+         * report.json holds every result's own provenance */
+        const nb_synth_result *src = d->syn_array.has_power          ? &d->syn_array
+                                     : d->has_pe && d->syn_pe.has_power ? &d->syn_pe
+                                                                        : &d->syn_array;
+        fprintf(f, "%s,%.6g,", src->library, src->clock_ns);
+        nb_synth_csv_provenance(f, src);
+        fputc('\n', f);
     }
     if (!nb_memstream_close(f, &buf, "designs.csv", err) ||
         !write_mem(r, "designs.csv", buf, len, err))
@@ -159,6 +186,15 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
                             o->clip, "seed", (json_int_t)o->seed, "power", o->power, "array_power", o->array_power, "tools",
                             r->versions, "tensors", tensors, "accuracy", acc, "designs", designs,
                             "findings", r->findings, "seconds", r->seconds);
+    if (doc) {
+        json_object_set_new(doc, "provenance", rp_provenance_json(r));
+        char names[RP_MAX_LIBS * 65] = "";
+        for (int l = 0; l < r->nlibs; l++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", l ? "," : "",
+                     r->libs[l].name);
+        json_object_set_new(json_object_get(doc, "config"), "library", json_string(names));
+        json_object_set_new(doc, "libraries", rp_libraries_json(r));
+    }
     buf = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(8));
     json_decref(doc);
     if (!buf)

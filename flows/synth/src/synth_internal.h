@@ -85,6 +85,9 @@ bool synth_cell_models(const synth_library *lib, char *path, size_t len, nb_err 
 /* The workload gate-level power is measured on, for activation format asel. */
 struct nb_workload_spec;
 void synth_power_workload(const nb_design *d, int asel, struct nb_workload_spec *ws);
+/* The provenance of the library's file as the user gave it (synth_liberty_id.c):
+ * liberty_file, liberty_xxh128, library_name, process, voltage_v, temperature_c. */
+bool synth_liberty_identity(const synth_library *lib, nb_synth_provenance *p, nb_err *err);
 
 /* A path that can go into a Yosys or OpenSTA script as it is (synth_paths.c). */
 bool synth_script_path_ok(const char *what, const char *path, nb_err *err);

@@ -104,6 +104,13 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
     /* in the first formats of the sets */
     nb_workload_spec ws;
     synth_power_workload(d, 0, &ws);
+    /* provenance: the workload behind every power figure of this result */
+    char wd[64], ad[64];
+    nb_dist_format(&ws.wdist, wd, sizeof wd);
+    nb_dist_format(&ws.adist, ad, sizeof ad);
+    snprintf(r->prov.workload, sizeof r->prov.workload, "gemm %zux%zux%zu weights %s in %s, acts %s in %s",
+             ws.M, ws.K, ws.N, wd, d->w[0].name, ad, d->a[0].name);
+    r->prov.seed = ws.seed;
     nb_workload wl;
     if (!nb_workload_make(d, 0, 0, &ws, &wl, err)) {
         nb_backend_free(b);

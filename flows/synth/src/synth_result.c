@@ -40,8 +40,61 @@ json_t *nb_synth_result_to_json(const nb_synth_result *r)
         num(r->input_activity), "energy_per_mac_pj", num(r->energy_per_mac_pj), "cycles",
         (json_int_t)r->power_cycles, "macs", (json_int_t)r->power_macs,
         "nets_without_toggles", r->nets_without_toggles, "gate_level_match", r->gate_level_match));
+    const nb_synth_provenance *p = &r->prov;
+    json_object_set_new(j, "provenance", json_pack(
+        "{s:{s:s, s:s, s:s, s:s, s:o, s:o, s:o}, s:o, s:{s:s, s:s, s:I, s:I}, "
+        "s:{s:s, s:s, s:s}, s:{s:s, s:s}}",
+        "library", "file", p->liberty_file, "xxh128", p->liberty_xxh128, "name", p->library_name,
+        "path", r->liberty, "process", num(p->process), "voltage_v", num(p->voltage_v),
+        "temperature_c", num(p->temperature_c), "clock_ns", num(r->clock_ns), "activity",
+        "source", r->has_power ? "gate-level simulation" : "none", "workload", p->workload,
+        "seed", (json_int_t)p->seed, "cycles", (json_int_t)r->power_cycles, "tools", "yosys",
+        p->yosys, "opensta", p->opensta, "verilator", p->verilator, "nibble", "version",
+        p->nibble_version, "commit", p->nibble_commit));
     json_object_set_new(j, "key", json_string(r->key));
     return j;
+}
+
+/* The provenance object (nb_synth_result_to_json); numbers may be null. A
+ * result without one (a table from a nibble before provenance, or written by
+ * hand for `nibble costmodel`) reads as unknown provenance: empty texts, NaN
+ * conditions, seed 0. */
+static bool provenance_from_json(json_t *j, nb_synth_provenance *p, nb_err *err)
+{
+    memset(p, 0, sizeof *p);
+    p->process = p->voltage_v = p->temperature_c = NAN;
+    if (!j)
+        return true;
+    const char *file, *hash, *name, *workload, *yosys, *sta, *verilator, *version, *commit;
+    json_t *v[3];
+    json_int_t seed;
+    json_error_t e;
+    if (json_unpack_ex(j, &e, 0,
+                       "{s:{s:s, s:s, s:s, s:o, s:o, s:o}, s:{s:s, s:I}, s:{s:s, s:s, s:s}, "
+                       "s:{s:s, s:s}}",
+                       "library", "file", &file, "xxh128", &hash, "name", &name, "process", &v[0],
+                       "voltage_v", &v[1], "temperature_c", &v[2], "activity", "workload",
+                       &workload, "seed", &seed, "tools", "yosys", &yosys, "opensta", &sta,
+                       "verilator", &verilator, "nibble", "version", &version, "commit",
+                       &commit) != 0)
+        return nb_fail(err, "malformed synthesis result: provenance: %s", e.text);
+    double *dst[3] = {&p->process, &p->voltage_v, &p->temperature_c};
+    for (int k = 0; k < 3; k++) {
+        if (!json_is_null(v[k]) && !json_is_number(v[k]))
+            return nb_fail(err, "malformed synthesis result: provenance: a number is not a number");
+        *dst[k] = json_is_null(v[k]) ? NAN : json_number_value(v[k]);
+    }
+    snprintf(p->liberty_file, sizeof p->liberty_file, "%s", file);
+    snprintf(p->liberty_xxh128, sizeof p->liberty_xxh128, "%s", hash);
+    snprintf(p->library_name, sizeof p->library_name, "%s", name);
+    snprintf(p->workload, sizeof p->workload, "%s", workload);
+    p->seed = (unsigned long long)seed;
+    snprintf(p->yosys, sizeof p->yosys, "%s", yosys);
+    snprintf(p->opensta, sizeof p->opensta, "%s", sta);
+    snprintf(p->verilator, sizeof p->verilator, "%s", verilator);
+    snprintf(p->nibble_version, sizeof p->nibble_version, "%s", version);
+    snprintf(p->nibble_commit, sizeof p->nibble_commit, "%s", commit);
+    return true;
 }
 
 bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
@@ -96,6 +149,8 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
     snprintf(r->library, sizeof r->library, "%s", lib);
     snprintf(r->liberty, sizeof r->liberty, "%s", liberty);
     snprintf(r->key, sizeof r->key, "%s", key);
+    if (!provenance_from_json(json_object_get(j, "provenance"), &r->prov, err))
+        return false;
     r->overq_encoder = enc;
     r->has_power = measured;
     r->gate_level_match = match;
@@ -104,13 +159,35 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
     return true;
 }
 
-/* Quote a CSV field that holds commas. */
+/* A CSV field followed by sep, quoted when it holds a comma, a quote or a line
+ * break (RFC 4180: quotes inside are doubled). */
+static void csv_text(FILE *f, const char *s, const char *sep)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fprintf(f, "%s%s", s, sep);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fprintf(f, "\"%s", sep);
+}
+
 static void csv_field(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\""))
-        fprintf(f, "\"%s\",", s);
+    csv_text(f, s, ",");
+}
+
+/* a number, or an empty field when there is none */
+static void csv_number(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.6g,", v);
     else
-        fprintf(f, "%s,", s);
+        fputc(',', f);
 }
 
 void nb_synth_csv_header(FILE *f)
@@ -120,7 +197,10 @@ void nb_synth_csv_header(FILE *f)
           "area_encoder_um2,cells_array,flops_array,cells_pe,slack_ns,critical_ns,fmax_mhz,timing_met,"
           "power_mw,"
           "power_internal_mw,power_switching_mw,power_leakage_mw,opensta_power_mw,input_activity,"
-          "energy_per_mac_pj,gate_level_match\n", f);
+          "energy_per_mac_pj,gate_level_match,", f);
+    /* provenance, appended: the columns before keep their places */
+    nb_synth_csv_provenance_header(f);
+    fputc('\n', f);
 }
 
 void nb_synth_csv_row(FILE *f, const nb_synth_result *r)
@@ -141,7 +221,37 @@ void nb_synth_csv_row(FILE *f, const nb_synth_result *r)
         fputs(",,,,", f);
     fprintf(f, "%.6g,%.4g,", r->sta_power_mw, r->input_activity);
     if (r->has_power)
-        fprintf(f, "%.6g,%d\n", r->energy_per_mac_pj, r->gate_level_match);
+        fprintf(f, "%.6g,%d,", r->energy_per_mac_pj, r->gate_level_match);
     else
-        fputs(",\n", f);
+        fputs(",,", f);
+    nb_synth_csv_provenance(f, r);
+    fputc('\n', f);
+}
+
+void nb_synth_csv_provenance_header(FILE *f)
+{
+    fputs("liberty_file,liberty_xxh128,library_name,process,voltage_v,temperature_c,"
+          "activity_workload,activity_seed,activity_cycles,yosys_version,opensta_version,"
+          "verilator_version,nibble_version,nibble_commit", f);
+}
+
+void nb_synth_csv_provenance(FILE *f, const nb_synth_result *r)
+{
+    const nb_synth_provenance *p = &r->prov;
+    csv_field(f, p->liberty_file);
+    csv_field(f, p->liberty_xxh128);
+    csv_field(f, p->library_name);
+    csv_number(f, p->process);
+    csv_number(f, p->voltage_v);
+    csv_number(f, p->temperature_c);
+    csv_field(f, r->has_power ? p->workload : "");
+    if (r->has_power)
+        fprintf(f, "%llu,%llu,", p->seed, r->power_cycles);
+    else
+        fputs(",,", f);
+    csv_field(f, p->yosys);
+    csv_field(f, p->opensta);
+    csv_field(f, p->verilator);
+    csv_field(f, p->nibble_version);
+    csv_text(f, p->nibble_commit, "");
 }

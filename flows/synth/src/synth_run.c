@@ -15,9 +15,10 @@
 #include "nibble/hash.h"
 #include "nibble/process.h"
 #include "nibble/template.h"
+#include "nibble/version.h"
 #include "synth_internal.h"
 
-#define NB_SYNTH_FORMAT "nibble-synth-4" /* bump when the flow code changes its results */
+#define NB_SYNTH_FORMAT "nibble-synth-5" /* bump when the flow code changes its results (4: units, mappable library; 5: provenance) */
 
 nb_synth_opts nb_synth_opts_default(void)
 {
@@ -48,15 +49,19 @@ static void describe(const nb_design *d, nb_synth_result *r)
     snprintf(r->name, sizeof r->name, "%s x %s %dx%d", d->weights_spec, d->acts_spec, d->rows, d->cols);
 }
 
-/* Everything a result depends on. */
+/* Everything a result depends on; the tool versions go into its provenance. */
 static bool cache_key(const char *dir, char (*files)[4608], int nfiles, const synth_library *lib,
-                      const char *sdc_template, const nb_synth_opts *o, char key[33], nb_err *err)
+                      const char *sdc_template, const nb_synth_opts *o, nb_synth_provenance *prov,
+                      char key[33], nb_err *err)
 {
     char yv[256], sv[256], vv[256] = "", path[4300];
     if (!nb_tool_version("yosys", "-V", yv, sizeof yv, err) ||
         !nb_tool_version("sta", "-version", sv, sizeof sv, err) ||
         (o->power && !nb_tool_version("verilator", "--version", vv, sizeof vv, err)))
         return false;
+    snprintf(prov->yosys, sizeof prov->yosys, "%s", yv);
+    snprintf(prov->opensta, sizeof prov->opensta, "%s", sv);
+    snprintf(prov->verilator, sizeof prov->verilator, "%s", vv);
     nb_hash *h = nb_hash_new();
     char clock[64], slew[64];
     snprintf(clock, sizeof clock, "%.9g", lib->clock_ns);
@@ -237,7 +242,7 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
     snprintf(r->library, sizeof r->library, "%s", lib.name);
     snprintf(r->liberty, sizeof r->liberty, "%s", lib.source);
     r->clock_ns = lib.clock_ns;
-    ok = ok && cache_key(design_dir, files, nfiles, &lib, sdc_template, o, r->key, err);
+    ok = ok && cache_key(design_dir, files, nfiles, &lib, sdc_template, o, &r->prov, r->key, err);
     char dir[4300], result[4400], root[4200];
     snprintf(root, sizeof root, "%s/synth", nb_cache_dir());
     snprintf(dir, sizeof dir, "%s/%s", root, r->key);
@@ -264,6 +269,10 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         nb_design_free(d);
         return false;
     }
+    /* provenance of what this run measures (a cached result keeps its own) */
+    snprintf(r->prov.nibble_version, sizeof r->prov.nibble_version, "%s", nb_version());
+    snprintf(r->prov.nibble_commit, sizeof r->prov.nibble_commit, "%s", nb_build_commit());
+    ok = ok && synth_liberty_identity(&lib, &r->prov, err);
     /* every path the scripts name, checked before a tool runs */
     for (int i = 0; ok && i < nfiles; i++)
         ok = synth_script_path_ok("design file", files[i], err);
@@ -301,8 +310,19 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
         /* the netlist JSON is large and fully described by the Verilog */
         snprintf(path, sizeof path, "%s/array.json", work);
         remove(path);
-        if (ok && rename(work, dir) != 0 && errno != ENOTEMPTY && errno != EEXIST)
-            ok = nb_fail(err, "cannot store the result in %s: %s", dir, strerror(errno));
+        if (ok && rename(work, dir) != 0) {
+            char old[4500];
+            snprintf(old, sizeof old, "%s.old-%ld", dir, (long)getpid());
+            if (errno != ENOTEMPTY && errno != EEXIST)
+                ok = nb_fail(err, "cannot store the result in %s: %s", dir, strerror(errno));
+            /* a concurrent run stored the same result first; --force replaces
+             * it, so the entry (and its provenance) is this run's */
+            else if (o->force && rename(dir, old) == 0) {
+                if (rename(work, dir) != 0)
+                    ok = nb_fail(err, "cannot store the result in %s: %s", dir, strerror(errno));
+                nb_remove_tree(old);
+            }
+        }
     }
     if (work[0] && access(work, F_OK) == 0 && !ok)
         keep_failed(root, r->key, work, err);

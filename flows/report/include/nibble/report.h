@@ -14,6 +14,8 @@
 
 typedef struct nb_report_opts {
     const char *out_dir;
+    const char *library;        /* libraries.json names, comma separated (NULL: the default);
+                                 * the first drives the report, the others are compared */
     const char *formats;        /* weight formats, comma separated */
     const char *acts;           /* activation formats of the designs */
     const char *overq;          /* OverQ cascade depths to add as designs ("" none) */

@@ -29,6 +29,28 @@ typedef struct nb_synth_opts {
 
 nb_synth_opts nb_synth_opts_default(void);
 
+/* Where a result's numbers come from: the library file (by content), the
+ * workload behind its power, the tools and the nibble that made it (the one
+ * that ran the tools: a cached result keeps its maker's version and commit). */
+typedef struct nb_synth_provenance {
+    /* the liberty's file name without its directory, and the XXH128 of its
+     * bytes as `xxhsum -H2 FILE` prints it (comma-separated lists when a
+     * library is given as several files) */
+    char liberty_file[1024];
+    char liberty_xxh128[16 * 33];
+    char library_name[128];    /* the file's library(...) name */
+    double process;            /* the file's nom_process, nom_voltage (in V) and */
+    double voltage_v;          /* nom_temperature (C); NaN where it gives none */
+    double temperature_c;
+    /* the activity power was measured with ("" and 0 without power); the cycles
+     * simulated are power_cycles */
+    char workload[256];        /* e.g. "gemm 64x4x2 weights t:5 in int4, acts relu-t:5 in uint4" */
+    unsigned long long seed;   /* the workload's PRNG seed */
+    /* `yosys -V`, `sta -version`, `verilator --version` ("" when not run) */
+    char yosys[160], opensta[64], verilator[160];
+    char nibble_version[32], nibble_commit[64]; /* commit "" when not built from a checkout */
+} nb_synth_provenance;
+
 typedef struct nb_synth_result {
     /* the design */
     char name[256];
@@ -52,6 +74,7 @@ typedef struct nb_synth_result {
     unsigned long long power_cycles, power_macs;
     int nets_without_toggles;
     bool gate_level_match;  /* the netlist matched the C model on every cycle */
+    nb_synth_provenance prov;
     /* bookkeeping */
     char key[33];
     bool cached;
@@ -114,5 +137,9 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err);
 /* One CSV header line and rows (no trailing newline handling needed by callers). */
 void nb_synth_csv_header(FILE *f);
 void nb_synth_csv_row(FILE *f, const nb_synth_result *r);
+/* The provenance columns alone, without a separator at either end (the
+ * report's designs.csv appends them too). */
+void nb_synth_csv_provenance_header(FILE *f);
+void nb_synth_csv_provenance(FILE *f, const nb_synth_result *r);
 
 #endif
