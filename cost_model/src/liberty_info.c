@@ -28,7 +28,7 @@ bool nb_liberty_info_read(const char *path, nb_liberty_info *info, nb_err *err)
     snprintf(info->checksum, sizeof info->checksum, "xxh128:%s", hex);
     snprintf(info->name, sizeof info->name, "%s", lib->name ? lib->name : "");
     info->nom_process = lib->nom_process;
-    info->nom_voltage = lib->nom_voltage;
+    info->nom_voltage = lib->nom_voltage * lib->voltage_unit_v; /* in volts */
     info->nom_temperature = lib->nom_temperature;
     info->n_cells = lib->n_cells;
     nb_liberty_free(lib);

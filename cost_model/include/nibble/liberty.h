@@ -119,7 +119,8 @@ const nb_lib_cell *nb_liberty_cell(const nb_liberty *lib, const char *name);
 char *nb_liberty_file_text(const char *path, const char *what, size_t *len, nb_err *err);
 
 /* Provenance of one liberty file, for tables and reports: the library's
- * name, its nominal process/voltage/temperature as written (NAN when absent),
+ * name, its nominal process, voltage (in volts, whatever its voltage_unit) and
+ * temperature as written (NAN when absent),
  * and a checksum of the file as stored (compressed if it is a .gz). */
 typedef struct nb_liberty_info {
     char name[256];         /* library (NAME) */
