@@ -88,15 +88,21 @@ static bool steps(rp_report *r, nb_err *err)
     rp_progress(r, "step 2/4: GEMM accuracy of %d designs through the C cycle model", r->ndesigns);
     if (!rp_gemm_accuracy(r, err) || !go_on(r, err))
         return false;
+    if (r->model && (!rp_model_accuracy(r, err) || !go_on(r, err)))
+        return false;
     rp_progress(r, "step 3/4: synthesis");
     if (!rp_synthesize(r, err) || !go_on(r, err))
         return false;
     rp_pareto(r);
     rp_findings(r);
+    if (r->model) {
+        rp_model_pareto(r);
+        rp_model_findings(r);
+    }
     r->seconds = now() - t0;
     rp_progress(r, "step 4/4: tables, plots, HTML and Markdown");
-    return rp_write_tables(r, err) && rp_write_plots(r, err) && rp_write_markdown(r, err) &&
-           rp_write_html(r, err);
+    return rp_write_tables(r, err) && (!r->model || rp_model_table(r, err)) &&
+           rp_write_plots(r, err) && rp_write_markdown(r, err) && rp_write_html(r, err);
 }
 
 bool nb_report_run(const nb_report_opts *o, nb_err *err)
@@ -110,10 +116,18 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
         return nb_fail(err, "--clip %g: give a quantile in (0, 1]", o->clip);
     if (!rp_check_opts(o, err))
         return false;
+    /* the model, tokenizer and text are read before any work: bad input
+     * writes nothing */
+    rp_model *model;
+    if (!rp_model_prepare(o, &model, err))
+        return false;
     rp_report *r = calloc(1, sizeof *r);
-    if (!r)
+    if (!r) {
+        rp_model_free(model);
         return nb_fail(err, "out of memory");
+    }
     r->o = o;
+    r->model = model;
     /* the report is built in a marked temporary sibling of the output and
      * swapped in whole; only an empty directory or an earlier report is
      * replaced */
@@ -123,14 +137,15 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
         snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s", out.tmp);
         ok = steps(r, err) && nb_output_dir_commit(&out, err);
         if (ok)
-            rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, report.json "
-                        "and plots/ (%.0f s)", out.dir, r->seconds);
+            rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, %sreport.json "
+                        "and plots/ (%.0f s)", out.dir, r->model ? "model.csv, " : "", r->seconds);
         else
             nb_output_dir_abort(&out);
     }
     for (int i = 0; i < r->ntensors; i++)
         free(r->tensors[i].data);
     free(r->acc);
+    rp_model_free(r->model);
     free(r);
     return ok;
 }
