@@ -253,9 +253,9 @@ static void ordering_sentence(rp_report *r)
     if (!disc)
         say(r, ": here the GEMM-level proxy ranks the designs as the model does.\n");
     else
-        say(r, ". %s%s. The GEMM SQNR measures synthetic t(5) weights and post-ReLU activations; "
-            "the model's own weights and signed activations rank these differently.\n", list,
-            disc > shown ? "; ..." : "");
+        say(r, ". %s%s. The GEMM SQNR is measured on synthetic %s weights and %s activations, "
+            "not on this model's weights and its signed activations.\n", list,
+            disc > shown ? "; ..." : "", r->o->weight_dist, r->o->act_dist);
 }
 
 void rp_model_findings(rp_report *r)
@@ -288,7 +288,8 @@ void rp_model_findings(rp_report *r)
                     first = i;
                 say(r, " %s;", r->designs[m->rows[i].design].label);
             }
-        say(r, " the first refusal: %s\n", m->rows[first].res.error);
+        say(r, " the first refusal: %s (model.csv gives each row's reason).\n",
+            m->rows[first].res.error);
     }
     frontier_sentence(r, true);
     frontier_sentence(r, false);
@@ -334,7 +335,7 @@ bool rp_model_table(const rp_report *r, nb_err *err)
         fprintf(f, "%d,%d,%d,%s,%zu,", d->array.rows, d->array.cols,
                 strstr(d->array.acts, "overq") ? d->array.cascade : -1, g, x->group);
         if (x->res.failed)
-            fputs(",,,,", f);
+            fputs(",,,,,", f); /* perplexity .. scored_tokens */
         else
             fprintf(f, "%.6f,%.6f,%.6g,%.6f,%zu,", x->res.perplexity,
                     x->res.perplexity - m->fp32.perplexity, x->res.mean_kl, x->res.top1,

@@ -88,8 +88,11 @@ static bool steps(rp_report *r, nb_err *err)
     rp_progress(r, "step 2/4: GEMM accuracy of %d designs through the C cycle model", r->ndesigns);
     if (!rp_gemm_accuracy(r, err) || !go_on(r, err))
         return false;
-    if (r->model && (!rp_model_accuracy(r, err) || !go_on(r, err)))
-        return false;
+    if (r->model) {
+        bool ran = rp_model_accuracy(r, err);
+        if (!go_on(r, err) || !ran) /* an interrupt says so, whatever the step said */
+            return false;
+    }
     rp_progress(r, "step 3/4: synthesis");
     if (!rp_synthesize(r, err) || !go_on(r, err))
         return false;
