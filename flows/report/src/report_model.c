@@ -90,6 +90,9 @@ bool rp_model_accuracy(rp_report *r, nb_err *err)
 {
     rp_model *m = r->model;
     int n = r->ndesigns * m->ngroups;
+    if (n > RP_MAX) /* the plots hold at most RP_MAX points */
+        return nb_fail(err, "%d designs x %d weight scalings make %d model rows, at most %d: give "
+                       "fewer formats or --model-group entries", r->ndesigns, m->ngroups, n, RP_MAX);
     m->rows = calloc((size_t)n, sizeof *m->rows);
     nb_design **designs = calloc((size_t)r->ndesigns, sizeof *designs);
     nb_qlinear **q = calloc((size_t)n, sizeof *q);
@@ -405,7 +408,7 @@ json_t *rp_model_json(const rp_report *r)
 bool rp_model_plots(const rp_report *r, const char *dir, nb_err *err)
 {
     const rp_model *m = r->model;
-    int n = m->nrows < RP_MAX ? m->nrows : RP_MAX;
+    int n = m->nrows; /* at most RP_MAX (rp_model_accuracy) */
     static double x[RP_MAX], y[RP_MAX];
     static bool on[RP_MAX];
     static char labels[RP_MAX][700];

@@ -159,8 +159,11 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
                             o->clip, "seed", (json_int_t)o->seed, "power", o->power, "array_power", o->array_power, "tools",
                             r->versions, "tensors", tensors, "accuracy", acc, "designs", designs,
                             "findings", r->findings, "seconds", r->seconds);
-    if (doc && r->model)
-        json_object_set_new(doc, "model_accuracy", rp_model_json(r));
+    if (doc && r->model && json_object_set_new(doc, "model_accuracy", rp_model_json(r)) != 0) {
+        json_decref(doc);
+        return nb_fail(err, "cannot build report.json's model_accuracy: out of memory, or a "
+                       "path or design name that is not valid UTF-8");
+    }
     buf = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(8));
     json_decref(doc);
     if (!buf)
