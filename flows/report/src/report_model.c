@@ -248,8 +248,11 @@ static void ordering_sentence(rp_report *r)
     int pairs = conc + disc;
     if (!pairs)
         return;
-    char g[32];
-    nb_eval_group_text(m->groups[0], g, sizeof g);
+    char g[48];
+    if (m->groups[0])
+        snprintf(g, sizeof g, "in groups of %zu", m->groups[0]);
+    else
+        snprintf(g, sizeof g, "per channel");
     say(r, "- Perplexity (weights scaled %s) orders the designs as GEMM SQNR does for %d of %d "
         "pairs (Kendall tau %.2f%s)", g, conc, pairs, (double)(conc - disc) / pairs,
         ties ? ", ties left out" : "");
