@@ -18,12 +18,13 @@
 #include "eval_overq.h"
 #include "nibble/model_eval.h"
 #include "nibble/model_quant.h"
+#include "nibble/model_setup.h"
 
 static const char *CMD = "eval";
 
 #define MAX_CONFIGS 16
 #define MAX_VARIANTS 256
-#define MAX_GROUPS 8
+#define MAX_GROUPS NB_EVAL_GROUPS_MAX
 
 static void help(void)
 {
@@ -72,9 +73,9 @@ typedef struct variant {
     bool own_design;
     int wsel, asel;
     size_t group;
-    char design[256];      /* "8x8 acc32" or the config directory */
+    char design[4096];     /* "8x8 acc32" or the --config path as given */
     char dir[4096];        /* the config directory ("" for a design made here) */
-    char label[512];
+    char label[4200];
     nb_qlinear *q;
 } variant;
 
@@ -115,38 +116,9 @@ static bool check_outputs(const eval_args *a, nb_err *err)
     return true;
 }
 
-/* "channel,64,32" -> group sizes (0 = per channel). */
-static int parse_groups(const char *list, size_t *out, nb_err *err)
-{
-    nb_list l;
-    int n = nb_list_split(list, ",", &l, err) ? 0 : -1;
-    for (int k = 0; n >= 0 && k < l.n; k++) {
-        const char *tok = l.items[k];
-        long v;
-        if (n == MAX_GROUPS)
-            n = nb_fail(err, "--group: at most %d entries", MAX_GROUPS) - 1;
-        else if (strcmp(tok, "channel") == 0)
-            out[n++] = 0;
-        else if (!cli_parse_long("--group", tok, -1000000000, 1000000000, &v, err))
-            n = -1;
-        else if (v <= 0)
-            n = nb_fail(err, "--group: %ld is not a group size; give a positive number of "
-                        "input elements per scale, or 'channel'", v) - 1;
-        else
-            out[n++] = (size_t)v;
-    }
-    nb_list_free(&l);
-    if (n == 0)
-        return nb_fail(err, "--group: give 'channel' and/or positive group sizes"), -1;
-    return n;
-}
-
 static void group_text(size_t g, char *buf, size_t len)
 {
-    if (g)
-        snprintf(buf, len, "g%zu", g);
-    else
-        snprintf(buf, len, "channel");
+    nb_eval_group_text(g, buf, len);
 }
 
 static bool add_variants(nb_design *d, bool own, const char *design, const char *dir,
@@ -182,7 +154,7 @@ static bool add_variants(nb_design *d, bool own, const char *design, const char 
 static bool build_variants(const eval_args *a, variant *v, int *nv, nb_err *err)
 {
     size_t groups[MAX_GROUPS];
-    int ngroups = parse_groups(a->groups, groups, err);
+    int ngroups = nb_eval_groups_parse("--group", a->groups, groups, err);
     if (ngroups < 0)
         return false;
     *nv = 0;
@@ -214,7 +186,8 @@ static bool build_variants(const eval_args *a, variant *v, int *nv, nb_err *err)
         nb_design *d = cli_load_design(a->configs[i], false, dir, sizeof dir, err);
         if (!d)
             return false;
-        if (!add_variants(d, true, dir, dir, groups, ngroups, v, nv, err))
+        /* labelled by the path as given (a manifest path keeps its file name) */
+        if (!add_variants(d, true, a->configs[i], dir, groups, ngroups, v, nv, err))
             return false;
     }
     return true;
@@ -338,13 +311,9 @@ static void print_table(const eval_args *a, const nb_llama *m, size_t nrows, con
 static int run(const eval_args *a)
 {
     nb_err err;
-    if (!a->model)
-        return cli_fail(CMD, "--model M is required (a llama2.c checkpoint)");
-    if (!a->text == !a->tokens)
-        return cli_fail(CMD, "give exactly one of --text F and --tokens F.npy");
-    if (a->text && !a->tokenizer)
-        return cli_fail(CMD, "--text needs --tokenizer T (llama2.c tokenizer.bin); for other "
-                        "tokenizers give --tokens F.npy");
+    nb_eval_source src = {a->model, a->tokenizer, a->text, a->tokens, (size_t)a->lines};
+    if (!nb_eval_source_check(&src, &err))
+        return cli_fail_err(CMD, &err);
     if (a->overq_stats && (a->weights || a->nconfigs || a->classifier))
         return cli_fail(CMD, "--overq-stats measures the float32 model's activations: drop "
                         "--weights, --config and --quantize-classifier (--acts lists the formats "
@@ -357,29 +326,20 @@ static int run(const eval_args *a)
         free_variants(v, nv);
         return cli_fail_err(CMD, &err);
     }
-    nb_llama m;
-    if (!nb_llama_load(a->model, &m, &err)) {
+    nb_eval_data data;
+    if (!nb_eval_data_load(&src, &data, &err)) {
         free_variants(v, nv);
         return cli_fail_err(CMD, &err);
     }
     int status = EXIT_BAD_INPUT;
     bool reported = false;
-    nb_tokenizer t = {0};
-    nb_token_rows rows = {0};
     nb_eval_result *res = NULL;
     nb_linear_hook *hooks = NULL;
-    if (a->tokenizer && !nb_tokenizer_load(a->tokenizer, m.cfg.vocab_size, &t, &err))
-        goto out;
-    if (a->text ? !nb_text_to_rows(&t, a->text, (size_t)a->lines, m.cfg.seq_len, &rows, &err)
-                : !nb_tokens_load_npy(a->tokens, &rows, &err))
-        goto out;
-    if (!nb_rows_fit_model(&rows, &m, (size_t)a->lines, &err))
-        goto out;
     if (a->overq_stats) {
         eval_overq_args oa = {.model = a->model, .data = a->text ? a->text : a->tokens,
                               .data_is_text = a->text != NULL, .acts = a->acts, .tile = a->rows,
                               .csv = a->csv, .json = a->json, .quiet = a->quiet};
-        status = eval_overq_stats(CMD, &m, &rows, &oa);
+        status = eval_overq_stats(CMD, &data.m, &data.rows, &oa);
         reported = true; /* its errors are printed already */
         goto out;
     }
@@ -396,27 +356,25 @@ static int run(const eval_args *a)
     for (int i = 0; i < nv; i++) {
         qo.group = v[i].group;
         qo.design_dir = v[i].dir[0] ? v[i].dir : NULL;
-        if (!(v[i].q = nb_qlinear_new(&m, v[i].d, v[i].wsel, v[i].asel, &qo, &err))) {
+        if (!(v[i].q = nb_qlinear_new(&data.m, v[i].d, v[i].wsel, v[i].asel, &qo, &err))) {
             nb_fail_prefix(&err, "%s", v[i].label);
             goto out;
         }
         hooks[i] = nb_qlinear_hook(v[i].q);
     }
     nb_eval_opts eo = {.progress = a->quiet ? NULL : stderr, .cancel = cli_catch_interrupts()};
-    if (!nb_eval_run(&m, &rows, hooks, nv, &eo, res, &err))
+    if (!nb_eval_run(&data.m, &data.rows, hooks, nv, &eo, res, &err))
         goto out;
-    if (!write_outputs(a, &m, rows.rows, v, nv, res, &err))
+    if (!write_outputs(a, &data.m, data.rows.rows, v, nv, res, &err))
         goto out;
-    print_table(a, &m, rows.rows, v, nv, res);
+    print_table(a, &data.m, data.rows.rows, v, nv, res);
     status = 0;
 out:
     if (status && !reported)
         cli_fail_err(CMD, &err);
     free(hooks);
     free(res);
-    nb_token_rows_free(&rows);
-    nb_tokenizer_free(&t);
-    nb_llama_free(&m);
+    nb_eval_data_free(&data);
     free_variants(v, nv);
     return status;
 }

@@ -42,6 +42,20 @@ static void help(const nb_report_opts *d)
            "  --array-power       also simulate each whole array for power (minutes per\n"
            "                      8x8 array); by default power is measured on each PE\n"
            "  --seed S            PRNG seed (default 1)\n"
+           "  --model M           add a Model accuracy section: the llama model M (llama2.c\n"
+           "                      checkpoint or Hugging Face directory) run with every\n"
+           "                      linear layer on each design's arithmetic (see nibble eval):\n"
+           "                      perplexity, its change from float32, mean KL, top-1\n"
+           "                      agreement, frontiers of area and energy per MAC against\n"
+           "                      perplexity, model.csv (designs with unsigned or OverQ\n"
+           "                      activations are listed as not run: a llama's layer\n"
+           "                      inputs are signed)\n"
+           "  --tokenizer T       llama2.c tokenizer.bin (needed with --text)\n"
+           "  --text F            text for the model, one sequence per non-empty line\n"
+           "  --tokens F.npy      token ids instead of --text (int32/int64)\n"
+           "  --lines N           only the first N non-empty lines (rows)\n"
+           "  --model-group LIST  weight scalings of the model rows: 'channel' and/or group\n"
+           "                      sizes (default 128, the GEMM frontiers' scaling)\n"
            "  -q, --quiet         no progress lines\n"
            "  -h, --help          this text\n",
            d->out_dir, d->formats, d->acts, d->overq, d->rows, d->cols, d->weight_dist, d->act_dist,
@@ -58,7 +72,10 @@ int cmd_report(int argc, char **argv)
         {"weight-dist", required_argument, NULL, 'w'}, {"act-dist", required_argument, NULL, 'a'},
         {"clip", required_argument, NULL, 'c'},        {"jobs", required_argument, NULL, 'j'},
         {"no-power", no_argument, NULL, 'n'},          {"seed", required_argument, NULL, 'S'},
-        {"array-power", no_argument, NULL, 'P'},      {"library", required_argument, NULL, 'L'},
+        {"array-power", no_argument, NULL, 'P'},      {"library", required_argument, NULL, 'b'},
+        {"model", required_argument, NULL, 'm'},       {"tokenizer", required_argument, NULL, 'T'},
+        {"text", required_argument, NULL, 'x'},        {"tokens", required_argument, NULL, 'k'},
+        {"lines", required_argument, NULL, 'L'},       {"model-group", required_argument, NULL, 'G'},
         {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -76,7 +93,7 @@ int cmd_report(int argc, char **argv)
         switch (c) {
         case 'o': o.out_dir = optarg; break;
         case 'F': o.formats = optarg; break;
-        case 'L': o.library = optarg; break;
+        case 'b': o.library = optarg; break;
         case 'A': o.acts = optarg; break;
         case 'Q': o.overq = optarg; break;
         case 't':
@@ -111,6 +128,15 @@ int cmd_report(int argc, char **argv)
                 return cli_fail_err(CMD, &err);
             o.seed = seed;
             break;
+        case 'm': o.model = optarg; break;
+        case 'T': o.tokenizer = optarg; break;
+        case 'x': o.text = optarg; break;
+        case 'k': o.tokens = optarg; break;
+        case 'L':
+            if (!cli_parse_long("--lines", optarg, 1, 1000000000, &o.lines, &err))
+                return cli_fail_err(CMD, &err);
+            break;
+        case 'G': o.model_groups = optarg; break;
         case 'q': o.progress = NULL; break;
         case 'h': help(&o); return 0;
         default: return cli_bad_option(CMD, argv);

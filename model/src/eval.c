@@ -1,6 +1,7 @@
 /* Perplexity, KL divergence from the float model and top-1 agreement. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -71,6 +72,10 @@ bool nb_eval_run(const nb_llama *m, const nb_token_rows *rows, const nb_linear_h
             continue;
         }
         for (int v = 0; ok && v < nv; v++) {
+            if (res[v].failed) {
+                done += n;
+                continue;
+            }
             if (o && o->cancel && *o->cancel) {
                 ok = nb_fail(err, "interrupted");
                 break;
@@ -78,8 +83,15 @@ bool nb_eval_run(const nb_llama *m, const nb_token_rows *rows, const nb_linear_h
             double tv = now();
             nb_llama_state_reset(&s);
             float *out = v == 0 ? ref : lg;
-            if (!(ok = nb_llama_forward(m, &s, v ? &hooks[v - 1] : NULL, ids, n, out, err)))
-                break;
+            if (!(ok = nb_llama_forward(m, &s, v ? &hooks[v - 1] : NULL, ids, n, out, err))) {
+                if (v == 0 || !(o && o->keep_going))
+                    break;
+                res[v].failed = true;
+                snprintf(res[v].error, sizeof res[v].error, "%s", err->msg);
+                ok = true;
+                done += n;
+                continue;
+            }
             nb_eval_result *e = &res[v];
             for (size_t t = 0; t + 1 < n; t++) {
                 int target = ids[t + 1];
@@ -112,6 +124,10 @@ bool nb_eval_run(const nb_llama *m, const nb_token_rows *rows, const nb_linear_h
         fputc('\n', o->progress);
     for (int v = 0; ok && v < nv; v++) {
         nb_eval_result *e = &res[v];
+        if (e->failed) {
+            e->perplexity = e->mean_kl = e->top1 = NAN;
+            continue;
+        }
         if (!e->scored) {
             ok = nb_fail(err, "no token was scored: every sequence is shorter than 2 tokens");
             break;

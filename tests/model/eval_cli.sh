@@ -36,6 +36,9 @@ ok 0 "e2m1 x int8 channel .*/rtl +[0-9.]+" "$nibble" eval --model "$m" --tokeniz
     --config "$dir/rtl" --csv "$dir/cfg.csv"
 grep -q '^"int4 x int8 channel .*rtl",int4,int8,channel,.*,4,4,32,false,' "$dir/cfg.csv" ||
     { echo "FAIL: CSV of --config"; fail=1; }
+# a design is labelled by the path as given: a manifest path keeps its file name
+ok 0 "int4 x int8 channel $dir/rtl/manifest.json +[0-9.]+" "$nibble" eval --model "$m" \
+    --tokenizer "$t" --text "$x" --config "$dir/rtl/manifest.json" -q
 ok 0 "eval: 4/4 sequences, [0-9]+ tokens/s, ETA [0-9]+ s" "$nibble" eval --model "$m" \
     --tokenizer "$t" --text "$x"
 ok 0 "ids.npy: 2 sequences, 5 scored tokens" "$nibble" eval --model "$m" --tokens "$dir/ids.npy" -q

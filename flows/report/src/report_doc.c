@@ -293,6 +293,82 @@ static void provenance(doc *d)
     para(d, text);
 }
 
+/* The model accuracy section (only with --model): what was run, then one
+ * row per design and weight scaling, float32 first. */
+static void model_section(doc *d)
+{
+    const rp_report *r = d->r;
+    const rp_model *m = r->model;
+    const nb_llama_config *c = &m->data.m.cfg;
+    char scal[256] = "";
+    size_t sl = 0;
+    for (int g = 0; g < m->ngroups; g++) {
+        char t[32];
+        if (m->groups[g])
+            snprintf(t, sizeof t, "groups of %zu", m->groups[g]);
+        else
+            snprintf(t, sizeof t, "per channel");
+        sl += (size_t)snprintf(scal + sl, sizeof scal - sl, "%s%s", g ? ", " : "", t);
+    }
+    char *intro = NULL;
+    if (asprintf(&intro,
+                 "Model %s (dim %d, hidden %d, %d layers, %d heads, %d KV heads, vocabulary %d, "
+                 "seq_len %d), %s %s: %zu sequences, %zu scored tokens. Every linear layer (q, k, "
+                 "v, o, gate, up, down) runs on the design's arithmetic: weights quantized once "
+                 "(%s along the input dimension), activations per token, the integer partial "
+                 "sums from the bit-exact C model of the %dx%d array; attention products, norms, "
+                 "softmax and the classifier stay in float32. Perplexity = exp(mean NLL of "
+                 "tokens[1:]) with BOS + each non-empty line; KL is the mean KL divergence of "
+                 "the next-token distribution from float32's (nats); top-1 is agreement with "
+                 "float32's argmax. Area and energy per MAC are the designs' (table above).",
+                 r->o->model, c->dim, c->hidden_dim, c->n_layers, c->n_heads, c->n_kv_heads,
+                 c->vocab_size, c->seq_len, r->o->text ? "text" : "token ids",
+                 r->o->text ? r->o->text : r->o->tokens, m->data.rows.rows, m->fp32.scored, scal,
+                 r->o->rows, r->o->cols) < 0)
+        intro = NULL;
+    para(d, intro ? intro : "(out of memory for the introduction)");
+    free(intro);
+    static const char *const COLS[] = {"design", "weights", "activations", "weight scaling",
+                                       "perplexity", "delta vs FP32", "mean KL", "top-1",
+                                       "array area (um^2)", "pJ/MAC", "frontier"};
+    table_head(d, COLS, 11);
+    char cl[11][CELL];
+    snprintf(cl[0], CELL, "fp32");
+    for (int k = 1; k < 11; k++)
+        snprintf(cl[k], CELL, "-");
+    fmtnum(cl[4], m->fp32.perplexity, "%.4f");
+    snprintf(cl[5], CELL, "0");
+    snprintf(cl[6], CELL, "0");
+    snprintf(cl[7], CELL, "100.0%%");
+    snprintf(cl[10], CELL, " ");
+    table_row(d, cl, 11, false);
+    for (int i = 0; i < m->nrows; i++) {
+        const rp_model_row *x = &m->rows[i];
+        const rp_design *ds = &r->designs[x->design];
+        char c2[11][CELL];
+        snprintf(c2[0], CELL, "%s", ds->label);
+        snprintf(c2[1], CELL, "%s", ds->array.weights);
+        snprintf(c2[2], CELL, "%s", ds->array.acts);
+        if (x->group)
+            snprintf(c2[3], CELL, "groups of %zu", x->group);
+        else
+            snprintf(c2[3], CELL, "per channel");
+        fmtnum(c2[4], x->res.perplexity, "%.4f");
+        fmtnum(c2[5], x->res.perplexity - m->fp32.perplexity, "%+.4f");
+        fmtnum(c2[6], x->res.mean_kl, "%.5f");
+        fmtnum(c2[7], 100 * x->res.top1, "%.1f%%");
+        fmtnum(c2[8], ds->syn_array.area_array, "%.0f");
+        fmtnum(c2[9], rp_energy_pj(ds), "%.3f");
+        if (x->res.failed)
+            snprintf(c2[10], CELL, "not run: %s", x->res.error);
+        else
+            snprintf(c2[10], CELL, "%s%s", x->front_area ? "area " : "",
+                     x->front_energy ? "energy" : "");
+        table_row(d, c2, 11, x->front_area);
+    }
+    table_end(d);
+}
+
 static void body(doc *d)
 {
     const rp_report *r = d->r;
@@ -323,10 +399,18 @@ static void body(doc *d)
     figure(d, "area_vs_sqnr", "Array area against GEMM SQNR; the frontier in red");
     figure(d, "power_vs_sqnr", "Power (of the PE, or of the array with --array-power) against GEMM SQNR");
     figure(d, "energy_vs_sqnr", "Energy per MAC against GEMM SQNR");
+    if (r->model) {
+        figure(d, "area_vs_ppl", "Array area against model perplexity (lower is better)");
+        figure(d, "energy_vs_ppl", "Energy per MAC against model perplexity");
+    }
     h(d, 2, "Designs");
     designs_table(d);
     h(d, 3, "GEMM SQNR by scaling (synthetic weights)");
     accuracy_table(d, r->tensors[0].name, "gemm");
+    if (r->model) {
+        h(d, 2, "Model accuracy");
+        model_section(d);
+    }
     h(d, 2, "Quantization accuracy");
     figure(d, "weight_sqnr", "Weight SQNR per format and scaling");
     snprintf(text, sizeof text, "Weights: %s (Student-t fit nu = %.2f)", r->tensors[0].name, r->tensors[0].nu);
@@ -368,8 +452,12 @@ static void body(doc *d)
     h(d, 2, "Tools");
     para(d, r->versions);
     provenance(d);
-    para(d, "Tables: accuracy.csv, designs.csv, report.json; synthesis rows: synth/arrays/synth.csv "
-            "and synth/pes/synth.csv; plot sources in plots/ (gnuplot).");
+    para(d, r->model ? "Tables: accuracy.csv, designs.csv, model.csv, report.json; synthesis rows: "
+                       "synth/arrays/synth.csv and synth/pes/synth.csv; plot sources in plots/ "
+                       "(gnuplot)."
+                     : "Tables: accuracy.csv, designs.csv, report.json; synthesis rows: "
+                       "synth/arrays/synth.csv and synth/pes/synth.csv; plot sources in plots/ "
+                       "(gnuplot).");
 }
 
 static bool write_doc(const rp_report *r, bool html, const char *name, nb_err *err)

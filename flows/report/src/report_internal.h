@@ -4,6 +4,8 @@
 
 #include <jansson.h>
 
+#include "nibble/model_eval.h"
+#include "nibble/model_setup.h"
 #include "nibble/report.h"
 #include "nibble/sweep.h"
 #include "nibble/synth.h"
@@ -76,7 +78,25 @@ typedef struct rp_report {
     char findings[8192];
     char versions[1024];
     double seconds;
+    struct rp_model *model;    /* --model given: the model accuracy (report_model.c) */
 } rp_report;
+
+/* One design at one weight scaling, run on the model. */
+typedef struct rp_model_row {
+    int design;                /* index into rp_report.designs */
+    size_t group;              /* weight scaling group; 0 per channel */
+    nb_eval_result res;        /* res.failed: not run, res.error says why */
+    bool front_area, front_energy;
+} rp_model_row;
+
+typedef struct rp_model {
+    nb_eval_data data;
+    size_t groups[NB_EVAL_GROUPS_MAX];
+    int ngroups;
+    nb_eval_result fp32;
+    rp_model_row *rows;
+    int nrows;
+} rp_model;
 
 /* A design's measured power and energy per MAC: the whole array's when it
  * was simulated (--array-power), else its PE's; NaN when neither was. */
@@ -118,6 +138,34 @@ json_t *rp_libraries_json(const rp_report *r);
 /* Library lib's result for the compared PE weights x acts, or NULL. */
 const nb_synth_result *rp_library_pe(const rp_report *r, int lib, const char *weights, const char *acts);
 void rp_free_libraries(rp_report *r);
+/* Model accuracy (report_model.c): the options checked and the model, tokenizer
+ * and text loaded before any work; every design run on it; its frontiers
+ * (array area and energy per MAC against perplexity), findings, model.csv and
+ * the JSON object. */
+bool rp_model_prepare(const nb_report_opts *o, rp_model **out, nb_err *err);
+void rp_model_free(rp_model *m);
+bool rp_model_accuracy(rp_report *r, nb_err *err);
+void rp_model_pareto(rp_report *r);
+void rp_model_findings(rp_report *r);
+bool rp_model_table(const rp_report *r, nb_err *err);
+json_t *rp_model_json(const rp_report *r);
+/* "int4 x int8", with " g128" / " channel" when the report has several scalings */
+void rp_model_label(const rp_report *r, const rp_model_row *m, char *buf, size_t len);
+
+/* A scatter plot with its Pareto frontier (report_plots.c): x[i] * unit
+ * against y[i]; front[i] marks the frontier; better names the good corner
+ * ("higher-left"). Points with a non-finite coordinate are left out; no
+ * point at all: no plot. */
+typedef struct rp_scatter {
+    const char *name, *title, *what, *xlabel, *ylabel, *better;
+    double unit;
+    int n;
+    const double *x, *y;
+    const bool *front;
+    const char *const *label;
+} rp_scatter;
+bool rp_plot_scatter(const rp_scatter *s, const char *dir, nb_err *err);
+bool rp_model_plots(const rp_report *r, const char *dir, nb_err *err);
 
 /* --formats, --acts and --overq are well-formed (report_opts.c). */
 bool rp_check_opts(const nb_report_opts *o, nb_err *err);

@@ -28,21 +28,20 @@ static double metric(const rp_design *d, int m, bool *front)
     return m == 0 ? d->syn_array.area_array : m == 1 ? rp_power_mw(d) : rp_energy_pj(d);
 }
 
-/* Designs that land on the same point (e.g. OverQ depths whose PEs are the
+/* Points that land on the same spot (e.g. OverQ depths whose PEs are the
  * same hardware) share one label, "a = b", on the first of them; the others
  * get none, so labels never print over each other there. */
-static void point_labels(const rp_report *r, const plot *p, char labels[][256])
+static void point_labels(const rp_scatter *s, char labels[][256])
 {
-    for (int i = 0; i < r->ndesigns; i++) {
-        bool on;
-        double x = metric(&r->designs[i], p->metric, &on), y = r->designs[i].gemm.sqnr_db;
-        snprintf(labels[i], 256, "%s", r->designs[i].label);
+    for (int i = 0; i < s->n; i++) {
+        double x = s->x[i], y = s->y[i];
+        snprintf(labels[i], 256, "%s", s->label[i]);
         for (int j = 0; j < i; j++) {
-            double xj = metric(&r->designs[j], p->metric, &on), yj = r->designs[j].gemm.sqnr_db;
+            double xj = s->x[j], yj = s->y[j];
             if (fabs(x - xj) <= 1e-6 * fabs(xj) && fabs(y - yj) < 0.01) {
                 size_t n = strlen(labels[j]);
                 if (*labels[j])
-                    snprintf(labels[j] + n, 256 - n, " = %s", r->designs[i].label);
+                    snprintf(labels[j] + n, 256 - n, " = %s", s->label[i]);
                 labels[i][0] = '\0';
                 break;
             }
@@ -56,27 +55,29 @@ static int by_cost(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_err *err)
+bool rp_plot_scatter(const rp_scatter *s, const char *dir, nb_err *err)
 {
     char *all = NULL, *front = NULL, *script = NULL;
     size_t la = 0, lf = 0, ls = 0;
+    if (s->n > RP_MAX)
+        return nb_fail(err, "the %s plot has %d points, at most %d", s->name, s->n, RP_MAX);
     FILE *fa = open_memstream(&all, &la), *ff = open_memstream(&front, &lf);
     if (!fa || !ff) {
         nb_memstream_close(fa, &all, "plot data", err);
         nb_memstream_close(ff, &front, "plot data", err);
-        return nb_fail(err, "out of memory building the %s plot", p->name);
+        return nb_fail(err, "out of memory building the %s plot", s->name);
     }
     double pts[RP_MAX][2];
     int idx[RP_MAX], nf = 0, n = 0;
     static char labels[RP_MAX][256];
-    point_labels(r, p, labels);
-    for (int i = 0; i < r->ndesigns; i++) {
-        bool on;
-        double x = metric(&r->designs[i], p->metric, &on), y = r->designs[i].gemm.sqnr_db;
+    point_labels(s, labels);
+    for (int i = 0; i < s->n; i++) {
+        bool on = s->front[i];
+        double x = s->x[i], y = s->y[i];
         if (!isfinite(x) || !isfinite(y))
             continue;
         n++;
-        x *= p->unit;
+        x *= s->unit;
         /* frontier points are labelled in red by the frontier series */
         fprintf(fa, "%.9g\t%.6g\t%s\n", x, y, on ? "" : labels[i]);
         if (on) {
@@ -96,10 +97,10 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     /* labels alternate above and below the line so that neighbours on the
      * frontier do not print over each other */
     double lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < r->ndesigns; i++)
-        if (isfinite(r->designs[i].gemm.sqnr_db)) {
-            lo = fmin(lo, r->designs[i].gemm.sqnr_db);
-            hi = fmax(hi, r->designs[i].gemm.sqnr_db);
+    for (int i = 0; i < s->n; i++)
+        if (isfinite(s->y[i])) {
+            lo = fmin(lo, s->y[i]);
+            hi = fmax(hi, s->y[i]);
         }
     double dy = 0.045 * (hi > lo ? hi - lo : 1);
     for (int i = 0; i < nf; i++)
@@ -119,39 +120,33 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
         free(front);
         return true; /* e.g. no power measured: no power plot */
     }
-    snprintf(path, sizeof path, "%s/%s.dat", dir, p->name);
+    snprintf(path, sizeof path, "%s/%s.dat", dir, s->name);
     ok = nb_write_file(path, all, la, err);
-    snprintf(path, sizeof path, "%s/%s_front.dat", dir, p->name);
+    snprintf(path, sizeof path, "%s/%s_front.dat", dir, s->name);
     ok = ok && nb_write_file(path, front, lf, err);
     free(all);
     free(front);
     FILE *fs = open_memstream(&script, &ls);
     if (!fs)
-        return nb_fail(err, "out of memory building %s.gp", p->name);
+        return nb_fail(err, "out of memory building %s.gp", s->name);
     for (int t = 0; t < 2; t++) {
         fprintf(fs, "%s\nset output '%s.%s'\n",
                 t == 0 ? "set terminal svg size 820,540 dynamic noenhanced font 'sans,11' background '#ffffff'"
                        : "set terminal pngcairo size 1100,720 noenhanced font 'sans,11'",
-                p->name, t == 0 ? "svg" : "png");
-        char what[96];
-        if (p->metric == 0)
-            snprintf(what, sizeof what, "%dx%d arrays", r->o->rows, r->o->cols);
-        else
-            snprintf(what, sizeof what, "%s; SQNR of the %dx%d array",
-                     r->o->array_power ? "whole arrays" : "PEs", r->o->rows, r->o->cols);
-        fprintf(fs, "set datafile separator '\\t'\nset title '%s (%s; higher-left is "
-                    "better)'\nset xlabel '%s'\nset ylabel 'GEMM SQNR (dB)'\nset grid\n"
+                s->name, t == 0 ? "svg" : "png");
+        fprintf(fs, "set datafile separator '\\t'\nset title '%s (%s; %s is "
+                    "better)'\nset xlabel '%s'\nset ylabel '%s'\nset grid\n"
                     "set key bottom right\nset offsets graph 0.05, graph 0.25, graph 0.08, graph 0.08\n"
                     "set format x '%%g'\n",
-                p->title, what, p->xlabel);
+                s->title, s->what, s->better, s->xlabel, s->ylabel);
         fprintf(fs, "plot '%s.dat' using 1:2 with points pt 7 ps 1.0 lc rgb '#7f7f7f' title 'design', \\\n"
                     "     '%s.dat' using 1:2:3 with labels offset 0.6,-0.7 left font ',9' tc rgb '#555555' notitle, \\\n"
                     "     '%s_front.dat' using 1:2 with linespoints pt 7 ps 1.6 lw 2 lc rgb '#d62728' title 'Pareto frontier', \\\n"
                     "     '%s_front.dat' using 1:4:3 with labels offset 0.8,0 left font ',10' tc rgb '#d62728' notitle\n"
                     "unset output\n",
-                p->name, p->name, p->name, p->name);
+                s->name, s->name, s->name, s->name);
     }
-    snprintf(path, sizeof path, "%s/%s.gp", dir, p->name);
+    snprintf(path, sizeof path, "%s/%s.gp", dir, s->name);
     built = nb_memstream_close(fs, &script, path, err);
     ok = ok && built && nb_write_file(path, script, ls, err);
     free(script);
@@ -159,7 +154,7 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
         return false;
     char log[4400], gp[300];
     snprintf(log, sizeof log, "%s/gnuplot.log", dir);
-    snprintf(gp, sizeof gp, "%s.gp", p->name);
+    snprintf(gp, sizeof gp, "%s.gp", s->name);
     char *argv[] = {"gnuplot", gp, NULL};
     int rc = 0;
     if (!nb_run_tool(argv, log, dir, &rc, err))
@@ -170,6 +165,28 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
         return nb_fail(err, "gnuplot failed (status %d) on %s/%s: %s", rc, dir, gp, tail);
     }
     return true;
+}
+
+/* A GEMM-SQNR plot: every design's cost against its GEMM SQNR. */
+static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_err *err)
+{
+    static double x[RP_MAX], y[RP_MAX];
+    static bool on[RP_MAX];
+    static const char *label[RP_MAX];
+    for (int i = 0; i < r->ndesigns; i++) {
+        x[i] = metric(&r->designs[i], p->metric, &on[i]);
+        y[i] = r->designs[i].gemm.sqnr_db;
+        label[i] = r->designs[i].label;
+    }
+    char what[96];
+    if (p->metric == 0)
+        snprintf(what, sizeof what, "%dx%d arrays", r->o->rows, r->o->cols);
+    else
+        snprintf(what, sizeof what, "%s; SQNR of the %dx%d array",
+                 r->o->array_power ? "whole arrays" : "PEs", r->o->rows, r->o->cols);
+    rp_scatter s = {p->name, p->title, what, p->xlabel, "GEMM SQNR (dB)", "higher-left", p->unit,
+                    r->ndesigns, x, y, on, label};
+    return rp_plot_scatter(&s, dir, err);
 }
 
 /* Weight SQNR per format, one series per scaling, on the synthetic weights. */
@@ -242,5 +259,7 @@ bool rp_write_plots(const rp_report *r, nb_err *err)
     for (int i = 0; i < NPLOTS; i++)
         if (!write_plot(r, &PLOTS[i], dir, err))
             return false;
+    if (r->model && !rp_model_plots(r, dir, err))
+        return false;
     return write_accuracy_plot(r, dir, err);
 }

@@ -88,16 +88,26 @@ static bool steps(rp_report *r, nb_err *err)
     rp_progress(r, "step 2/4: GEMM accuracy of %d designs through the C cycle model", r->ndesigns);
     if (!rp_gemm_accuracy(r, err) || !go_on(r, err))
         return false;
+    if (r->model) {
+        bool ran = rp_model_accuracy(r, err);
+        if (!go_on(r, err) || !ran) /* an interrupt says so, whatever the step said */
+            return false;
+    }
     rp_progress(r, "step 3/4: synthesis");
     if (!rp_synthesize(r, err) || !go_on(r, err) || !rp_synthesize_libraries(r, err) ||
         !go_on(r, err))
         return false;
     rp_pareto(r);
     rp_findings(r);
+    if (r->model) {
+        rp_model_pareto(r);
+        rp_model_findings(r);
+    }
     rp_library_findings(r);
     r->seconds = now() - t0;
     rp_progress(r, "step 4/4: tables, plots, HTML and Markdown");
-    return rp_write_tables(r, err) && rp_write_library_table(r, err) && rp_write_plots(r, err) &&
+    return rp_write_tables(r, err) && (!r->model || rp_model_table(r, err)) &&
+           rp_write_library_table(r, err) && rp_write_plots(r, err) &&
            rp_write_library_plot(r, err) && rp_write_markdown(r, err) && rp_write_html(r, err);
 }
 
@@ -112,12 +122,21 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
         return nb_fail(err, "--clip %g: give a quantile in (0, 1]", o->clip);
     if (!rp_check_opts(o, err))
         return false;
+    /* the model, tokenizer and text are read before any work: bad input
+     * writes nothing */
+    rp_model *model;
+    if (!rp_model_prepare(o, &model, err))
+        return false;
     rp_report *r = calloc(1, sizeof *r);
-    if (!r)
+    if (!r) {
+        rp_model_free(model);
         return nb_fail(err, "out of memory");
+    }
     r->o = o;
+    r->model = model;
     /* every library resolves before anything is written */
     if (!rp_check_libraries(r, err)) {
+        rp_model_free(r->model);
         free(r);
         return false;
     }
@@ -130,8 +149,8 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
         snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s", out.tmp);
         ok = steps(r, err) && nb_output_dir_commit(&out, err);
         if (ok)
-            rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, report.json "
-                        "and plots/ (%.0f s)", out.dir, r->seconds);
+            rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, %sreport.json "
+                        "and plots/ (%.0f s)", out.dir, r->model ? "model.csv, " : "", r->seconds);
         else
             nb_output_dir_abort(&out);
     }
@@ -139,6 +158,7 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
         free(r->tensors[i].data);
     free(r->acc);
     rp_free_libraries(r);
+    rp_model_free(r->model);
     free(r);
     return ok;
 }

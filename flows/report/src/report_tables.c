@@ -195,6 +195,11 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         json_object_set_new(json_object_get(doc, "config"), "library", json_string(names));
         json_object_set_new(doc, "libraries", rp_libraries_json(r));
     }
+    if (doc && r->model && json_object_set_new(doc, "model_accuracy", rp_model_json(r)) != 0) {
+        json_decref(doc);
+        return nb_fail(err, "cannot build report.json's model_accuracy: out of memory, or a "
+                       "path or design name that is not valid UTF-8");
+    }
     buf = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(8));
     json_decref(doc);
     if (!buf)

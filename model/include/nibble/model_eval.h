@@ -34,11 +34,15 @@ typedef struct nb_eval_result {
     size_t top1_agree;       /* positions whose argmax equals the float one */
     double mean_kl, top1;    /* kl_sum / scored, top1_agree / scored */
     double seconds;
+    bool failed;             /* with nb_eval_opts.keep_going: this variant was dropped */
+    char error[NB_ERR_MAX];  /* ... and why (e.g. unsigned activations on signed inputs) */
 } nb_eval_result;
 
 typedef struct nb_eval_opts {
     FILE *progress;                       /* a progress line (tokens/s, ETA), or NULL */
     const volatile sig_atomic_t *cancel;  /* stop when it becomes non-zero, or NULL */
+    bool keep_going;   /* a hook that fails drops its variant (res[v].failed, .error, the
+                        * metrics NaN) and the others go on; otherwise the run fails */
 } nb_eval_opts;
 
 /* Evaluate the float model (res[0]) and each hook (res[1 .. nhooks]) on the

@@ -33,6 +33,11 @@ typedef struct nb_report_opts {
     FILE *progress;
     const volatile sig_atomic_t *cancel; /* set (by a signal handler): stop at the next step,
                                           * remove the partial report */
+    /* Model accuracy (all NULL/0: no such section): a llama model run with
+     * every linear layer on each design's arithmetic (model/README.md) */
+    const char *model, *tokenizer, *text, *tokens;
+    long lines;                 /* first N non-empty lines / rows; 0 all */
+    const char *model_groups;   /* weight scalings of the model rows (NULL: "128") */
 } nb_report_opts;
 
 nb_report_opts nb_report_opts_default(void);
