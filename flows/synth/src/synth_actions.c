@@ -286,9 +286,11 @@ bool nb_synth_actions_measure(const char *design_dir, const nb_synth_opts *o,
     synth_library lib;
     if (!synth_library_resolve(o, &lib, err))
         return false;
-    if (strcmp(lib.liberty, r->liberty) != 0)
+    /* r->liberty is the user's files (lib.source); lib.liberty is the cache's
+     * mappable copy of them */
+    if (strcmp(lib.source, r->liberty) != 0)
         return nb_fail(err, "%s was synthesized on %s, not on the library given (%s)", r->name,
-                       r->liberty, lib.liberty);
+                       r->liberty, lib.source);
     char entry[4400], cached[4500];
     snprintf(entry, sizeof entry, "%s/synth/%s", nb_cache_dir(), r->key);
     snprintf(cached, sizeof cached, "%s/actions.json", entry);
