@@ -53,6 +53,17 @@ void emit_top(vbuf *b, const nb_design *d)
                       R * tw - 1, tw, tw);
     }
     vb_printf(b, "  input  wire [%d:0] psum_i,\n", C * acc - 1);
+    if (d->block_scaled) {
+        vb_puts(b, "  // scale stage: sampled in the cycle a block sum is on out_psum_o\n");
+        vb_puts(b, "  input  wire scale_en_i,\n");
+        vb_printf(b, "  input  wire [%d:0] w_scales_i,  // column n at [n*%d +: %d]\n",
+                  C * d->w_scale_bits - 1, d->w_scale_bits, d->w_scale_bits);
+        vb_printf(b, "  input  wire [%d:0] a_scale_i,\n", d->a_scale_bits - 1);
+        vb_printf(b, "  input  wire [%d:0] facc_i,  // binary32, column n at [n*32 +: 32]\n",
+                  C * 32 - 1);
+        vb_puts(b, "  output reg  out_facc_valid_o,\n");
+        vb_printf(b, "  output reg  [%d:0] out_facc_o,\n", C * 32 - 1);
+    }
     vb_puts(b, "  output reg  out_valid_o,\n");
     vb_printf(b, "  output reg  [%d:0] out_psum_o\n);\n", C * acc - 1);
     vb_printf(b, "  localparam integer ROWS = %d;\n  localparam integer COLS = %d;\n", R, C);
@@ -179,5 +190,24 @@ void emit_top(vbuf *b, const nb_design *d)
     vb_puts(b, "    // a reset edge also clears the data, so invalid outputs always read 0\n");
     vb_puts(b, "    out_valid_o <= rst_ni && valid_aligned;\n");
     vb_puts(b, "    out_psum_o  <= (rst_ni && valid_aligned) ? psum_aligned : {COLS*ACC{1'b0}};\n  end\n");
+    if (d->block_scaled) {
+        vb_puts(b, "\n  // ---- Scale stage: the block sum on out_psum_o, scaled by the block scales\n"
+                   "  // presented with scale_en_i in the same cycle, is added into facc_i;\n"
+                   "  // the binary32 result is registered (out_facc_o the next cycle).\n");
+        vb_printf(b, "  wire [%d:0] facc_next;\n", C * 32 - 1);
+        vb_puts(b, "  genvar n;\n  generate\n    for (n = 0; n < COLS; n = n + 1) begin : g_scale\n");
+        vb_printf(b, "      nibble_scale_col u_scale (\n"
+                     "        .psum_i   (out_psum_o[n*ACC +: ACC]),\n"
+                     "        .w_scale_i(w_scales_i[n*%d +: %d]),\n"
+                     "        .a_scale_i(a_scale_i),\n"
+                     "        .facc_i   (facc_i[n*32 +: 32]),\n"
+                     "        .facc_o   (facc_next[n*32 +: 32])\n      );\n",
+                  d->w_scale_bits, d->w_scale_bits);
+        vb_puts(b, "    end\n  endgenerate\n");
+        vb_puts(b, "  wire scale_fire = rst_ni && out_valid_o && scale_en_i;\n");
+        vb_puts(b, "  always @(posedge clk_i) begin\n");
+        vb_puts(b, "    out_facc_valid_o <= scale_fire;\n");
+        vb_printf(b, "    out_facc_o       <= scale_fire ? facc_next : {%d{1'b0}};\n  end\n", C * 32);
+    }
     vb_puts(b, "endmodule\n");
 }
