@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define NB_HARNESS_ABI_VERSION 3
+#define NB_HARNESS_ABI_VERSION 4
 
 /* Inputs of nibble_top for one cycle. Arrays are indexed by row / column. */
 typedef struct nb_port_in {
@@ -26,12 +26,21 @@ typedef struct nb_port_in {
     const uint8_t *act_tags;       /* [rows] OverQ tags (designs with act_tags_i), else NULL */
     const uint16_t *act_values;    /* [rows] OverQ encoder inputs (act_values_i), else NULL */
     const int64_t *psum;           /* [cols], each within the accumulator range */
+    /* Block-scaled designs only (NB_BLOCK_SCALED; gen/README.md): the scale
+     * stage's inputs, sampled in the cycle a block sum is on out_psum_o.
+     * NULL arrays read as zeros. */
+    bool scale_en;
+    uint32_t a_scale;
+    const uint16_t *w_scales;      /* [cols] weight block scale codes */
+    const uint32_t *facc;          /* [cols] binary32 accumulators (bit patterns) */
 } nb_port_in;
 
 /* Outputs of nibble_top during one cycle. */
 typedef struct nb_port_out {
     bool out_valid;
     int64_t *psum;                 /* [cols], sign-extended; caller's buffer */
+    bool facc_valid;               /* block-scaled designs: out_facc_valid_o */
+    uint32_t *facc;                /* [cols] out_facc_o, or NULL (not read) */
 } nb_port_out;
 
 /* The sizes a model was compiled for (its nibble_ports.h). The loader
