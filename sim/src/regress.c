@@ -370,10 +370,17 @@ static void test_block(ctx *c, nb_backend *b, const nb_design *d, const char *la
         {L, 4 * B + R + 1, C - 1 ? C - 1 : 1},
     };
     nb_rng *rng = nb_rng_new(c->o->seed ^ 0xb10c);
-    for (size_t run = 0; run < 2 * sizeof shapes / sizeof shapes[0]; run++) {
-        size_t M = shapes[run / 2].M, K = shapes[run / 2].K, N = shapes[run / 2].N;
+    /* scale codes: over the whole range (most block terms then overflow,
+     * underflow or dwarf each other), within +-4 of 2^0 (exact sums), or
+     * within +-14 (block terms 2^20 .. 2^30 apart: binary32 rounding and its
+     * ties in the additions) */
+    const char *mode_name[3] = {"wide", "narrow", "medium"};
+    const unsigned spread[3] = {0, 4, 14};
+    for (size_t run = 0; run < 3 * sizeof shapes / sizeof shapes[0]; run++) {
+        size_t M = shapes[run / 3].M, K = shapes[run / 3].K, N = shapes[run / 3].N;
         size_t nb = (K + B - 1) / B, segs = nb;
-        bool wide = run % 2 == 0; /* whole E8M0 range, or scales near 1 */
+        int mode = (int)(run % 3);
+        bool wide = mode == 0;
         uint8_t *w = malloc(N * K), *a = malloc(M * K);
         uint16_t *ws = malloc(N * nb * sizeof *ws), *as = malloc(M * nb * sizeof *as);
         int64_t *got = calloc(segs * M * N, sizeof *got), *want = calloc(segs * M * N, sizeof *want);
@@ -389,10 +396,12 @@ static void test_block(ctx *c, nb_backend *b, const nb_design *d, const char *la
         unsigned wmax = nb_scale_fmt_max_code(d->wblock.scale), amax = nb_scale_fmt_max_code(d->ablock.scale);
         for (size_t i = 0; i < N * nb; i++)
             ws[i] = (uint16_t)(nb_rng_below(rng, 50) == 0 ? 0xFF
-                               : wide ? nb_rng_below(rng, wmax + 1) : wmax / 2 + nb_rng_below(rng, 9) - 4);
+                               : wide ? nb_rng_below(rng, wmax + 1)
+                                      : wmax / 2 + nb_rng_below(rng, 2 * spread[mode] + 1) - spread[mode]);
         for (size_t i = 0; i < M * nb; i++)
             as[i] = (uint16_t)(nb_rng_below(rng, 50) == 0 ? 0xFF
-                               : wide ? nb_rng_below(rng, amax + 1) : amax / 2 + nb_rng_below(rng, 9) - 4);
+                               : wide ? nb_rng_below(rng, amax + 1)
+                                      : amax / 2 + nb_rng_below(rng, 2 * spread[mode] + 1) - spread[mode]);
         nb_gemm_job job = {.M = M, .N = N, .K = K, .w_codes = w, .a_codes = a, .group = B,
                            .overlap_loads = run % 4 != 1, .w_scales = ws, .a_scales = as,
                            .facc_out = facc};
@@ -422,7 +431,7 @@ static void test_block(ctx *c, nb_backend *b, const nb_design *d, const char *la
         bool pass = ok && !bad && !mm->found && st.cycles == fst.cycles;
         if (!pass && ok) {
             fprintf(c->o->log, "FAIL %s block %zux%zux%zu (%s scales): %zu wrong results, cycles "
-                    "%llu stepped vs %llu fast-forward\n", label, M, K, N, wide ? "wide" : "narrow",
+                    "%llu stepped vs %llu fast-forward\n", label, M, K, N, mode_name[mode],
                     bad, (unsigned long long)st.cycles, (unsigned long long)fst.cycles);
             if (bad)
                 fprintf(c->o->log, "  first binary32 difference at output %zu: array %a, "
