@@ -149,12 +149,6 @@ static bool check_overq(const nb_design_params *p, nb_design *d, nb_err *err)
     return true;
 }
 
-/* The scale formats the scale stage is generated for (gen/README.md). */
-static bool stage_scale_ok(nb_scale_fmt f)
-{
-    return f == NB_SF_E8M0 || f == NB_SF_UE4M3;
-}
-
 /* Block-scaled design: both operands block formats with one block size that
  * is a multiple of the rows (the integer partial sum of one block is complete
  * after block / rows tiles), a single element format per side for the PE
@@ -180,13 +174,6 @@ static bool parse_block_design(const nb_design_params *p, const nb_format_opts *
                        "stage scales the integer sum of a block on the block's last tile of %d "
                        "rows; use --rows dividing %zu", d->wblock.block, p->rows, p->rows,
                        d->wblock.block);
-    for (int side = 0; side < 2; side++) {
-        nb_scale_fmt f = side ? d->ablock.scale : d->wblock.scale;
-        if (!stage_scale_ok(f))
-            return nb_fail(err, "%s: the scale stage is generated for e8m0 and ue4m3 scales; %s "
-                           "scales are not yet supported in hardware", side ? "--acts" : "--weights",
-                           nb_scale_fmt_name(f));
-    }
     d->w[0] = d->wblock.elem;
     d->a[0] = d->ablock.elem;
     d->nw = d->na = 1;

@@ -130,33 +130,53 @@ void emit_f32_add(vbuf *b, const nb_design *d)
               EXP_BITS - 1, EXP_BITS - 8, EXP_BITS);
 }
 
-/* Decoding of one scale code into NaN, a significand and an exponent
- * (nb_scale_decode_exact): E8M0 2^(code - 127) with 0xFF NaN; UE4M3 bias 7,
- * subnormals m * 2^-9, 0x7F and bit 7 set NaN. */
+/* Decoding of one scale code into NaN, infinity, sign, a significand and
+ * an exponent (nb_scale_decode_exact): E8M0 2^(code - 127) with 0xFF NaN;
+ * UE4M3 bias 7, subnormals m * 2^-9, 0x7F and bit 7 set NaN; FP16 and BF16
+ * IEEE (sign, biased exponent, hidden bit, subnormals, inf, NaN). */
 static int scale_mant_bits(nb_scale_fmt f)
 {
-    return f == NB_SF_E8M0 ? 1 : 4;
+    switch (f) {
+    case NB_SF_E8M0: return 1;
+    case NB_SF_UE4M3: return 4;
+    case NB_SF_FP16: return 11;
+    default: return 8;
+    }
 }
 
-static void emit_scale_decode(vbuf *b, nb_scale_fmt f, const char *side)
+static void emit_scale_decode(vbuf *b, nb_scale_fmt f, const char *x)
 {
     int mb = scale_mant_bits(f);
-    vb_printf(b, "  // %s scale: %s\n", side, nb_scale_fmt_name(f));
-    vb_printf(b, "  wire        %s_nan;\n  wire [%d:0] %s_mant;\n  wire signed [%d:0] %s_exp;\n",
-              side, mb - 1, side, EXP_BITS - 1, side);
+    vb_printf(b, "  // %s scale: %s\n", x, nb_scale_fmt_name(f));
+    vb_printf(b, "  wire        %s_nan, %s_inf, %s_sign;\n  wire [%d:0] %s_mant;\n"
+                 "  wire signed [%d:0] %s_exp;\n", x, x, x, mb - 1, x, EXP_BITS - 1, x);
     if (f == NB_SF_E8M0) {
-        vb_printf(b, "  assign %s_nan  = (%s_scale_i == 8'hFF);\n", side, side);
-        vb_printf(b, "  assign %s_mant = 1'b1;\n", side);
+        vb_printf(b, "  assign %s_nan  = (%s_scale_i == 8'hFF);\n", x, x);
+        vb_printf(b, "  assign %s_inf  = 1'b0;\n  assign %s_sign = 1'b0;\n", x, x);
+        vb_printf(b, "  assign %s_mant = 1'b1;\n", x);
         vb_printf(b, "  assign %s_exp  = $signed({%d'd0, %s_scale_i}) - %d'sd127;  // 2^(code - 127)\n",
-                  side, EXP_BITS - 8, side, EXP_BITS);
-    } else {
-        vb_printf(b, "  wire [3:0] %s_e = %s_scale_i[6:3];\n", side, side);
-        vb_printf(b, "  assign %s_nan  = %s_scale_i[7] || (%s_scale_i[6:0] == 7'h7F);\n", side, side,
-                  side);
-        vb_printf(b, "  assign %s_mant = {%s_e != 4'd0, %s_scale_i[2:0]};\n", side, side, side);
+                  x, EXP_BITS - 8, x, EXP_BITS);
+    } else if (f == NB_SF_UE4M3) {
+        vb_printf(b, "  wire [3:0] %s_e = %s_scale_i[6:3];\n", x, x);
+        vb_printf(b, "  assign %s_nan  = %s_scale_i[7] || (%s_scale_i[6:0] == 7'h7F);\n", x, x, x);
+        vb_printf(b, "  assign %s_inf  = 1'b0;\n  assign %s_sign = 1'b0;\n", x, x);
+        vb_printf(b, "  assign %s_mant = {%s_e != 4'd0, %s_scale_i[2:0]};\n", x, x, x);
         vb_printf(b, "  // normal: (8 + m) * 2^(e - 10); subnormal: m * 2^-9\n");
         vb_printf(b, "  assign %s_exp  = (%s_e == 4'd0) ? -%d'sd9 : $signed({%d'd0, %s_e}) - %d'sd10;\n",
-                  side, side, EXP_BITS, EXP_BITS - 4, side, EXP_BITS);
+                  x, x, EXP_BITS, EXP_BITS - 4, x, EXP_BITS);
+    } else {
+        /* IEEE: FP16 e5m10 bias 15, BF16 e8m7 bias 127 */
+        int eb = f == NB_SF_FP16 ? 5 : 8, m = mb - 1, bias = f == NB_SF_FP16 ? 15 : 127;
+        vb_printf(b, "  wire [%d:0] %s_e = %s_scale_i[14:%d];\n", eb - 1, x, x, m);
+        vb_printf(b, "  wire        %s_top = (%s_e == {%d{1'b1}});\n", x, x, eb);
+        vb_printf(b, "  assign %s_nan  = %s_top && (%s_scale_i[%d:0] != %d'd0);\n", x, x, x, m - 1, m);
+        vb_printf(b, "  assign %s_inf  = %s_top && (%s_scale_i[%d:0] == %d'd0);\n", x, x, x, m - 1, m);
+        vb_printf(b, "  assign %s_sign = %s_scale_i[15];\n", x, x);
+        vb_printf(b, "  assign %s_mant = {%s_e != %d'd0, %s_scale_i[%d:0]};\n", x, x, eb, x, m - 1);
+        vb_printf(b, "  // normal: (2^%d + m) * 2^(e - %d); subnormal: m * 2^%d\n", m, bias + m,
+                  1 - bias - m);
+        vb_printf(b, "  assign %s_exp  = (%s_e == %d'd0) ? -%d'sd%d : $signed({%d'd0, %s_e}) - %d'sd%d;\n",
+                  x, x, eb, EXP_BITS, bias + m - 1, EXP_BITS - eb, x, EXP_BITS, bias + m);
     }
 }
 
@@ -188,6 +208,7 @@ void emit_scale_col(vbuf *b, const nb_design *d)
     vb_puts(b, "\n  // The block term: |psum| times the product of the significands (exact),\n"
                "  // times 2^(exponent sum - grid fraction bits), rounded once.\n");
     vb_printf(b, "  wire          neg = psum_i[%d];\n", acc - 1);
+    vb_puts(b, "  wire          sign = neg ^ w_sign ^ a_sign;\n");
     vb_printf(b, "  wire [%d:0] psum_abs = neg ? (~psum_i + %d'd1) : psum_i;  // exact: unsigned\n",
               acc - 1, acc);
     vb_printf(b, "  wire [%d:0] mant_prod = w_mant * a_mant;\n", mw + ma - 1);
@@ -195,10 +216,16 @@ void emit_scale_col(vbuf *b, const nb_design *d)
     vb_printf(b, "  wire signed [%d:0] term_exp = w_exp + a_exp - %d'sd%d;\n", EXP_BITS - 1,
               EXP_BITS, frac);
     vb_puts(b, "  wire [31:0] term_rounded, term;\n");
-    vb_printf(b, "  nibble_f32_round #(.XW(%d)) u_term (.sign_i(neg), .mag_i(term_mag), "
+    vb_printf(b, "  nibble_f32_round #(.XW(%d)) u_term (.sign_i(sign), .mag_i(term_mag), "
                  ".exp_i(term_exp),\n                                      .f32_o(term_rounded));\n",
               acc + mw + ma);
-    vb_puts(b, "  assign term = (w_nan || a_nan) ? 32'h7FC00000 : term_rounded;\n\n");
+    vb_puts(b, "  // IEEE specials: an infinite scale gives an infinite term, or NaN against a\n"
+               "  // zero block sum or a zero other scale\n");
+    vb_printf(b, "  wire        zero_factor = (psum_i == %d'd0) || (!w_inf && w_mant == %d'd0) ||\n"
+                 "                            (!a_inf && a_mant == %d'd0);\n", acc, mw, ma);
+    vb_puts(b, "  assign term = (w_nan || a_nan) ? 32'h7FC00000\n"
+               "              : (w_inf || a_inf) ? (zero_factor ? 32'h7FC00000 : {sign, 8'hFF, 23'd0})\n"
+               "              : term_rounded;\n\n");
     vb_puts(b, "  // The accumulation: one binary32 addition per block.\n");
     vb_puts(b, "  nibble_f32_add u_add (.a_i(facc_i), .b_i(term), .sum_o(facc_o));\n");
     vb_puts(b, "endmodule\n");

@@ -60,12 +60,20 @@ static int64_t random_psum(int acc_bits)
     }
 }
 
+/* Any code of the format (8 or 16 bits: NaN and infinity codes, negative
+ * and subnormal FP16/BF16 scales included), the specials more often. */
 static unsigned random_scale(nb_scale_fmt f)
 {
-    unsigned top = f == NB_SF_E8M0 ? 256 : 256; /* every code, NaN codes included */
-    if (below(64) == 0)
-        return f == NB_SF_E8M0 ? NB_E8M0_NAN : NB_UE4M3_NAN;
-    return below(top) & 0xFF;
+    static const unsigned specials16[] = {0x0000, 0x8000, 0x0001, 0x7C00, 0xFC00, 0x7E00,
+                                          0x7F80, 0xFF80, 0x7FC0, 0x3C00, 0x3F80};
+    if (nb_scale_fmt_bits(f) == 8) {
+        if (below(64) == 0)
+            return f == NB_SF_E8M0 ? NB_E8M0_NAN : NB_UE4M3_NAN;
+        return below(256);
+    }
+    if (below(16) == 0)
+        return specials16[below(sizeof specials16 / sizeof specials16[0])];
+    return below(65536);
 }
 
 /* An accumulator: related to the block term (to cancel it or tie with it)
