@@ -76,6 +76,9 @@ static const rcfg CONFIGS[] = {
     {"block-4x4-mxfp4", "mxfp4", "mxfp4", 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_BLOCK | T_CHAOS, false,
      false, -1, RANGE, false},
     {"array-16x16", NULL, NULL, 16, 16, 0, NB_ACC_WRAP, 32, T_GEMM, true, true, -1, RANGE, false},
+    /* block-scaled, UE4M3 weight scales x FP16 group scales, pipelined */
+    {"block-4x4-ue4m3-fp16-p1", "mx:e2m1/ue4m3/16", "int4/fp16/16", 4, 4, 1, NB_ACC_WRAP, 32,
+     T_GEMM | T_BLOCK | T_CHAOS, true, false, -1, RANGE, false},
     {"array-8x8-p2-sat", NULL, NULL, 8, 8, 2, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, true, false, -1,
      RANGE, false},
     {"array-16x16-e2m1", "e2m1,e2m1-sr,e2m1-sp", "e2m1,e2m1-sr,e2m1-sp", 16, 16, 1, NB_ACC_SATURATE,

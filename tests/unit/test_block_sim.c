@@ -1,7 +1,7 @@
 /* Block-scaled designs in the C model: the stepped cycle model driven by
  * nb_gemm_run and fast-forward (nb_gemm_fast) against the golden block GEMM
- * (nb_block_gemm) bit for bit, for E8M0 (mxfp4), UE4M3 (nvfp4) and mixed
- * scales, with several blocks per output, K not a multiple of the block and
+ * (nb_block_gemm) bit for bit, for E8M0 (mxfp4), UE4M3 (nvfp4), FP16/BF16
+ * group scales and mixed scales, with several blocks per output, K not a multiple of the block and
  * scale codes over the whole range (NaN codes included); the cycle counts of
  * both modes agree and exceed the integer GEMM's by the stage's one cycle. */
 #include <criterion/criterion.h>
@@ -115,6 +115,13 @@ Test(block_sim, nvfp4_2x3_pipelined)
 Test(block_sim, int4_e8m0_x_e2m1_ue4m3_8x2)
 {
     nb_design *d = make("mx:int4/e8m0/16", "mx:e2m1/ue4m3/16", 8, 2, 1);
+    sweep(d);
+    nb_design_free(d);
+}
+
+Test(block_sim, group_scales_fp16_and_bf16)
+{
+    nb_design *d = make("int4/fp16/32", "e2m1/bf16/32", 4, 2, 0);
     sweep(d);
     nb_design_free(d);
 }
