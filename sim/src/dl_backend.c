@@ -96,10 +96,6 @@ nb_backend *nb_backend_open(const nb_design *d, const char *design_dir, nb_backe
 {
     if (kind == NB_BACKEND_C)
         return nb_cmodel_new(d, err);
-    if (d->block_scaled && kind != NB_BACKEND_VERILATOR)
-        return nb_fail(err, "the %s backend does not drive the scale stage of block-scaled "
-                       "designs yet; use the c or verilator backend", KIND_NAMES[kind]),
-               NULL;
     char so[4096];
     if (!nb_model_build(design_dir, kind, trace_path != NULL, so, sizeof so, log, err))
         return NULL;

@@ -74,7 +74,7 @@ static const rcfg CONFIGS[] = {
      3, PREC, true},
     /* block-scaled: the scale stage (E8M0 x E8M0, blocks of 32 = 8 tiles) */
     {"block-4x4-mxfp4", "mxfp4", "mxfp4", 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_BLOCK | T_CHAOS, false,
-     false, -1, RANGE, false},
+     true, -1, RANGE, false},
     {"array-16x16", NULL, NULL, 16, 16, 0, NB_ACC_WRAP, 32, T_GEMM, true, true, -1, RANGE, false},
     /* block-scaled, UE4M3 weight scales x FP16 group scales, pipelined */
     {"block-4x4-ue4m3-fp16-p1", "mx:e2m1/ue4m3/16", "int4/fp16/16", 4, 4, 1, NB_ACC_WRAP, 32,
@@ -664,8 +664,7 @@ static int run_design(ctx *c, const char *name, unsigned tests, bool systemc, nb
         return 0;
     }
     nb_backend_kind kinds[3] = {NB_BACKEND_VERILATOR, NB_BACKEND_SC_RTL, NB_BACKEND_SC_CMODEL};
-    /* the SystemC harnesses do not drive the scale stage yet */
-    int nk = systemc && c->o->systemc && !d->block_scaled ? 3 : 1;
+    int nk = systemc && c->o->systemc ? 3 : 1;
     for (int i = 0; i < nk; i++) {
         int f = i == 0 ? run_config(c, name, tests, d, dir, kinds[i])
                        : run_config_isolated(c, name, tests, d, dir, kinds[i]);
