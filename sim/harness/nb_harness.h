@@ -49,6 +49,7 @@ typedef struct nb_port_out {
 typedef struct nb_port_shape {
     int rows, cols, w_code_bits, a_code_bits, acc_bits, w_sel_bits, a_sel_bits, row_addr_bits,
         tag_bits, act_value_bits, latency;
+    int block_scaled, w_scale_bits, a_scale_bits;  /* the scale stage (0, 0, 0 without) */
 } nb_port_shape;
 
 /* Kinds of model a harness library can instantiate. */

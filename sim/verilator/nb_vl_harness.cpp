@@ -155,7 +155,8 @@ void nb_harness_shape(nb_port_shape *s)
 {
     *s = nb_port_shape{NB_ROWS,          NB_COLS,          NB_W_CODE_BITS, NB_A_CODE_BITS,
                        NB_ACC_BITS,      NB_W_SEL_BITS,    NB_A_SEL_BITS,  NB_ROW_ADDR_BITS,
-                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY};
+                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY,
+                       NB_BLOCK_SCALED,  NB_W_SCALE_BITS,  NB_A_SCALE_BITS};
 }
 
 void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
