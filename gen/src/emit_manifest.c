@@ -47,6 +47,9 @@ static int design_ports(const nb_design *d, port_desc *p)
     if (d->block_scaled) {
         p[n++] = (port_desc){"scale_en_i", "input", 1,
                              "scale the block sum on out_psum_o in this cycle and add it to facc_i"};
+        p[n++] = (port_desc){"facc_fwd_i", "input", 1,
+                             "take the accumulators from out_facc_o instead of facc_i, sampled with "
+                             "scale_en_i"};
         p[n++] = (port_desc){"w_scales_i", "input", d->cols * d->w_scale_bits,
                              "weight block scale code of column n at [n*w_scale_bits +: w_scale_bits], "
                              "sampled with scale_en_i"};

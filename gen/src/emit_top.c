@@ -56,6 +56,7 @@ void emit_top(vbuf *b, const nb_design *d)
     if (d->block_scaled) {
         vb_puts(b, "  // scale stage: sampled in the cycle a block sum is on out_psum_o\n");
         vb_puts(b, "  input  wire scale_en_i,\n");
+        vb_puts(b, "  input  wire facc_fwd_i,  // 1: accumulators from out_facc_o, not facc_i\n");
         vb_printf(b, "  input  wire [%d:0] w_scales_i,  // column n at [n*%d +: %d]\n",
                   C * d->w_scale_bits - 1, d->w_scale_bits, d->w_scale_bits);
         vb_printf(b, "  input  wire [%d:0] a_scale_i,\n", d->a_scale_bits - 1);
@@ -195,12 +196,15 @@ void emit_top(vbuf *b, const nb_design *d)
                    "  // presented with scale_en_i in the same cycle, is added into facc_i;\n"
                    "  // the binary32 result is registered (out_facc_o the next cycle).\n");
         vb_printf(b, "  wire [%d:0] facc_next;\n", C * 32 - 1);
+        vb_puts(b, "  // forwarding: a block scaled in the previous cycle feeds the next block of\n"
+                   "  // the same outputs straight from the output register\n");
+        vb_printf(b, "  wire [%d:0] facc_src = facc_fwd_i ? out_facc_o : facc_i;\n", C * 32 - 1);
         vb_puts(b, "  genvar n;\n  generate\n    for (n = 0; n < COLS; n = n + 1) begin : g_scale\n");
         vb_printf(b, "      nibble_scale_col u_scale (\n"
                      "        .psum_i   (out_psum_o[n*ACC +: ACC]),\n"
                      "        .w_scale_i(w_scales_i[n*%d +: %d]),\n"
                      "        .a_scale_i(a_scale_i),\n"
-                     "        .facc_i   (facc_i[n*32 +: 32]),\n"
+                     "        .facc_i   (facc_src[n*32 +: 32]),\n"
                      "        .facc_o   (facc_next[n*32 +: 32])\n      );\n",
                   d->w_scale_bits, d->w_scale_bits);
         vb_puts(b, "    end\n  endgenerate\n");

@@ -30,6 +30,7 @@ typedef struct nb_port_in {
      * stage's inputs, sampled in the cycle a block sum is on out_psum_o.
      * NULL arrays read as zeros. */
     bool scale_en;
+    bool facc_fwd;                 /* accumulators from out_facc_o instead of facc */
     uint32_t a_scale;
     const uint16_t *w_scales;      /* [cols] weight block scale codes */
     const uint32_t *facc;          /* [cols] binary32 accumulators (bit patterns) */

@@ -371,11 +371,14 @@ static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
         /* the scale stage reads this cycle's out_psum_o (before the edge) */
         bool fire = in->rst_n && m->out_valid && in->scale_en;
         uint32_t wmask = (1u << d->w_scale_bits) - 1, amask = (1u << d->a_scale_bits) - 1;
-        for (int n = 0; n < m->C; n++)
+        for (int n = 0; n < m->C; n++) {
+            /* forwarding reads the output register before this edge rewrites it */
+            uint32_t acc = in->facc_fwd ? m->facc[n] : in->facc ? in->facc[n] : 0;
             m->facc[n] = fire ? nb_scale_stage(d, m->out_psum[n],
                                                in->w_scales ? in->w_scales[n] & wmask : 0,
-                                               in->a_scale & amask, in->facc ? in->facc[n] : 0)
+                                               in->a_scale & amask, acc)
                               : 0;
+        }
         m->facc_valid = fire;
     }
     int64_t t = m->t;

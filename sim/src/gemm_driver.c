@@ -141,6 +141,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     uint16_t *w_scales = calloc(C, sizeof *w_scales);
     in_flight *sfifo = malloc((size_t)(d->latency + 4) * sizeof *sfifo);
     size_t sfifo_head = 0, sfifo_len = 0;
+    int64_t sfifo_t_last = -2; /* the cycle the last block was scaled */
     nb_tile *tiles = malloc(ntiles * sizeof *tiles);
     size_t *received = calloc(ntiles, sizeof *received);
     int64_t *load_base = malloc(ntiles * sizeof *load_base);
@@ -243,12 +244,20 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         }
         /* ---- scale stage: a block's last tile leaves in this cycle ---- */
         in.scale_en = false;
+        in.facc_fwd = false;
         if (scaled && fifo_len && fifo[fifo_head].t + d->latency == t) {
             in_flight f = fifo[fifo_head];
             const nb_tile *tl = &tiles[f.tile];
             if (f.tile + 1 == ntiles || tiles[f.tile + 1].first_in_seg) {
                 size_t at = f.m * N + tl->n0;
-                if (blocks_done[at] != tl->seg) {
+                /* the previous block of these outputs, scaled in the previous
+                 * cycle, is on out_facc_o now: forward it */
+                bool fwd = sfifo_len && sfifo_t_last == t - 1 &&
+                           sfifo[(sfifo_head + sfifo_len - 1) % fifo_cap].m == f.m &&
+                           tiles[sfifo[(sfifo_head + sfifo_len - 1) % fifo_cap].tile].n0 == tl->n0 &&
+                           blocks_done[at] + 1 == tl->seg;
+                in.facc_fwd = fwd;
+                if (!fwd && blocks_done[at] != tl->seg) {
                     ok = nb_fail(err, "cycle %lld: block %zu of output row %zu is scaled before "
                                  "block %zu came back (internal scheduling error)", (long long)t,
                                  tl->seg, f.m, tl->seg - 1);
@@ -262,6 +271,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                     facc_in[n] = real ? facc_acc[at + n] : 0;
                 }
                 sfifo[(sfifo_head + sfifo_len++) % fifo_cap] = f;
+                sfifo_t_last = t;
             }
         }
         nb_backend_step(b, &in, &out);

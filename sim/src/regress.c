@@ -475,6 +475,7 @@ static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *la
     for (int t = 0; t < cycles; t++) {
         /* block-scaled designs: any scale code, any binary32 accumulator */
         in.scale_en = nb_rng_below(rng, 3) != 0;
+        in.facc_fwd = nb_rng_below(rng, 4) == 0;
         in.a_scale = nb_rng_below(rng, 256);
         for (int n = 0; n < C; n++) {
             ws[n] = (uint16_t)nb_rng_below(rng, 256);

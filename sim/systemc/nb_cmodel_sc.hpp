@@ -51,6 +51,7 @@ class CModelSc : public sc_core::sc_module {
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
     // the scale stage of a block-scaled design (gen/README.md)
     sc_core::sc_in<bool> scale_en_i;
+    sc_core::sc_in<bool> facc_fwd_i;
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().w_scales_i)>> w_scales_i;
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().a_scale_i)>> a_scale_i;
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().facc_i)>> facc_i;
@@ -81,7 +82,7 @@ class CModelSc : public sc_core::sc_module {
           psum_i("psum_i"),
           out_valid_o("out_valid_o"), out_psum_o("out_psum_o"),
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
-          scale_en_i("scale_en_i"), w_scales_i("w_scales_i"), a_scale_i("a_scale_i"),
+          scale_en_i("scale_en_i"), facc_fwd_i("facc_fwd_i"), w_scales_i("w_scales_i"), a_scale_i("a_scale_i"),
           facc_i("facc_i"), out_facc_valid_o("out_facc_valid_o"), out_facc_o("out_facc_o"),
 #endif
           w_codes_(NB_COLS), act_codes_(NB_ROWS), act_tags_(NB_ROWS), act_values_(NB_ROWS),
@@ -145,6 +146,7 @@ class CModelSc : public sc_core::sc_module {
         in.psum = psum_.data();
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
         in.scale_en = scale_en_i.read();
+        in.facc_fwd = facc_fwd_i.read();
         in.a_scale = uint32_t(get_bits(a_scale_i.read(), 0, NB_A_SCALE_BITS));
         auto wsc = w_scales_i.read();
         auto fin = facc_i.read();

@@ -41,7 +41,8 @@ struct Testbench {
     NB_SIGNAL(psum_i);
     NB_SIGNAL(out_psum_o);
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
-    sc_core::sc_signal<bool> scale_en_i{"scale_en_i"}, out_facc_valid_o{"out_facc_valid_o"};
+    sc_core::sc_signal<bool> scale_en_i{"scale_en_i"}, facc_fwd_i{"facc_fwd_i"},
+        out_facc_valid_o{"out_facc_valid_o"};
     NB_SIGNAL(w_scales_i);
     NB_SIGNAL(a_scale_i);
     NB_SIGNAL(facc_i);
@@ -77,6 +78,7 @@ struct Testbench {
         d.out_psum_o(out_psum_o);
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
         d.scale_en_i(scale_en_i);
+        d.facc_fwd_i(facc_fwd_i);
         d.w_scales_i(w_scales_i);
         d.a_scale_i(a_scale_i);
         d.facc_i(facc_i);
@@ -221,6 +223,7 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
     // the scale stage: NULL arrays read as zeros
     tb->scale_en_i.write(in->scale_en);
+    tb->facc_fwd_i.write(in->facc_fwd);
     {
         nb::port_data_t<decltype(std::declval<Vnibble_top &>().a_scale_i)> v{};
         put_bits(v, 0, NB_A_SCALE_BITS, in->a_scale);

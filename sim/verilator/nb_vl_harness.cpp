@@ -234,6 +234,7 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
     // the scale stage: NULL arrays read as zeros
     t.scale_en_i = in->scale_en;
+    t.facc_fwd_i = in->facc_fwd;
     t.a_scale_i = in->a_scale & nb::low_mask(NB_A_SCALE_BITS);
     for (int n = 0; n < NB_COLS; n++) {
         put_bits(t.w_scales_i, n * NB_W_SCALE_BITS, NB_W_SCALE_BITS,

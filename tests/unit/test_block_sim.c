@@ -126,6 +126,21 @@ Test(block_sim, group_scales_fp16_and_bf16)
     nb_design_free(d);
 }
 
+Test(block_sim, short_blocks_back_to_back)
+{
+    /* blocks of one to four tiles, one column, one or two rows, every pipeline depth, few
+     * vectors: consecutive blocks of an output leave the array close together */
+    const char *specs[] = {"mx:e2m1/e8m0/2", "mx:e2m1/e8m0/4"};
+    for (int p = 0; p <= 2; p++)
+        for (int sp = 0; sp < 4; sp++) {
+            nb_design *d = make(specs[sp % 2], specs[sp % 2], 1 + sp / 2, 1, p);
+            for (size_t M = 1; M <= 3; M++)
+                for (int v = 0; v < 4; v++)
+                    run(d, M, 9, 2, v & 1, v < 2);
+            nb_design_free(d);
+        }
+}
+
 Test(block_sim, refuses_wrong_group)
 {
     nb_design *d = make("mxfp4", "mxfp4", 4, 4, 0);
