@@ -20,6 +20,7 @@ void emit_top(vbuf *b, const nb_design *d)
              "          out_psum_o is 0 whenever out_valid_o is 0.\n"
              "%s"
              "%s"
+             "%s"
              "Weights and format selects are quasi-static: change them only between streams,\n"
              "or where no activation in flight still needs the old value (see gen/README.md).",
              R, C, R, acb, acb, acc, acc, d->latency,
@@ -30,7 +31,13 @@ void emit_top(vbuf *b, const nb_design *d)
                                 "          vector into 4-bit slots and tags (nibble_overq_encoder.v).\n"
              : tw             ? "  OverQ: act_tags_i carries each slot's tag (NORMAL 0, HIGH 1, MOVED 2,\n"
                                 "          LOW 3; see num/include/nibble/overq.h) beside its code.\n"
-                              : "");
+                              : "",
+             d->block_scaled
+                 ? "  scale:  scale_en_i with w_scales_i, a_scale_i and facc_i (or facc_fwd_i),\n"
+                   "          presented in the cycle a block sum is on out_psum_o, give\n"
+                   "          out_facc_o = RNE(facc + RNE(sum * scales)) with out_facc_valid_o one\n"
+                   "          cycle later (nibble_scale_col.v; gen/README.md, Block-scaled designs).\n"
+                 : "");
     emit_header(b, d, "nibble_top.v", purpose);
 
     vb_puts(b, "module nibble_top (\n  input  wire clk_i,\n");
