@@ -181,7 +181,7 @@ static bool parse_block_design(const nb_design_params *p, const nb_format_opts *
     d->block = (int)d->wblock.block;
     d->w_scale_bits = nb_scale_fmt_bits(d->wblock.scale);
     d->a_scale_bits = nb_scale_fmt_bits(d->ablock.scale);
-    d->scale_latency = 1;
+    d->scale_latency = 2;
     return true;
 }
 

@@ -192,12 +192,13 @@ void emit_scale_col(vbuf *b, const nb_design *d)
     int mw = scale_mant_bits(d->wblock.scale), ma = scale_mant_bits(d->ablock.scale);
     char purpose[1024];
     snprintf(purpose, sizeof purpose,
-             "Scale stage of one column: facc_o = RNE(facc_i + RNE(psum_i * Sw * Sa * 2^-%d)),\n"
-             "psum_i the exact integer sum of one K-block on the product grid 2^-%d, Sw the\n"
-             "weight block scale (%s) and Sa the activation block scale (%s). Two roundings,\n"
-             "both IEEE binary32 round to nearest even: the block term, then the addition\n"
-             "(nb_block_term and nb_f32_add of the golden library). A NaN scale code makes\n"
-             "the block term the quiet NaN 0x7FC00000. Combinational.",
+             "Block term of one column (first half of the scale stage): term_o =\n"
+             "RNE(psum_i * Sw * Sa * 2^-%d), psum_i the exact integer sum of one K-block on\n"
+             "the product grid 2^-%d, Sw the weight block scale (%s) and Sa the activation\n"
+             "block scale (%s), rounded once to IEEE binary32, round to nearest even\n"
+             "(nb_block_term of the golden library). A NaN scale code gives the quiet NaN\n"
+             "0x7FC00000. nibble_top registers the term and adds it to the accumulator with\n"
+             "nibble_f32_add in the next cycle. Combinational.",
              frac, frac, nb_scale_fmt_name(d->wblock.scale), nb_scale_fmt_name(d->ablock.scale));
     emit_header(b, d, "nibble_scale_col.v", purpose);
     vb_printf(b,
@@ -205,8 +206,7 @@ void emit_scale_col(vbuf *b, const nb_design *d)
               "  input  wire [%d:0] psum_i,     // signed block sum\n"
               "  input  wire [%d:0] w_scale_i,\n"
               "  input  wire [%d:0] a_scale_i,\n"
-              "  input  wire [31:0] facc_i,     // binary32 accumulator\n"
-              "  output wire [31:0] facc_o\n"
+              "  output wire [31:0] term_o      // binary32 block term\n"
               ");\n",
               acc - 1, d->w_scale_bits - 1, d->a_scale_bits - 1);
     emit_scale_decode(b, d->wblock.scale, "w");
@@ -221,7 +221,7 @@ void emit_scale_col(vbuf *b, const nb_design *d)
     vb_printf(b, "  wire [%d:0] term_mag = psum_abs * mant_prod;\n", acc + mw + ma - 1);
     vb_printf(b, "  wire signed [%d:0] term_exp = w_exp + a_exp - %d'sd%d;\n", EXP_BITS - 1,
               EXP_BITS, frac);
-    vb_puts(b, "  wire [31:0] term_rounded, term;\n");
+    vb_puts(b, "  wire [31:0] term_rounded;\n");
     vb_printf(b, "  nibble_f32_round #(.XW(%d)) u_term (.sign_i(sign), .mag_i(term_mag), "
                  ".exp_i(term_exp),\n                                      .f32_o(term_rounded));\n",
               acc + mw + ma);
@@ -229,10 +229,8 @@ void emit_scale_col(vbuf *b, const nb_design *d)
                "  // zero block sum or a zero other scale\n");
     vb_printf(b, "  wire        zero_factor = (psum_i == %d'd0) || (!w_inf && w_mant == %d'd0) ||\n"
                  "                            (!a_inf && a_mant == %d'd0);\n", acc, mw, ma);
-    vb_puts(b, "  assign term = (w_nan || a_nan) ? 32'h7FC00000\n"
+    vb_puts(b, "  assign term_o = (w_nan || a_nan) ? 32'h7FC00000\n"
                "              : (w_inf || a_inf) ? (zero_factor ? 32'h7FC00000 : {sign, 8'hFF, 23'd0})\n"
-               "              : term_rounded;\n\n");
-    vb_puts(b, "  // The accumulation: one binary32 addition per block.\n");
-    vb_puts(b, "  nibble_f32_add u_add (.a_i(facc_i), .b_i(term), .sum_o(facc_o));\n");
+               "              : term_rounded;\n");
     vb_puts(b, "endmodule\n");
 }

@@ -141,7 +141,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     uint16_t *w_scales = calloc(C, sizeof *w_scales);
     in_flight *sfifo = malloc((size_t)(d->latency + 4) * sizeof *sfifo);
     size_t sfifo_head = 0, sfifo_len = 0;
-    int64_t sfifo_t_last = -2; /* the cycle the last block was scaled */
+    int64_t sfifo_t_last = -3, sfifo_t_prev = -3; /* the cycles the last two blocks were scaled */
     nb_tile *tiles = malloc(ntiles * sizeof *tiles);
     size_t *received = calloc(ntiles, sizeof *received);
     int64_t *load_base = malloc(ntiles * sizeof *load_base);
@@ -242,35 +242,41 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                 }
             }
         }
-        /* ---- scale stage: a block's last tile leaves in this cycle ---- */
-        in.scale_en = false;
+        /* ---- scale stage, second cycle: the block scaled in the previous cycle
+         * is added to its outputs' accumulators ---- */
         in.facc_fwd = false;
+        if (scaled && sfifo_len && sfifo_t_last == t - 1) {
+            in_flight f = sfifo[(sfifo_head + sfifo_len - 1) % fifo_cap];
+            const nb_tile *tl = &tiles[f.tile];
+            size_t at = f.m * N + tl->n0;
+            /* the previous block of these outputs, added in the previous cycle
+             * (scaled one cycle before this one), is on out_facc_o now */
+            bool fwd = sfifo_len >= 2 && sfifo_t_prev == t - 2 &&
+                       sfifo[(sfifo_head + sfifo_len - 2) % fifo_cap].m == f.m &&
+                       tiles[sfifo[(sfifo_head + sfifo_len - 2) % fifo_cap].tile].n0 == tl->n0 &&
+                       blocks_done[at] + 1 == tl->seg;
+            if (!fwd && blocks_done[at] != tl->seg) {
+                ok = nb_fail(err, "cycle %lld: block %zu of output row %zu is accumulated before "
+                             "block %zu came back (internal scheduling error)", (long long)t,
+                             tl->seg, f.m, tl->seg - 1);
+                break;
+            }
+            in.facc_fwd = fwd;
+            for (size_t n = 0; n < C; n++)
+                facc_in[n] = n < tl->ncols ? facc_acc[at + n] : 0;
+        }
+        /* ---- scale stage, first cycle: a block's last tile leaves ---- */
+        in.scale_en = false;
         if (scaled && fifo_len && fifo[fifo_head].t + d->latency == t) {
             in_flight f = fifo[fifo_head];
             const nb_tile *tl = &tiles[f.tile];
             if (f.tile + 1 == ntiles || tiles[f.tile + 1].first_in_seg) {
-                size_t at = f.m * N + tl->n0;
-                /* the previous block of these outputs, scaled in the previous
-                 * cycle, is on out_facc_o now: forward it */
-                bool fwd = sfifo_len && sfifo_t_last == t - 1 &&
-                           sfifo[(sfifo_head + sfifo_len - 1) % fifo_cap].m == f.m &&
-                           tiles[sfifo[(sfifo_head + sfifo_len - 1) % fifo_cap].tile].n0 == tl->n0 &&
-                           blocks_done[at] + 1 == tl->seg;
-                in.facc_fwd = fwd;
-                if (!fwd && blocks_done[at] != tl->seg) {
-                    ok = nb_fail(err, "cycle %lld: block %zu of output row %zu is scaled before "
-                                 "block %zu came back (internal scheduling error)", (long long)t,
-                                 tl->seg, f.m, tl->seg - 1);
-                    break;
-                }
                 in.scale_en = true;
                 in.a_scale = job->a_scales[f.m * segs + tl->seg];
-                for (size_t n = 0; n < C; n++) {
-                    bool real = n < tl->ncols;
-                    w_scales[n] = real ? job->w_scales[(tl->n0 + n) * segs + tl->seg] : 0;
-                    facc_in[n] = real ? facc_acc[at + n] : 0;
-                }
+                for (size_t n = 0; n < C; n++)
+                    w_scales[n] = n < tl->ncols ? job->w_scales[(tl->n0 + n) * segs + tl->seg] : 0;
                 sfifo[(sfifo_head + sfifo_len++) % fifo_cap] = f;
+                sfifo_t_prev = sfifo_t_last;
                 sfifo_t_last = t;
             }
         }
@@ -290,7 +296,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                 facc_acc[f.m * N + tl->n0 + n] = facc_o[n];
                 blocks_done[f.m * N + tl->n0 + n]++;
             }
-        } else if (sfifo_len && fifo_len == 0 && si >= ntiles && idle > 2) {
+        } else if (sfifo_len && fifo_len == 0 && si >= ntiles && idle > 3) {
             ok = nb_fail(err, "cycle %lld: the scale stage lost its valid signal", (long long)(t - 1));
             break;
         }

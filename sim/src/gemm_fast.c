@@ -274,10 +274,10 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
             }
         }
     }
-    /* block-scaled: the scale stage adds one register after the last result */
+    /* block-scaled: the scale stage's registers after the last result */
     if (job->facc_out && cycles >= 0) {
         nb_gemm_block_combine(d, job, seg_out, job->facc_out);
-        cycles++;
+        cycles += d->scale_latency;
     }
     if (st) {
         st->cycles = (uint64_t)cycles;

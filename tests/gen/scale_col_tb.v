@@ -1,5 +1,6 @@
-// scale_col_tb.v: drives nibble_scale_col (the scale stage of one column of a
-// block-scaled design) with the vectors of scale_vectors.c, each line
+// scale_col_tb.v: drives the scale stage of one column of a block-scaled
+// design, nibble_scale_col (the block term) into nibble_f32_add (the
+// accumulation), with the vectors of scale_vectors.c, each line
 // "psum wscale ascale facc expected" in hex, expected from the golden
 // library (nb_block_term, then nb_f32_add). Prints PASS, or FAIL: N mismatches.
 // Defines: ACC (accumulator bits), WSB / ASB (scale code bits), VECTORS (file).
@@ -9,12 +10,12 @@ module scale_col_tb;
   reg  [`WSB-1:0] wscale;
   reg  [`ASB-1:0] ascale;
   reg  [31:0]     facc, want;
-  wire [31:0]     got;
+  wire [31:0]     term, got;
   reg  [63:0]     p64;
   reg  [31:0]     w32, a32;
   integer fd, n, count, bad;
-  nibble_scale_col dut (.psum_i(psum), .w_scale_i(wscale), .a_scale_i(ascale), .facc_i(facc),
-                        .facc_o(got));
+  nibble_scale_col dut (.psum_i(psum), .w_scale_i(wscale), .a_scale_i(ascale), .term_o(term));
+  nibble_f32_add   add (.a_i(facc), .b_i(term), .sum_o(got));
   initial begin
     fd = $fopen(`VECTORS, "r");
     if (fd == 0) begin

@@ -4,12 +4,14 @@
 // C model. Every weight and activation is E2M1 code 2 (1.0), so each column's
 // block sum is 4 products of 1.0: 16 on the grid 2^-2 (4.0).
 //   vector A presented in cycle t0, B in t0 + 1;
-//   cycle t0+L:   scale A: w_scales 2^n (code 127+n), a_scale 2^1 (128), facc 1.0
-//                 -> out_facc in t0+L+1: 1 + 4*2^n*2 = 1 + 8*2^n
-//   cycle t0+L+1: scale B with facc_fwd_i (facc_i holds garbage): the value on
-//                 out_facc_o + 8*2^n -> 1 + 16*2^n in t0+L+2; column 3 gets
-//                 the E8M0 NaN code as its weight scale instead -> 0x7FC00000
-//   cycle t0+L+2: scale_en_i without out_valid_o -> nothing (valid 0, data 0)
+//   cycle t0+L:   scale A: w_scales 2^n (code 127+n), a_scale 2^1 (128);
+//   cycle t0+L+1: A's accumulators facc_i = 1.0 -> out_facc in t0+L+2:
+//                 1 + 4*2^n*2 = 1 + 8*2^n; and scale B (column 3 gets the
+//                 E8M0 NaN code as its weight scale)
+//   cycle t0+L+2: B's accumulators with facc_fwd_i (facc_i holds garbage):
+//                 the value on out_facc_o + 8*2^n -> 1 + 16*2^n in t0+L+3,
+//                 column 3 0x7FC00000; and scale_en_i without out_valid_o
+//   cycle t0+L+4: nothing from that (valid 0, data 0)
 // Prints PASS or FAIL: N mismatches. Define LAT (the manifest's latency) and,
 // for a deliberately wrong reading of the rules, WRONG_SAMPLE (scale inputs
 // one cycle early) to see the testbench fail.
@@ -74,11 +76,13 @@ module scale_top_tb;
       end
       check_facc(1'b0, 32'd0, 32'd0, 32'd0, 32'd0);
     end
-    if (cyc + 1 == t0 + `LAT + 1)  // 9, 17, 33, 65
+    if (cyc + 1 == t0 + `LAT + 1)
+      check_facc(1'b0, 32'd0, 32'd0, 32'd0, 32'd0);
+    if (cyc + 1 == t0 + `LAT + 2)  // 9, 17, 33, 65
       check_facc(1'b1, 32'h41100000, 32'h41880000, 32'h42040000, 32'h42820000);
-    if (cyc + 1 == t0 + `LAT + 2)  // 17, 33, 65, NaN
+    if (cyc + 1 == t0 + `LAT + 3)  // 17, 33, 65, NaN
       check_facc(1'b1, 32'h41880000, 32'h42040000, 32'h42820000, 32'h7FC00000);
-    if (cyc + 1 == t0 + `LAT + 3)
+    if (cyc + 1 == t0 + `LAT + 4)
       check_facc(1'b0, 32'd0, 32'd0, 32'd0, 32'd0);
     // ---- inputs of cycle cyc + 1
     cyc = cyc + 1;
@@ -97,16 +101,17 @@ module scale_top_tb;
       scale_en = 1'b1;
       w_scales = {8'd130, 8'd129, 8'd128, 8'd127};
       a_scale = 8'd128;
-      facc = {4{32'h3F800000}};
     end
     if (cyc == t0 + `LAT + 1) begin
+      facc = {4{32'h3F800000}};
       scale_en = 1'b1;
-      facc_fwd = 1'b1;
       w_scales = {8'hFF, 8'd129, 8'd128, 8'd127};
     end
-    if (cyc == t0 + `LAT + 2)
+    if (cyc == t0 + `LAT + 2) begin
+      facc_fwd = 1'b1;
       scale_en = 1'b1;
-    if (cyc == t0 + `LAT + 5) begin
+    end
+    if (cyc == t0 + `LAT + 6) begin
       if (bad == 0)
         $display("PASS");
       else

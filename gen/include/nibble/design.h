@@ -73,7 +73,7 @@ typedef struct nb_design {
     nb_block_format wblock, ablock;
     int block;                      /* elements per block along K, a multiple of rows */
     int w_scale_bits, a_scale_bits; /* scale code widths (8) */
-    int scale_latency;              /* cycles from out_psum_o to out_facc_o (1) */
+    int scale_latency;              /* cycles from out_psum_o to out_facc_o (2) */
 
     /* Timing at the top-level boundary (see gen/README.md):
      * a vector presented at cycle t leaves at cycle t + latency. */

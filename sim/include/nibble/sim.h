@@ -47,6 +47,10 @@ void nb_cmodel_outputs(const nb_backend *cmodel, nb_port_out *out);
  * and grid, every NaN as the quiet NaN 0x7FC00000 the RTL produces. */
 uint32_t nb_scale_stage(const nb_design *d, int64_t psum, unsigned w_scale, unsigned a_scale,
                         uint32_t facc);
+/* Its two halves, one per cycle of the stage: the block term (binary32
+ * pattern), and the addition of a term to an accumulator. */
+uint32_t nb_scale_term(const nb_design *d, int64_t psum, unsigned w_scale, unsigned a_scale);
+uint32_t nb_scale_add(uint32_t facc, uint32_t term);
 
 /* Which compiled model to load. */
 typedef enum nb_backend_kind {
