@@ -149,6 +149,42 @@ static bool check_overq(const nb_design_params *p, nb_design *d, nb_err *err)
     return true;
 }
 
+/* Block-scaled design: both operands block formats with one block size that
+ * is a multiple of the rows (the integer partial sum of one block is complete
+ * after block / rows tiles), a single element format per side for the PE
+ * array. Fills d->w / d->a with the element formats. */
+static bool parse_block_design(const nb_design_params *p, const nb_format_opts *fo, nb_design *d,
+                               nb_err *err)
+{
+    bool wb = nb_block_spec_is_block(p->weights), ab = nb_block_spec_is_block(p->acts);
+    if (wb != ab)
+        return nb_fail(err, "--weights %s and --acts %s: a block-scaled design needs block formats "
+                       "(such as mxfp4, nvfp4, mx:e2m1/e8m0/32) on both operands", p->weights,
+                       p->acts);
+    if (!nb_block_format_parse(p->weights, fo, &d->wblock, err))
+        return nb_fail_prefix(err, "--weights");
+    if (!nb_block_format_parse(p->acts, fo, &d->ablock, err))
+        return nb_fail_prefix(err, "--acts");
+    if (d->wblock.block != d->ablock.block)
+        return nb_fail(err, "--weights %s has blocks of %zu and --acts %s blocks of %zu along K; "
+                       "a block-scaled array needs one block size", p->weights, d->wblock.block,
+                       p->acts, d->ablock.block);
+    if (d->wblock.block % (size_t)p->rows != 0)
+        return nb_fail(err, "block size %zu is not a multiple of the array's %d rows: the scale "
+                       "stage scales the integer sum of a block on the block's last tile of %d "
+                       "rows; use --rows dividing %zu", d->wblock.block, p->rows, p->rows,
+                       d->wblock.block);
+    d->w[0] = d->wblock.elem;
+    d->a[0] = d->ablock.elem;
+    d->nw = d->na = 1;
+    d->block_scaled = true;
+    d->block = (int)d->wblock.block;
+    d->w_scale_bits = nb_scale_fmt_bits(d->wblock.scale);
+    d->a_scale_bits = nb_scale_fmt_bits(d->ablock.scale);
+    d->scale_latency = 2;
+    return true;
+}
+
 nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
 {
     if (p->rows < 1 || p->rows > NB_ARRAY_DIM_MAX)
@@ -177,15 +213,20 @@ nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
     d->params.command = d->command;
 
     nb_format_opts fo = {.lut_frac_bits = p->lut_frac_bits};
-    d->nw = nb_format_parse_list(p->weights, &fo, d->w, NB_SET_MAX, err);
-    if (d->nw < 0) {
-        nb_fail_prefix(err, "--weights");
-        goto fail;
-    }
-    d->na = nb_format_parse_list(p->acts, &fo, d->a, NB_SET_MAX, err);
-    if (d->na < 0) {
-        nb_fail_prefix(err, "--acts");
-        goto fail;
+    if (nb_block_spec_is_block(p->weights) || nb_block_spec_is_block(p->acts)) {
+        if (!parse_block_design(p, &fo, d, err))
+            goto fail;
+    } else {
+        d->nw = nb_format_parse_list(p->weights, &fo, d->w, NB_SET_MAX, err);
+        if (d->nw < 0) {
+            nb_fail_prefix(err, "--weights");
+            goto fail;
+        }
+        d->na = nb_format_parse_list(p->acts, &fo, d->a, NB_SET_MAX, err);
+        if (d->na < 0) {
+            nb_fail_prefix(err, "--acts");
+            goto fail;
+        }
     }
     d->rows = p->rows;
     d->cols = p->cols;

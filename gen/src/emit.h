@@ -27,6 +27,10 @@ void emit_pe(vbuf *b, const nb_design *d);
 void emit_array(vbuf *b, const nb_design *d);
 void emit_top(vbuf *b, const nb_design *d);
 void emit_overq_encoder(vbuf *b, const nb_design *d);
+/* Block-scaled designs: the scale stage (emit_scale_stage.c) */
+void emit_f32_round(vbuf *b, const nb_design *d);
+void emit_f32_add(vbuf *b, const nb_design *d);
+void emit_scale_col(vbuf *b, const nb_design *d);
 void emit_baseline(vbuf *b, const nb_design *d);
 void emit_ports_header(vbuf *b, const nb_design *d);
 /* A file of the design and its content hash (manifest_hash_bytes). */

@@ -44,6 +44,26 @@ static int design_ports(const nb_design *d, port_desc *p)
     p[n++] = (port_desc){"out_valid_o", "output", 1, "out_psum_o holds a result"};
     p[n++] = (port_desc){"out_psum_o", "output", d->cols * d->acc_bits,
                          "accumulator of column n at [n*acc_bits +: acc_bits]; 0 when not valid"};
+    if (d->block_scaled) {
+        p[n++] = (port_desc){"scale_en_i", "input", 1,
+                             "scale the block sum on out_psum_o in this cycle and add it to facc_i"};
+        p[n++] = (port_desc){"facc_fwd_i", "input", 1,
+                             "take the accumulators from out_facc_o instead of facc_i, sampled one "
+                             "cycle after scale_en_i"};
+        p[n++] = (port_desc){"w_scales_i", "input", d->cols * d->w_scale_bits,
+                             "weight block scale code of column n at [n*w_scale_bits +: w_scale_bits], "
+                             "sampled with scale_en_i"};
+        p[n++] = (port_desc){"a_scale_i", "input", d->a_scale_bits,
+                             "activation block scale code of the vector on out_psum_o, sampled with "
+                             "scale_en_i"};
+        p[n++] = (port_desc){"facc_i", "input", d->cols * 32,
+                             "binary32 accumulator of column n at [n*32 +: 32], sampled one cycle after scale_en_i"};
+        p[n++] = (port_desc){"out_facc_valid_o", "output", 1,
+                             "out_facc_o holds accumulators (two cycles after scale_en_i with out_valid_o)"};
+        p[n++] = (port_desc){"out_facc_o", "output", d->cols * 32,
+                             "binary32 facc + RNE(block sum * scales) of column n at [n*32 +: 32]; 0 "
+                             "when not valid"};
+    }
     return n;
 }
 
@@ -78,7 +98,7 @@ static bool add_hashes(json_t *doc, const emit_hashed *hashed, int nhashed, nb_e
 bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nfiles,
                    const emit_hashed *hashed, int nhashed, nb_err *err)
 {
-    port_desc ports[16];
+    port_desc ports[24];
     int np = design_ports(d, ports);
     json_t *jports = json_array();
     for (int i = 0; i < np; i++)
@@ -109,6 +129,15 @@ bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nf
                                       nb_overq_mode_name(d->overq_mode), "encoder", d->overq_encoder,
                                       "tag_bits", d->tag_bits, "act_value_bits", d->act_value_bits,
                                       "select", d->overq_index));
+    if (d->block_scaled)
+        json_object_set_new(
+            doc, "block",
+            json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:s}", "weights",
+                      d->wblock.name, "acts", d->ablock.name, "block", d->block, "w_scale",
+                      nb_scale_fmt_name(d->wblock.scale), "a_scale",
+                      nb_scale_fmt_name(d->ablock.scale), "w_scale_bits", d->w_scale_bits,
+                      "a_scale_bits", d->a_scale_bits, "scale_latency", d->scale_latency,
+                      "accumulator", "binary32 rne"));
     if (!add_hashes(doc, hashed, nhashed, err)) {
         json_decref(doc);
         return false;
@@ -139,5 +168,9 @@ void emit_ports_header(vbuf *b, const nb_design *d)
     vb_printf(b, "#define NB_TAG_BITS %d /* 0: no act_tags_i port */\n", d->overq_encoder ? 0 : d->tag_bits);
     vb_printf(b, "#define NB_ACT_VALUE_BITS %d /* 0: act_codes_i, else act_values_i (OverQ encoder) */\n",
               d->overq_encoder ? d->act_value_bits : 0);
+    vb_printf(b, "#define NB_BLOCK_SCALED %d /* 1: scale stage ports (scale_en_i ... out_facc_o) */\n",
+              d->block_scaled ? 1 : 0);
+    vb_printf(b, "#define NB_W_SCALE_BITS %d\n#define NB_A_SCALE_BITS %d\n", d->w_scale_bits,
+              d->a_scale_bits);
     vb_puts(b, "#endif\n");
 }

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define NB_HARNESS_ABI_VERSION 3
+#define NB_HARNESS_ABI_VERSION 4
 
 /* Inputs of nibble_top for one cycle. Arrays are indexed by row / column. */
 typedef struct nb_port_in {
@@ -26,12 +26,22 @@ typedef struct nb_port_in {
     const uint8_t *act_tags;       /* [rows] OverQ tags (designs with act_tags_i), else NULL */
     const uint16_t *act_values;    /* [rows] OverQ encoder inputs (act_values_i), else NULL */
     const int64_t *psum;           /* [cols], each within the accumulator range */
+    /* Block-scaled designs only (NB_BLOCK_SCALED; gen/README.md): the scale
+     * stage's inputs, sampled in the cycle a block sum is on out_psum_o.
+     * NULL arrays read as zeros. */
+    bool scale_en;
+    bool facc_fwd;                 /* accumulators from out_facc_o instead of facc */
+    uint32_t a_scale;
+    const uint16_t *w_scales;      /* [cols] weight block scale codes */
+    const uint32_t *facc;          /* [cols] binary32 accumulators (bit patterns) */
 } nb_port_in;
 
 /* Outputs of nibble_top during one cycle. */
 typedef struct nb_port_out {
     bool out_valid;
     int64_t *psum;                 /* [cols], sign-extended; caller's buffer */
+    bool facc_valid;               /* block-scaled designs: out_facc_valid_o */
+    uint32_t *facc;                /* [cols] out_facc_o, or NULL (not read) */
 } nb_port_out;
 
 /* The sizes a model was compiled for (its nibble_ports.h). The loader
@@ -40,6 +50,7 @@ typedef struct nb_port_out {
 typedef struct nb_port_shape {
     int rows, cols, w_code_bits, a_code_bits, acc_bits, w_sel_bits, a_sel_bits, row_addr_bits,
         tag_bits, act_value_bits, latency;
+    int block_scaled, w_scale_bits, a_scale_bits;  /* the scale stage (0, 0, 0 without) */
 } nb_port_shape;
 
 /* Kinds of model a harness library can instantiate. */

@@ -57,6 +57,9 @@ typedef struct cmodel {
 
     bool out_valid;
     int64_t *out_psum;
+    /* the scale stage's output registers (block-scaled designs) */
+    bool facc_valid, term_valid;
+    uint32_t facc[NB_ARRAY_DIM_MAX], term[NB_ARRAY_DIM_MAX];
 
     /* Product rows: two slots per row, the current weights ("all" state) and
      * the ones before the latest load, so a vector that passes a row while it
@@ -359,8 +362,30 @@ static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
     const nb_design *d = b->design;
     out->out_valid = m->out_valid;
     memcpy(out->psum, m->out_psum, (size_t)m->C * sizeof *out->psum);
+    out->facc_valid = m->facc_valid;
+    if (out->facc)
+        memcpy(out->facc, m->facc, (size_t)m->C * sizeof *out->facc);
 
     /* ---- the clock edge at the end of cycle t ---- */
+    if (d->block_scaled) {
+        /* second cycle: the registered term plus the accumulator (forwarding
+         * reads the output register before this edge rewrites it) */
+        bool add = in->rst_n && m->term_valid;
+        for (int n = 0; n < m->C; n++) {
+            uint32_t acc = in->facc_fwd ? m->facc[n] : in->facc ? in->facc[n] : 0;
+            m->facc[n] = add ? nb_scale_add(acc, m->term[n]) : 0;
+        }
+        m->facc_valid = add;
+        /* first cycle: this cycle's out_psum_o (before the edge) times the scales */
+        bool fire = in->rst_n && m->out_valid && in->scale_en;
+        uint32_t wmask = (1u << d->w_scale_bits) - 1, amask = (1u << d->a_scale_bits) - 1;
+        for (int n = 0; n < m->C; n++)
+            m->term[n] = fire ? nb_scale_term(d, m->out_psum[n],
+                                              in->w_scales ? in->w_scales[n] & wmask : 0,
+                                              in->a_scale & amask)
+                              : 0;
+        m->term_valid = fire;
+    }
     int64_t t = m->t;
     if (!in->rst_n) {
         m->q_len = 0;
@@ -520,6 +545,9 @@ void nb_cmodel_outputs(const nb_backend *b, nb_port_out *out)
     const cmodel *m = (const cmodel *)b;
     out->out_valid = m->out_valid;
     memcpy(out->psum, m->out_psum, (size_t)m->C * sizeof *out->psum);
+    out->facc_valid = m->facc_valid;
+    if (out->facc)
+        memcpy(out->facc, m->facc, (size_t)m->C * sizeof *out->facc);
 }
 
 void nb_backend_free(nb_backend *b)

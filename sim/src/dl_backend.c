@@ -60,6 +60,9 @@ static bool shape_agrees(const nb_design *d, const nb_port_shape *s, const char 
         {"tag_bits", s->tag_bits, d->overq_encoder ? 0 : d->tag_bits},
         {"act_value_bits", s->act_value_bits, d->overq_encoder ? d->act_value_bits : 0},
         {"latency", s->latency, d->latency},
+        {"block_scaled", s->block_scaled, d->block_scaled ? 1 : 0},
+        {"w_scale_bits", s->w_scale_bits, d->w_scale_bits},
+        {"a_scale_bits", s->a_scale_bits, d->a_scale_bits},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (f[i].compiled != f[i].manifest)

@@ -16,7 +16,37 @@
 
 typedef struct in_flight {
     size_t tile, m;
+    int64_t t;          /* the cycle it was presented */
 } in_flight;
+
+bool nb_gemm_block_check(const nb_design *d, const nb_gemm_job *job, nb_err *err)
+{
+    if (!job->facc_out)
+        return true;
+    if (!d->block_scaled)
+        return nb_fail(err, "a block-scaled GEMM needs a block-scaled design (nibble gen --weights "
+                       "mxfp4 --acts mxfp4, ...)");
+    if (job->group != (size_t)d->block)
+        return nb_fail(err, "a block-scaled GEMM on this design runs blocks of %d along K (got "
+                       "groups of %zu)", d->block, job->group);
+    if (!job->w_scales || !job->a_scales)
+        return nb_fail(err, "a block-scaled GEMM needs weight and activation scale codes");
+    return true;
+}
+
+void nb_gemm_block_combine(const nb_design *d, const nb_gemm_job *job, const int64_t *seg_out,
+                           float *facc_out)
+{
+    size_t segs = nb_gemm_num_segments(job), M = job->M, N = job->N;
+    for (size_t m = 0; m < M; m++)
+        for (size_t n = 0; n < N; n++) {
+            uint32_t acc = 0;
+            for (size_t s = 0; s < segs; s++)
+                acc = nb_scale_stage(d, seg_out[(s * M + m) * N + n], job->w_scales[n * segs + s],
+                                     job->a_scales[m * segs + s], acc);
+            memcpy(&facc_out[m * N + n], &acc, sizeof acc);
+        }
+}
 
 size_t nb_gemm_num_segments(const nb_gemm_job *job)
 {
@@ -96,9 +126,22 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         return nb_fail(err, "format index out of range for this design");
     if (!job->M || !job->N || !job->K)
         return nb_fail(err, "empty GEMM %zux%zux%zu", job->M, job->K, job->N);
+    if (!nb_gemm_block_check(d, job, err))
+        return false;
     size_t R = (size_t)d->rows, C = (size_t)d->cols, M = job->M, N = job->N, K = job->K;
     int P = d->pipeline, wstage = P >= 2 ? 1 : 0;
     size_t ntiles = nb_gemm_tiles(d, job, NULL);
+    /* block-scaled: the host's binary32 accumulators, blocks added to each,
+     * and the vectors whose scaled result is on its way */
+    bool scaled = job->facc_out != NULL;
+    size_t segs = nb_gemm_num_segments(job);
+    uint32_t *facc_acc = calloc(scaled ? M * N : 1, sizeof *facc_acc);
+    size_t *blocks_done = calloc(scaled ? M * N : 1, sizeof *blocks_done);
+    uint32_t *facc_in = calloc(C, sizeof *facc_in), *facc_o = calloc(C, sizeof *facc_o);
+    uint16_t *w_scales = calloc(C, sizeof *w_scales);
+    in_flight *sfifo = malloc((size_t)(d->latency + 4) * sizeof *sfifo);
+    size_t sfifo_head = 0, sfifo_len = 0;
+    int64_t sfifo_t_last = -3, sfifo_t_prev = -3; /* the cycles the last two blocks were scaled */
     nb_tile *tiles = malloc(ntiles * sizeof *tiles);
     size_t *received = calloc(ntiles, sizeof *received);
     int64_t *load_base = malloc(ntiles * sizeof *load_base);
@@ -107,8 +150,10 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     uint8_t *w_codes = calloc(C, 1), *a_codes = calloc(R, 1), *a_tags = calloc(R, 1);
     uint16_t *a_values = calloc(R, sizeof *a_values);
     int64_t *psum_in = calloc(C, sizeof *psum_in), *psum_out = calloc(C, sizeof *psum_out);
+    bool ok_alloc = true;
     if (!tiles || !received || !load_base || !last_vector || !fifo || !w_codes || !a_codes ||
         !a_tags || !a_values || !psum_in || !psum_out) {
+        free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
         free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
         free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
         return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
@@ -119,8 +164,17 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
 
     nb_port_in in = {.rst_n = false, .wfmt_sel = (uint32_t)job->wsel, .afmt_sel = (uint32_t)job->asel,
                      .w_codes = w_codes, .act_codes = a_codes, .psum = psum_in,
-                     .act_tags = a_tags, .act_values = a_values};
-    nb_port_out out = {.psum = psum_out};
+                     .act_tags = a_tags, .act_values = a_values, .w_scales = w_scales,
+                     .facc = facc_in};
+    nb_port_out out = {.psum = psum_out, .facc = facc_o};
+    if (!facc_acc || !blocks_done || !facc_in || !facc_o || !w_scales || !sfifo)
+        ok_alloc = false;
+    if (!ok_alloc) {
+        free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
+        free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
+        free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
+        return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
+    }
     /* two cycles of reset, selects already applied */
     for (int i = 0; i < 2; i++)
         nb_backend_step(b, &in, &out);
@@ -134,7 +188,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     bool ok = true;
     int64_t t = 0, idle = 0, idle_limit = 4 * (int64_t)d->latency + 64;
     uint64_t vectors = 0;
-    while (si < ntiles || fifo_len) {
+    while (si < ntiles || fifo_len || sfifo_len) {
         /* ---- weight load: one row per cycle ---- */
         in.w_load = false;
         bool may_load = load_row > 0 || li == 0 || (si >= li && t >= last_vector[li - 1] + reuse_after);
@@ -179,7 +233,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                         psum_in[n] = job->init ? job->init[m_next * N + tl->n0 + n] : 0;
                 }
                 in.act_valid = true;
-                fifo[(fifo_head + fifo_len++) % fifo_cap] = (in_flight){si, m_next};
+                fifo[(fifo_head + fifo_len++) % fifo_cap] = (in_flight){si, m_next, t};
                 vectors++;
                 if (++m_next == M) {
                     last_vector[si] = t;
@@ -188,8 +242,64 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                 }
             }
         }
+        /* ---- scale stage, second cycle: the block scaled in the previous cycle
+         * is added to its outputs' accumulators ---- */
+        in.facc_fwd = false;
+        if (scaled && sfifo_len && sfifo_t_last == t - 1) {
+            in_flight f = sfifo[(sfifo_head + sfifo_len - 1) % fifo_cap];
+            const nb_tile *tl = &tiles[f.tile];
+            size_t at = f.m * N + tl->n0;
+            /* the previous block of these outputs, added in the previous cycle
+             * (scaled one cycle before this one), is on out_facc_o now */
+            bool fwd = sfifo_len >= 2 && sfifo_t_prev == t - 2 &&
+                       sfifo[(sfifo_head + sfifo_len - 2) % fifo_cap].m == f.m &&
+                       tiles[sfifo[(sfifo_head + sfifo_len - 2) % fifo_cap].tile].n0 == tl->n0 &&
+                       blocks_done[at] + 1 == tl->seg;
+            if (!fwd && blocks_done[at] != tl->seg) {
+                ok = nb_fail(err, "cycle %lld: block %zu of output row %zu is accumulated before "
+                             "block %zu came back (internal scheduling error)", (long long)t,
+                             tl->seg, f.m, tl->seg - 1);
+                break;
+            }
+            in.facc_fwd = fwd;
+            for (size_t n = 0; n < C; n++)
+                facc_in[n] = n < tl->ncols ? facc_acc[at + n] : 0;
+        }
+        /* ---- scale stage, first cycle: a block's last tile leaves ---- */
+        in.scale_en = false;
+        if (scaled && fifo_len && fifo[fifo_head].t + d->latency == t) {
+            in_flight f = fifo[fifo_head];
+            const nb_tile *tl = &tiles[f.tile];
+            if (f.tile + 1 == ntiles || tiles[f.tile + 1].first_in_seg) {
+                in.scale_en = true;
+                in.a_scale = job->a_scales[f.m * segs + tl->seg];
+                for (size_t n = 0; n < C; n++)
+                    w_scales[n] = n < tl->ncols ? job->w_scales[(tl->n0 + n) * segs + tl->seg] : 0;
+                sfifo[(sfifo_head + sfifo_len++) % fifo_cap] = f;
+                sfifo_t_prev = sfifo_t_last;
+                sfifo_t_last = t;
+            }
+        }
         nb_backend_step(b, &in, &out);
         t++;
+        if (out.facc_valid) {
+            if (!sfifo_len) {
+                ok = nb_fail(err, "cycle %lld: the scale stage produced an unexpected output",
+                             (long long)(t - 1));
+                break;
+            }
+            in_flight f = sfifo[sfifo_head];
+            sfifo_head = (sfifo_head + 1) % fifo_cap;
+            sfifo_len--;
+            const nb_tile *tl = &tiles[f.tile];
+            for (size_t n = 0; n < tl->ncols; n++) {
+                facc_acc[f.m * N + tl->n0 + n] = facc_o[n];
+                blocks_done[f.m * N + tl->n0 + n]++;
+            }
+        } else if (sfifo_len && fifo_len == 0 && si >= ntiles && idle > 3) {
+            ok = nb_fail(err, "cycle %lld: the scale stage lost its valid signal", (long long)(t - 1));
+            break;
+        }
         idle = (in.act_valid || in.w_load) ? 0 : idle + 1;
         if (out.out_valid) {
             idle = 0;
@@ -213,6 +323,9 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
             break;
         }
     }
+    if (ok && scaled)
+        for (size_t i = 0; i < M * N; i++)
+            memcpy(&job->facc_out[i], &facc_acc[i], sizeof facc_acc[i]);
     if (st) {
         st->cycles = (uint64_t)t;
         st->busy_vectors = vectors;
@@ -222,5 +335,6 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     }
     free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
     free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
+    free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
     return ok;
 }

@@ -137,6 +137,8 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
         return nb_fail(err, "format index out of range for this design");
     if (!job->M || !job->N || !job->K)
         return nb_fail(err, "empty GEMM %zux%zux%zu", job->M, job->K, job->N);
+    if (!nb_gemm_block_check(d, job, err))
+        return false;
     size_t M = job->M, N = job->N, K = job->K, R = (size_t)d->rows, C = (size_t)d->cols;
     size_t ntiles = nb_gemm_tiles(d, job, NULL);
     nb_tile *tiles = malloc(ntiles * sizeof *tiles);
@@ -271,6 +273,11 @@ bool nb_gemm_fast(const nb_design *d, const nb_gemm_job *job, int64_t *seg_out, 
                                     : nb_acc_fit((int64_t)acc64[m * C + n], d->acc_bits, d->acc_mode);
             }
         }
+    }
+    /* block-scaled: the scale stage's registers after the last result */
+    if (job->facc_out && cycles >= 0) {
+        nb_gemm_block_combine(d, job, seg_out, job->facc_out);
+        cycles += d->scale_latency;
     }
     if (st) {
         st->cycles = (uint64_t)cycles;

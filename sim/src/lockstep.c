@@ -9,6 +9,7 @@ typedef struct lockstep {
     nb_backend base;
     nb_backend *a, *b;
     int64_t *psum_b;
+    uint32_t facc_a[NB_ARRAY_DIM_MAX], facc_b[NB_ARRAY_DIM_MAX];
     uint64_t cycle;
     nb_mismatch first;
 } lockstep;
@@ -16,9 +17,16 @@ typedef struct lockstep {
 static void lockstep_step(nb_backend *self, const nb_port_in *in, nb_port_out *out)
 {
     lockstep *l = (lockstep *)self;
-    nb_port_out ob = {.psum = l->psum_b};
+    nb_port_out ob = {.psum = l->psum_b, .facc = l->facc_b};
+    /* the scale stage's outputs are compared even when the caller does not
+     * read them */
+    uint32_t *caller_facc = out->facc;
+    out->facc = l->facc_a;
     nb_backend_step(l->a, in, out);
     nb_backend_step(l->b, in, &ob);
+    out->facc = caller_facc;
+    if (caller_facc)
+        memcpy(caller_facc, l->facc_a, (size_t)self->design->cols * sizeof *caller_facc);
     if (!l->first.found) {
         int col = -2;
         if (out->out_valid != ob.out_valid)
@@ -27,9 +35,23 @@ static void lockstep_step(nb_backend *self, const nb_port_in *in, nb_port_out *o
             for (int n = 0; n < self->design->cols && col == -2; n++)
                 if (out->psum[n] != ob.psum[n])
                     col = n;
+        /* block-scaled designs: out_facc_valid_o and out_facc_o (bit patterns) */
+        if (col == -2 && self->design->block_scaled) {
+            if (out->facc_valid != ob.facc_valid)
+                col = -1;
+            for (int n = 0; n < self->design->cols && col == -2; n++)
+                if (l->facc_a[n] != l->facc_b[n])
+                    col = n;
+            if (col != -2) {
+                l->first = (nb_mismatch){true, l->cycle, col, out->facc_valid, ob.facc_valid,
+                                         col >= 0 ? l->facc_a[col] : 0,
+                                         col >= 0 ? l->facc_b[col] : 0, true};
+                col = -2;
+            }
+        }
         if (col != -2) {
             l->first = (nb_mismatch){true, l->cycle, col, out->out_valid, ob.out_valid,
-                                     col >= 0 ? out->psum[col] : 0, col >= 0 ? ob.psum[col] : 0};
+                                     col >= 0 ? out->psum[col] : 0, col >= 0 ? ob.psum[col] : 0, false};
         }
     }
     l->cycle++;

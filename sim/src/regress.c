@@ -1,6 +1,7 @@
 /* The co-simulation regression (see nibble/regress.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nibble/block_gemm.h"
 #include "nibble/gen.h"
 #include "nibble/overq.h"
 #include "nibble/files.h"
@@ -16,7 +18,7 @@
 #include "nibble/regress.h"
 #include "nibble/workload.h"
 
-enum { T_PE = 1, T_GEMM = 2, T_CHAOS = 4, T_PATTERNS = 8 };
+enum { T_PE = 1, T_GEMM = 2, T_CHAOS = 4, T_PATTERNS = 8, T_BLOCK = 16 };
 
 #define ALL_WEIGHTS                                                                                \
     "int4,int4-full,uint4,int8,e2m1,e2m1-sr,e2m1-sp,e2m1-sp1,e2m1-ns,e2m1-i,e2m1-b,e1m2,e3m0,"    \
@@ -85,7 +87,13 @@ static const rcfg CONFIGS[] = {
      2, RANGE, false},
     {"overq-8x8-c3-enc-prec", OQ_WEIGHTS, "overq", 8, 8, 0, NB_ACC_WRAP, 32, OQ_TESTS, false, true,
      3, PREC, true},
+    /* block-scaled: the scale stage (E8M0 x E8M0, blocks of 32 = 8 tiles) */
+    {"block-4x4-mxfp4", "mxfp4", "mxfp4", 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_BLOCK | T_CHAOS, false,
+     true, -1, RANGE, false},
     {"array-16x16", NULL, NULL, 16, 16, 0, NB_ACC_WRAP, 32, T_GEMM, true, true, -1, RANGE, false},
+    /* block-scaled, UE4M3 weight scales x FP16 group scales, pipelined */
+    {"block-4x4-ue4m3-fp16-p1", "mx:e2m1/ue4m3/16", "int4/fp16/16", 4, 4, 1, NB_ACC_WRAP, 32,
+     T_GEMM | T_BLOCK | T_CHAOS, true, false, -1, RANGE, false},
     {"array-8x8-p2-sat", NULL, NULL, 8, 8, 2, NB_ACC_SATURATE, 0, T_GEMM | T_CHAOS, true, false, -1,
      RANGE, false},
     {"array-16x16-e2m1", "e2m1,e2m1-sr,e2m1-sp", "e2m1,e2m1-sr,e2m1-sp", 16, 16, 1, NB_ACC_SATURATE,
@@ -362,6 +370,107 @@ static void test_gemm(ctx *c, nb_backend *b, const nb_design *d, const char *dir
         }
 }
 
+/* Block-scaled GEMMs: several blocks per output, K not a multiple of the
+ * block, scale codes over the whole E8M0 range (NaN code included) or near
+ * 2^0; the binary32 results must equal nb_block_gemm bit for bit (any NaN
+ * equals any NaN), the integer block sums nb_gemm_golden, and fast-forward
+ * must give the same results and cycle count. */
+static bool same_f32(float a, float b)
+{
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void test_block(ctx *c, nb_backend *b, const nb_design *d, const char *label, run_result *r)
+{
+    size_t R = (size_t)d->rows, C = (size_t)d->cols, L = (size_t)d->latency, B = (size_t)d->block;
+    struct { size_t M, K, N; } shapes[] = {
+        {R + 5, 3 * B + 5, C + 3}, {2 * L + 3, 2 * B - 1, 2 * C + 1}, {1, 7, 1}, {3, B, C},
+        {L, 4 * B + R + 1, C - 1 ? C - 1 : 1},
+    };
+    nb_rng *rng = nb_rng_new(c->o->seed ^ 0xb10c);
+    /* scale codes: over the whole range (most block terms then overflow,
+     * underflow or dwarf each other), within +-4 of 2^0 (exact sums), or
+     * within +-14 (block terms 2^20 .. 2^30 apart: binary32 rounding and its
+     * ties in the additions) */
+    const char *mode_name[3] = {"wide", "narrow", "medium"};
+    const unsigned spread[3] = {0, 4, 14};
+    for (size_t run = 0; run < 3 * sizeof shapes / sizeof shapes[0]; run++) {
+        size_t M = shapes[run / 3].M, K = shapes[run / 3].K, N = shapes[run / 3].N;
+        size_t nb = (K + B - 1) / B, segs = nb;
+        int mode = (int)(run % 3);
+        bool wide = mode == 0;
+        uint8_t *w = malloc(N * K), *a = malloc(M * K);
+        uint16_t *ws = malloc(N * nb * sizeof *ws), *as = malloc(M * nb * sizeof *as);
+        int64_t *got = calloc(segs * M * N, sizeof *got), *want = calloc(segs * M * N, sizeof *want);
+        int64_t *fast = calloc(segs * M * N, sizeof *fast);
+        float *facc = calloc(M * N, sizeof *facc), *ffast = calloc(M * N, sizeof *ffast);
+        float *gold = calloc(M * N, sizeof *gold);
+        if (!w || !a || !ws || !as || !got || !want || !fast || !facc || !ffast || !gold)
+            abort();
+        for (size_t i = 0; i < N * K; i++)
+            w[i] = (uint8_t)nb_rng_below(rng, (uint32_t)d->w[0].num_codes);
+        for (size_t i = 0; i < M * K; i++)
+            a[i] = (uint8_t)nb_rng_below(rng, (uint32_t)d->a[0].num_codes);
+        unsigned wmax = nb_scale_fmt_max_code(d->wblock.scale), amax = nb_scale_fmt_max_code(d->ablock.scale);
+        for (size_t i = 0; i < N * nb; i++)
+            ws[i] = (uint16_t)(nb_rng_below(rng, 50) == 0 ? 0xFF
+                               : wide ? nb_rng_below(rng, wmax + 1)
+                                      : wmax / 2 + nb_rng_below(rng, 2 * spread[mode] + 1) - spread[mode]);
+        for (size_t i = 0; i < M * nb; i++)
+            as[i] = (uint16_t)(nb_rng_below(rng, 50) == 0 ? 0xFF
+                               : wide ? nb_rng_below(rng, amax + 1)
+                                      : amax / 2 + nb_rng_below(rng, 2 * spread[mode] + 1) - spread[mode]);
+        nb_gemm_job job = {.M = M, .N = N, .K = K, .w_codes = w, .a_codes = a, .group = B,
+                           .overlap_loads = run % 4 != 1, .w_scales = ws, .a_scales = as,
+                           .facc_out = facc};
+        nb_gemm_job fjob = job;
+        fjob.facc_out = ffast;
+        nb_block_gemm_args g = {.M = M, .N = N, .K = K, .wf = &d->wblock, .af = &d->ablock,
+                                .w_codes = w, .w_scales = ws, .a_codes = a, .a_scales = as,
+                                /* the array output is before the tensor-scale epilogue */
+                                .w_tensor_scale = 1.0f, .a_tensor_scale = 1.0f};
+        nb_gemm_stats st = {0}, fst = {0};
+        nb_err err;
+        nb_lockstep_clear(b);
+        bool ok = nb_gemm_run(b, &job, got, &st, &err) && nb_gemm_fast(d, &fjob, fast, &fst, &err) &&
+                  nb_block_gemm(&g, gold, &err);
+        size_t bad = 0, first = 0;
+        if (ok) {
+            nb_gemm_golden(d, &job, want);
+            for (size_t i = 0; i < segs * M * N; i++)
+                bad += got[i] != want[i] || fast[i] != want[i];
+            for (size_t i = 0; i < M * N; i++)
+                if (!same_f32(facc[i], gold[i]) || !same_f32(ffast[i], gold[i]))
+                    first = bad++ ? first : i;
+        } else {
+            fprintf(c->o->log, "FAIL %s block %zux%zux%zu: %s\n", label, M, K, N, err.msg);
+        }
+        const nb_mismatch *mm = nb_lockstep_mismatch(b);
+        bool pass = ok && !bad && !mm->found && st.cycles == fst.cycles;
+        if (!pass && ok) {
+            fprintf(c->o->log, "FAIL %s block %zux%zux%zu (%s scales): %zu wrong results, cycles "
+                    "%llu stepped vs %llu fast-forward\n", label, M, K, N, mode_name[mode],
+                    bad, (unsigned long long)st.cycles, (unsigned long long)fst.cycles);
+            if (bad)
+                fprintf(c->o->log, "  first binary32 difference at output %zu: array %a, "
+                        "fast-forward %a, golden %a\n", first, (double)facc[first],
+                        (double)ffast[first], (double)gold[first]);
+            if (mm->found)
+                fprintf(c->o->log, "  lock step: first mismatch at cycle %llu, %s column %d: "
+                        "%llx (valid %d) vs C model %llx (valid %d)\n",
+                        (unsigned long long)mm->cycle, mm->scale_stage ? "scale stage" : "array",
+                        mm->column, (unsigned long long)mm->a, mm->valid_a,
+                        (unsigned long long)mm->b, mm->valid_b);
+        }
+        r->cycles += st.cycles;
+        r->pairs++;
+        r->failed += !pass;
+        free(w), free(a), free(ws), free(as), free(got), free(want), free(fast);
+        free(facc), free(ffast), free(gold);
+    }
+    nb_rng_free(rng);
+}
+
 /* Arbitrary cycle-level stimulus: format selects switching at any cycle (also
  * out of range), loads to any row, codes wider than a format uses, resets.
  * Only the lock-step comparison applies: the C model must track the RTL. */
@@ -373,9 +482,20 @@ static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *la
     uint8_t *wc = calloc((size_t)C, 1), *ac = calloc((size_t)R, 1), *tg = calloc((size_t)R, 1);
     uint16_t *av = calloc((size_t)R, sizeof *av);
     int64_t *ps = calloc((size_t)C, sizeof *ps), *out = calloc((size_t)C, sizeof *out);
-    nb_port_in in = {.w_codes = wc, .act_codes = ac, .psum = ps, .act_tags = tg, .act_values = av};
+    uint16_t ws[NB_ARRAY_DIM_MAX];
+    uint32_t fa[NB_ARRAY_DIM_MAX];
+    nb_port_in in = {.w_codes = wc, .act_codes = ac, .psum = ps, .act_tags = tg, .act_values = av,
+                     .w_scales = ws, .facc = fa};
     nb_port_out o = {.psum = out};
     for (int t = 0; t < cycles; t++) {
+        /* block-scaled designs: any scale code, any binary32 accumulator */
+        in.scale_en = nb_rng_below(rng, 3) != 0;
+        in.facc_fwd = nb_rng_below(rng, 4) == 0;
+        in.a_scale = nb_rng_below(rng, 256);
+        for (int n = 0; n < C; n++) {
+            ws[n] = (uint16_t)nb_rng_below(rng, 256);
+            fa[n] = nb_rng_below(rng, 0xffffffffu);
+        }
         in.rst_n = t >= 2 && nb_rng_below(rng, 700) != 0;
         if (nb_rng_below(rng, 30) == 0)
             in.wfmt_sel = nb_rng_below(rng, 1u << (d->w_sel_bits ? d->w_sel_bits : 1));
@@ -489,7 +609,8 @@ static int run_config(ctx *c, const char *name, unsigned tests, nb_design *d, co
     bool verilator = kind == NB_BACKEND_VERILATOR;
     int failed = 0;
     struct { unsigned bit; const char *what; } order[] = {
-        {T_PE, "pe-exhaustive"}, {T_PATTERNS, "overq-patterns"}, {T_GEMM, "gemm"}, {T_CHAOS, "chaos"}};
+        {T_PE, "pe-exhaustive"}, {T_PATTERNS, "overq-patterns"}, {T_GEMM, "gemm"},
+        {T_BLOCK, "block-scaled"}, {T_CHAOS, "chaos"}};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (!(tests & order[i].bit))
             continue;
@@ -501,6 +622,8 @@ static int run_config(ctx *c, const char *name, unsigned tests, nb_design *d, co
             test_gemm(c, b, d, dir, label, verilator, &r);
         else if (order[i].bit == T_PATTERNS)
             test_patterns(c, b, d, dir, label, verilator, &r);
+        else if (order[i].bit == T_BLOCK)
+            test_block(c, b, d, label, &r);
         else
             test_chaos(c, b, d, label, &r);
         fprintf(log, "%s %-40s %-14s %5d runs %9llu cycles %6.1f s\n", r.failed ? "FAIL" : "ok  ",
@@ -658,7 +781,7 @@ int nb_regress(const nb_regress_opts *o, nb_err *err)
             return 2;
         }
         unsigned tests = T_GEMM | (d->rows == 1 && d->cols == 1 ? T_PE : 0) |
-                         (d->overq_index >= 0 ? T_PATTERNS : 0);
+                         (d->overq_index >= 0 ? T_PATTERNS : 0) | (d->block_scaled ? T_BLOCK : 0);
         const char *slash = strrchr(o->config_dir, '/');
         int f = run_design(c, slash && slash[1] ? slash + 1 : o->config_dir, tests, true, d,
                            o->config_dir);

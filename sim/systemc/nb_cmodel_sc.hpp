@@ -48,6 +48,16 @@ class CModelSc : public sc_core::sc_module {
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().psum_i)>> psum_i;
     sc_core::sc_out<bool> out_valid_o;
     sc_core::sc_out<port_data_t<decltype(std::declval<Rtl &>().out_psum_o)>> out_psum_o;
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+    // the scale stage of a block-scaled design (gen/README.md)
+    sc_core::sc_in<bool> scale_en_i;
+    sc_core::sc_in<bool> facc_fwd_i;
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().w_scales_i)>> w_scales_i;
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().a_scale_i)>> a_scale_i;
+    sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().facc_i)>> facc_i;
+    sc_core::sc_out<bool> out_facc_valid_o;
+    sc_core::sc_out<port_data_t<decltype(std::declval<Rtl &>().out_facc_o)>> out_facc_o;
+#endif
 
     SC_HAS_PROCESS(CModelSc);
 
@@ -71,8 +81,12 @@ class CModelSc : public sc_core::sc_module {
 #endif
           psum_i("psum_i"),
           out_valid_o("out_valid_o"), out_psum_o("out_psum_o"),
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+          scale_en_i("scale_en_i"), facc_fwd_i("facc_fwd_i"), w_scales_i("w_scales_i"), a_scale_i("a_scale_i"),
+          facc_i("facc_i"), out_facc_valid_o("out_facc_valid_o"), out_facc_o("out_facc_o"),
+#endif
           w_codes_(NB_COLS), act_codes_(NB_ROWS), act_tags_(NB_ROWS), act_values_(NB_ROWS),
-          psum_(NB_COLS), out_(NB_COLS)
+          w_scales_(NB_COLS), facc_(NB_COLS), facc_out_(NB_COLS), psum_(NB_COLS), out_(NB_COLS)
     {
         nb_err err;
         design_ = nb_design_load(manifest, &err);
@@ -130,9 +144,24 @@ class CModelSc : public sc_core::sc_module {
         in.w_codes = w_codes_.data();
         in.act_codes = act_codes_.data();
         in.psum = psum_.data();
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+        in.scale_en = scale_en_i.read();
+        in.facc_fwd = facc_fwd_i.read();
+        in.a_scale = uint32_t(get_bits(a_scale_i.read(), 0, NB_A_SCALE_BITS));
+        auto wsc = w_scales_i.read();
+        auto fin = facc_i.read();
+        for (int n = 0; n < NB_COLS; n++) {
+            w_scales_[size_t(n)] = uint16_t(get_bits(wsc, n * NB_W_SCALE_BITS, NB_W_SCALE_BITS));
+            facc_[size_t(n)] = uint32_t(get_bits(fin, n * 32, 32));
+        }
+        in.w_scales = w_scales_.data();
+        in.facc = facc_.data();
+#endif
 
         // step() reports this cycle's outputs; the registers then hold the next ones.
-        nb_port_out out = {false, out_.data()};
+        nb_port_out out = {};
+        out.psum = out_.data();
+        out.facc = facc_out_.data();
         nb_backend_step(model_, &in, &out);
         nb_cmodel_outputs(model_, &out);
         out_valid_o.write(out.out_valid);
@@ -140,12 +169,21 @@ class CModelSc : public sc_core::sc_module {
         for (int n = 0; n < NB_COLS; n++)
             put_bits(v, n * NB_ACC_BITS, NB_ACC_BITS, uint64_t(out_[size_t(n)]));
         out_psum_o.write(v);
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+        out_facc_valid_o.write(out.facc_valid);
+        port_data_t<decltype(std::declval<Rtl &>().out_facc_o)> f{};
+        for (int n = 0; n < NB_COLS; n++)
+            put_bits(f, n * 32, 32, facc_out_[size_t(n)]);
+        out_facc_o.write(f);
+#endif
     }
 
     nb_design *design_ = nullptr;
     nb_backend *model_ = nullptr;
     std::vector<uint8_t> w_codes_, act_codes_, act_tags_;
     std::vector<uint16_t> act_values_;
+    std::vector<uint16_t> w_scales_;
+    std::vector<uint32_t> facc_, facc_out_;
     std::vector<int64_t> psum_, out_;
 };
 

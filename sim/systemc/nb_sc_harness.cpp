@@ -40,6 +40,14 @@ struct Testbench {
 #endif
     NB_SIGNAL(psum_i);
     NB_SIGNAL(out_psum_o);
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+    sc_core::sc_signal<bool> scale_en_i{"scale_en_i"}, facc_fwd_i{"facc_fwd_i"},
+        out_facc_valid_o{"out_facc_valid_o"};
+    NB_SIGNAL(w_scales_i);
+    NB_SIGNAL(a_scale_i);
+    NB_SIGNAL(facc_i);
+    NB_SIGNAL(out_facc_o);
+#endif
     sc_core::sc_trace_file *trace = nullptr;
 
     template <class Dut>
@@ -68,6 +76,15 @@ struct Testbench {
         d.psum_i(psum_i);
         d.out_valid_o(out_valid_o);
         d.out_psum_o(out_psum_o);
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+        d.scale_en_i(scale_en_i);
+        d.facc_fwd_i(facc_fwd_i);
+        d.w_scales_i(w_scales_i);
+        d.a_scale_i(a_scale_i);
+        d.facc_i(facc_i);
+        d.out_facc_valid_o(out_facc_valid_o);
+        d.out_facc_o(out_facc_o);
+#endif
     }
 };
 
@@ -88,7 +105,8 @@ void nb_harness_shape(nb_port_shape *s)
 {
     *s = nb_port_shape{NB_ROWS,          NB_COLS,          NB_W_CODE_BITS, NB_A_CODE_BITS,
                        NB_ACC_BITS,      NB_W_SEL_BITS,    NB_A_SEL_BITS,  NB_ROW_ADDR_BITS,
-                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY};
+                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY,
+                       NB_BLOCK_SCALED,  NB_W_SCALE_BITS,  NB_A_SCALE_BITS};
 }
 
 // SystemC writes its waveform itself when the trace file is closed (destroy).
@@ -202,12 +220,44 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
             put_bits(v, n * NB_ACC_BITS, NB_ACC_BITS, uint64_t(in->psum[n]));
         tb->psum_i.write(v);
     }
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+    // the scale stage: NULL arrays read as zeros
+    tb->scale_en_i.write(in->scale_en);
+    tb->facc_fwd_i.write(in->facc_fwd);
+    {
+        nb::port_data_t<decltype(std::declval<Vnibble_top &>().a_scale_i)> v{};
+        put_bits(v, 0, NB_A_SCALE_BITS, in->a_scale);
+        tb->a_scale_i.write(v);
+    }
+    {
+        nb::port_data_t<decltype(std::declval<Vnibble_top &>().w_scales_i)> v{};
+        for (int n = 0; n < NB_COLS; n++)
+            put_bits(v, n * NB_W_SCALE_BITS, NB_W_SCALE_BITS, in->w_scales ? in->w_scales[n] : 0);
+        tb->w_scales_i.write(v);
+    }
+    {
+        nb::port_data_t<decltype(std::declval<Vnibble_top &>().facc_i)> v{};
+        for (int n = 0; n < NB_COLS; n++)
+            put_bits(v, n * 32, 32, in->facc ? in->facc[n] : 0);
+        tb->facc_i.write(v);
+    }
+#endif
     sc_core::sc_start(1, sc_core::SC_NS);  // inputs settle; outputs show this cycle
 
     out->out_valid = tb->out_valid_o.read();
     auto ps = tb->out_psum_o.read();
     for (int n = 0; n < NB_COLS; n++)
         out->psum[n] = nb::sign_extend(get_bits(ps, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+    out->facc_valid = tb->out_facc_valid_o.read();
+    if (out->facc) {
+        auto fo = tb->out_facc_o.read();
+        for (int n = 0; n < NB_COLS; n++)
+            out->facc[n] = uint32_t(get_bits(fo, n * 32, 32));
+    }
+#else
+    out->facc_valid = false;
+#endif
 
     tb->clk_i.write(true);
     sc_core::sc_start(4, sc_core::SC_NS);

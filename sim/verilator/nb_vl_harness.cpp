@@ -126,6 +126,12 @@ bool ports_agree()
 #endif
         {"psum_i", sizeof(Vnibble_top::psum_i), NB_COLS * NB_ACC_BITS},
         {"out_psum_o", sizeof(Vnibble_top::out_psum_o), NB_COLS * NB_ACC_BITS},
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+        {"w_scales_i", sizeof(Vnibble_top::w_scales_i), NB_COLS * NB_W_SCALE_BITS},
+        {"a_scale_i", sizeof(Vnibble_top::a_scale_i), NB_A_SCALE_BITS},
+        {"facc_i", sizeof(Vnibble_top::facc_i), NB_COLS * 32},
+        {"out_facc_o", sizeof(Vnibble_top::out_facc_o), NB_COLS * 32},
+#endif
     };
     for (const auto &p : ports)
         if (p.bytes != port_bytes(p.width)) {
@@ -149,7 +155,8 @@ void nb_harness_shape(nb_port_shape *s)
 {
     *s = nb_port_shape{NB_ROWS,          NB_COLS,          NB_W_CODE_BITS, NB_A_CODE_BITS,
                        NB_ACC_BITS,      NB_W_SEL_BITS,    NB_A_SEL_BITS,  NB_ROW_ADDR_BITS,
-                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY};
+                       NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY,
+                       NB_BLOCK_SCALED,  NB_W_SCALE_BITS,  NB_A_SCALE_BITS};
 }
 
 void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
@@ -224,12 +231,31 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
 #endif
     for (int n = 0; n < NB_COLS; n++)
         put_bits(t.psum_i, n * NB_ACC_BITS, NB_ACC_BITS, uint64_t(in->psum[n]));
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+    // the scale stage: NULL arrays read as zeros
+    t.scale_en_i = in->scale_en;
+    t.facc_fwd_i = in->facc_fwd;
+    t.a_scale_i = in->a_scale & nb::low_mask(NB_A_SCALE_BITS);
+    for (int n = 0; n < NB_COLS; n++) {
+        put_bits(t.w_scales_i, n * NB_W_SCALE_BITS, NB_W_SCALE_BITS,
+                 in->w_scales ? in->w_scales[n] : 0);
+        put_bits(t.facc_i, n * 32, 32, in->facc ? in->facc[n] : 0);
+    }
+#endif
     t.eval();
 
     // Outputs are registered: what they show now is this cycle's value.
     out->out_valid = t.out_valid_o;
     for (int n = 0; n < NB_COLS; n++)
         out->psum[n] = nb::sign_extend(get_bits(t.out_psum_o, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
+#if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
+    out->facc_valid = t.out_facc_valid_o;
+    if (out->facc)
+        for (int n = 0; n < NB_COLS; n++)
+            out->facc[n] = uint32_t(get_bits(t.out_facc_o, n * 32, 32));
+#else
+    out->facc_valid = false;
+#endif
 
 #ifdef NB_TRACE
     // after a write error there is nothing left to record

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "nibble/arith.h"
+#include "nibble/block_format.h"
 #include "nibble/format.h"
 #include "nibble/overq.h"
 
@@ -63,6 +64,16 @@ typedef struct nb_design {
     int tag_bits;                   /* 0: no tags (no OverQ, or depth 0) */
     bool overq_encoder;             /* act_values_i in, encoder block at the edge */
     int act_value_bits;             /* encoder input bits per row: 8 (+4 with precision) */
+
+    /* Block-scaled design (--weights and --acts both block formats, e.g.
+     * mxfp4): the element formats are the PE array's only formats, the scale
+     * formats and the block size go to the scale stage at the bottom of the
+     * columns (gen/README.md, "Block-scaled designs"). */
+    bool block_scaled;
+    nb_block_format wblock, ablock;
+    int block;                      /* elements per block along K, a multiple of rows */
+    int w_scale_bits, a_scale_bits; /* scale code widths (8) */
+    int scale_latency;              /* cycles from out_psum_o to out_facc_o (2) */
 
     /* Timing at the top-level boundary (see gen/README.md):
      * a vector presented at cycle t leaves at cycle t + latency. */

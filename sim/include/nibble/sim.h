@@ -41,6 +41,17 @@ nb_backend *nb_cmodel_new(const nb_design *d, nb_err *err);
  * for wrappers that present outputs right after the clock edge. */
 void nb_cmodel_outputs(const nb_backend *cmodel, nb_port_out *out);
 
+/* The scale stage of a block-scaled design (gen/README.md, "Block-scaled
+ * designs") for one column: the binary32 pattern of
+ * nb_f32_add(facc, nb_block_term(psum, ...)) with the design's scale formats
+ * and grid, every NaN as the quiet NaN 0x7FC00000 the RTL produces. */
+uint32_t nb_scale_stage(const nb_design *d, int64_t psum, unsigned w_scale, unsigned a_scale,
+                        uint32_t facc);
+/* Its two halves, one per cycle of the stage: the block term (binary32
+ * pattern), and the addition of a term to an accumulator. */
+uint32_t nb_scale_term(const nb_design *d, int64_t psum, unsigned w_scale, unsigned a_scale);
+uint32_t nb_scale_add(uint32_t facc, uint32_t term);
+
 /* Which compiled model to load. */
 typedef enum nb_backend_kind {
     NB_BACKEND_C,           /* the C cycle model */
@@ -92,6 +103,7 @@ typedef struct nb_mismatch {
     int column;            /* first differing column (-1: out_valid differs) */
     bool valid_a, valid_b;
     int64_t a, b;          /* the two values of that column */
+    bool scale_stage;      /* in out_facc_valid_o / out_facc_o (binary32 patterns) */
 } nb_mismatch;
 
 /* A backend that steps `a` and `b` with the same inputs, returns a's outputs,
@@ -117,7 +129,21 @@ typedef struct nb_gemm_job {
     const int64_t *init;         /* [M][N] initial accumulator of every segment, or NULL */
     const uint8_t *a_tags;       /* [M][K] OverQ tags with a_codes (designs with act_tags_i) */
     const uint16_t *a_values;    /* [M][K] OverQ encoder inputs instead of a_codes (encoder designs) */
+    /* Block-scaled designs (group = the design's block size): the block scale
+     * codes; the driver scales each block's sum on the block's last tile and
+     * writes the binary32 results (nb_block_gemm's arithmetic) to facc_out. */
+    const uint16_t *w_scales;    /* [N][segments] */
+    const uint16_t *a_scales;    /* [M][segments] */
+    float *facc_out;             /* [M][N], or NULL (integer segments only) */
 } nb_gemm_job;
+
+/* A block-scaled job's checks (group = block size, scales given). */
+bool nb_gemm_block_check(const nb_design *d, const nb_gemm_job *job, nb_err *err);
+
+/* The scale stage's result from the integer segment sums seg_out: every
+ * output's blocks in order through nb_scale_stage (what the array computes). */
+void nb_gemm_block_combine(const nb_design *d, const nb_gemm_job *job, const int64_t *seg_out,
+                           float *facc_out);
 
 /* OverQ: encode job->a_values into slots and tags tile by tile, exactly where
  * the array's encoder sees them (codes and tags are [M][K]). */

@@ -1,0 +1,25 @@
+#!/bin/sh
+# run_scale_top_tb.sh NIBBLE OUTDIR pass|fail [-DDEFINE...]
+# Generates a 4x4 mxfp4 design and runs scale_top_tb.v (the scale stage's
+# interface rules of gen/README.md, hand-computed values) on it with Icarus;
+# "fail" runs a deliberately wrong reading of the rules, which must be caught.
+set -eu
+nibble=$1
+out=$2
+want=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$out"
+mkdir -p "$out"
+"$nibble" gen --weights mxfp4 --acts mxfp4 --rows 4 --cols 4 -o "$out/design" >/dev/null
+lat=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["latency"])' "$out/design/manifest.json")
+files=$(sed "s|^|$out/design/|" "$out/design/files.f" | tr '\n' ' ')
+# shellcheck disable=SC2086
+iverilog -g2005 -DLAT="$lat" "$@" -o "$out/tb.vvp" -s scale_top_tb "$here/scale_top_tb.v" $files
+vvp -n "$out/tb.vvp" > "$out/tb.log"
+cat "$out/tb.log"
+if [ "$want" = pass ]; then
+    grep -q '^PASS' "$out/tb.log" && ! grep -q 'MISMATCH' "$out/tb.log"
+else
+    grep -q '^FAIL: [0-9]* mismatches' "$out/tb.log"
+fi
