@@ -29,10 +29,13 @@ static void help(void)
            "                      0 = plain 4-bit, 1 = adjacent zero, each step one more)\n"
            "  --overq-mode M      range (default) or range+precision\n"
            "  --overq-encoder     put the OverQ encoder at the array edge (act_values_i in)\n"
+           "  --scale-stages N    block-scaled designs: cycles of the scale stage, %d..%d\n"
+           "                      (default %d; 5 meets osu018's 10 ns clock, gen/README.md)\n"
            "  -o, --output DIR    output directory\n"
            "  -h, --help          this text\n\n"
            "formats: %s\n",
-           NB_ACC_BITS_DEFAULT, NB_PIPELINE_MAX, NB_LUT_FRAC_BITS_DEFAULT, nb_format_valid_names());
+           NB_ACC_BITS_DEFAULT, NB_PIPELINE_MAX, NB_LUT_FRAC_BITS_DEFAULT, NB_SCALE_STAGES_MIN,
+           NB_SCALE_STAGES_MAX, NB_SCALE_STAGES_DEFAULT, nb_format_valid_names());
 }
 
 /* The command line, for the provenance header of every generated file. The
@@ -79,7 +82,7 @@ int cmd_gen(int argc, char **argv)
         {"pipeline", required_argument, NULL, 'p'}, {"lut-frac-bits", required_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
         {"cascade", required_argument, NULL, 'C'},  {"overq-mode", required_argument, NULL, 'M'},
-        {"overq-encoder", no_argument, NULL, 'E'},
+        {"overq-encoder", no_argument, NULL, 'E'}, {"scale-stages", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     nb_design_params p = nb_design_params_default();
@@ -127,6 +130,12 @@ int cmd_gen(int argc, char **argv)
             break;
         case 'E':
             p.overq_encoder = true;
+            break;
+        case 'S':
+            if (!cli_parse_long("--scale-stages", optarg, NB_SCALE_STAGES_MIN, NB_SCALE_STAGES_MAX,
+                                &v, &err))
+                return cli_fail_err(CMD, &err);
+            p.scale_stages = (int)v;
             break;
         case 'o':
             out = optarg;

@@ -181,7 +181,25 @@ static bool parse_block_design(const nb_design_params *p, const nb_format_opts *
     d->block = (int)d->wblock.block;
     d->w_scale_bits = nb_scale_fmt_bits(d->wblock.scale);
     d->a_scale_bits = nb_scale_fmt_bits(d->ablock.scale);
-    d->scale_latency = 2;
+    /* --scale-stages N: the block term takes 1 cycle (N = 2) or 2 (register
+     * before its rounder), the addition the rest (gen/README.md). A block's
+     * accumulator enters the addition's first cycle, so the next block of the
+     * same outputs may be scaled scale_add_stages cycles later at the
+     * earliest; consecutive blocks of one output are at least R cycles apart
+     * (the R weight loads between their tiles), hence rows >= add stages. */
+    int n = p->scale_stages ? p->scale_stages : NB_SCALE_STAGES_DEFAULT;
+    if (n < NB_SCALE_STAGES_MIN || n > NB_SCALE_STAGES_MAX)
+        return nb_fail(err, "--scale-stages %d is impossible: the scale stage takes %d..%d cycles",
+                       n, NB_SCALE_STAGES_MIN, NB_SCALE_STAGES_MAX);
+    d->scale_latency = n;
+    d->scale_term_stages = n >= 3 ? 2 : 1;
+    d->scale_add_stages = n - d->scale_term_stages;
+    if (p->rows < d->scale_add_stages)
+        return nb_fail(err, "--scale-stages %d adds over %d cycles, so blocks of the same outputs "
+                       "must be scaled %d cycles apart, but an array of %d rows can scale them %d "
+                       "cycle(s) apart; use --rows %d or more, or fewer --scale-stages",
+                       n, d->scale_add_stages, d->scale_add_stages, p->rows, p->rows,
+                       d->scale_add_stages);
     return true;
 }
 
@@ -216,6 +234,11 @@ nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
     if (nb_block_spec_is_block(p->weights) || nb_block_spec_is_block(p->acts)) {
         if (!parse_block_design(p, &fo, d, err))
             goto fail;
+    } else if (p->scale_stages) {
+        nb_fail(err, "--scale-stages %d needs a block-scaled design (block formats such as mxfp4 "
+                "on --weights and --acts); %s x %s has no scale stage", p->scale_stages,
+                p->weights, p->acts);
+        goto fail;
     } else {
         d->nw = nb_format_parse_list(p->weights, &fo, d->w, NB_SET_MAX, err);
         if (d->nw < 0) {

@@ -87,6 +87,12 @@ nb_design *nb_design_load(const char *path, nb_err *err)
         return NULL;
     }
     p.overq_encoder = oq_encoder;
+    json_t *blk = json_object_get(doc, "block");
+    if (blk && json_unpack_ex(blk, &jerr, 0, "{s:i}", "scale_latency", &p.scale_stages) != 0) {
+        nb_fail(err, "manifest %s: malformed block section: %s", path, jerr.text);
+        json_decref(doc);
+        return NULL;
+    }
     nb_design *d = NULL;
     if (nb_acc_mode_parse(mode, &p.acc_mode, err) && nb_overq_mode_parse(oq_mode, &p.overq_mode, err))
         d = nb_design_create(&p, err);

@@ -31,6 +31,13 @@ void emit_overq_encoder(vbuf *b, const nb_design *d);
 void emit_f32_round(vbuf *b, const nb_design *d);
 void emit_f32_add(vbuf *b, const nb_design *d);
 void emit_scale_col(vbuf *b, const nb_design *d);
+void emit_scale_prod(vbuf *b, const nb_design *d);
+/* width of nibble_scale_prod's mag_o: |block sum| times the scale significands */
+int emit_scale_mag_bits(const nb_design *d);
+void emit_f32_add_align(vbuf *b, const nb_design *d);
+void emit_f32_add_sum(vbuf *b, const nb_design *d);
+/* the scale stage inside nibble_top (emit_top_scale.c) */
+void emit_top_scale_stage(vbuf *b, const nb_design *d);
 void emit_baseline(vbuf *b, const nb_design *d);
 void emit_ports_header(vbuf *b, const nb_design *d);
 /* A file of the design and its content hash (manifest_hash_bytes). */

@@ -8,7 +8,13 @@ void emit_top(vbuf *b, const nb_design *d)
 {
     int R = d->rows, C = d->cols, P = d->pipeline;
     int wcb = d->w_code_bits, acb = d->a_code_bits, acc = d->acc_bits, tw = d->tag_bits;
-    char purpose[2048];
+    char purpose[2048], scale_line[512];
+    snprintf(scale_line, sizeof scale_line,
+             "  scale:  scale_en_i with w_scales_i and a_scale_i, presented in the cycle s a\n"
+             "          block sum is on out_psum_o, and facc_i (or facc_fwd_i) in cycle s + %d\n"
+             "          give out_facc_o = RNE(facc + RNE(sum * scales)) with out_facc_valid_o\n"
+             "          in s + %d (nibble_scale_col.v; gen/README.md, Block-scaled designs).\n",
+             d->scale_term_stages, d->scale_latency);
     snprintf(purpose, sizeof purpose,
              "Top level of a %dx%d weight-stationary array.\n"
              "Interface (all inputs are registered once at the boundary):\n"
@@ -32,12 +38,7 @@ void emit_top(vbuf *b, const nb_design *d)
              : tw             ? "  OverQ: act_tags_i carries each slot's tag (NORMAL 0, HIGH 1, MOVED 2,\n"
                                 "          LOW 3; see num/include/nibble/overq.h) beside its code.\n"
                               : "",
-             d->block_scaled
-                 ? "  scale:  scale_en_i with w_scales_i and a_scale_i, presented in the cycle s a\n"
-                   "          block sum is on out_psum_o, and facc_i (or facc_fwd_i) in cycle s + 1\n"
-                   "          give out_facc_o = RNE(facc + RNE(sum * scales)) with out_facc_valid_o\n"
-                   "          in s + 2 (nibble_scale_col.v; gen/README.md, Block-scaled designs).\n"
-                 : "");
+             d->block_scaled ? scale_line : "");
     emit_header(b, d, "nibble_top.v", purpose);
 
     vb_puts(b, "module nibble_top (\n  input  wire clk_i,\n");
@@ -198,34 +199,7 @@ void emit_top(vbuf *b, const nb_design *d)
     vb_puts(b, "    // a reset edge also clears the data, so invalid outputs always read 0\n");
     vb_puts(b, "    out_valid_o <= rst_ni && valid_aligned;\n");
     vb_puts(b, "    out_psum_o  <= (rst_ni && valid_aligned) ? psum_aligned : {COLS*ACC{1'b0}};\n  end\n");
-    if (d->block_scaled) {
-        vb_puts(b, "\n  // ---- Scale stage, two cycles. Cycle s: the block sum on out_psum_o times\n"
-                   "  // the scales presented with scale_en_i, rounded to binary32 (the block\n"
-                   "  // term), registered. Cycle s + 1: term + facc_i (or, with facc_fwd_i, the\n"
-                   "  // value on out_facc_o), rounded, registered: out_facc_o in cycle s + 2.\n");
-        vb_printf(b, "  wire [%d:0] term_next;\n  reg  [%d:0] term_q;\n  reg  term_valid_q;\n",
-                  C * 32 - 1, C * 32 - 1);
-        vb_printf(b, "  wire [%d:0] facc_next;\n", C * 32 - 1);
-        vb_puts(b, "  // forwarding: the previous block of the same outputs, added in the previous\n"
-                   "  // cycle, comes straight from the output register\n");
-        vb_printf(b, "  wire [%d:0] facc_src = facc_fwd_i ? out_facc_o : facc_i;\n", C * 32 - 1);
-        vb_puts(b, "  genvar n;\n  generate\n    for (n = 0; n < COLS; n = n + 1) begin : g_scale\n");
-        vb_printf(b, "      nibble_scale_col u_term (\n"
-                     "        .psum_i   (out_psum_o[n*ACC +: ACC]),\n"
-                     "        .w_scale_i(w_scales_i[n*%d +: %d]),\n"
-                     "        .a_scale_i(a_scale_i),\n"
-                     "        .term_o   (term_next[n*32 +: 32])\n      );\n",
-                  d->w_scale_bits, d->w_scale_bits);
-        vb_puts(b, "      nibble_f32_add u_add (.a_i(facc_src[n*32 +: 32]), .b_i(term_q[n*32 +: 32]),\n"
-                   "                            .sum_o(facc_next[n*32 +: 32]));\n");
-        vb_puts(b, "    end\n  endgenerate\n");
-        vb_puts(b, "  wire scale_fire = rst_ni && out_valid_o && scale_en_i;\n");
-        vb_puts(b, "  wire add_fire = rst_ni && term_valid_q;\n");
-        vb_puts(b, "  always @(posedge clk_i) begin\n");
-        vb_puts(b, "    term_valid_q     <= scale_fire;\n");
-        vb_printf(b, "    term_q           <= scale_fire ? term_next : {%d{1'b0}};\n", C * 32);
-        vb_puts(b, "    out_facc_valid_o <= add_fire;\n");
-        vb_printf(b, "    out_facc_o       <= add_fire ? facc_next : {%d{1'b0}};\n  end\n", C * 32);
-    }
+    if (d->block_scaled)
+        emit_top_scale_stage(b, d);
     vb_puts(b, "endmodule\n");
 }

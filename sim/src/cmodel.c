@@ -57,9 +57,11 @@ typedef struct cmodel {
 
     bool out_valid;
     int64_t *out_psum;
-    /* the scale stage's output registers (block-scaled designs) */
-    bool facc_valid, term_valid;
-    uint32_t facc[NB_ARRAY_DIM_MAX], term[NB_ARRAY_DIM_MAX];
+    /* the scale stage's registers (block-scaled designs, gen/README.md): the
+     * block term's (term[scale_term_stages - 1] is term_q), the addition's
+     * inner ones (sum[k] after its cycle k + 1) and the output register facc */
+    bool facc_valid, term_valid[2], sum_valid[2];
+    uint32_t facc[NB_ARRAY_DIM_MAX], term[2][NB_ARRAY_DIM_MAX], sum[2][NB_ARRAY_DIM_MAX];
 
     /* Product rows: two slots per row, the current weights ("all" state) and
      * the ones before the latest load, so a vector that passes a row while it
@@ -368,23 +370,51 @@ static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
 
     /* ---- the clock edge at the end of cycle t ---- */
     if (d->block_scaled) {
-        /* second cycle: the registered term plus the accumulator (forwarding
-         * reads the output register before this edge rewrites it) */
-        bool add = in->rst_n && m->term_valid;
-        for (int n = 0; n < m->C; n++) {
-            uint32_t acc = in->facc_fwd ? m->facc[n] : in->facc ? in->facc[n] : 0;
-            m->facc[n] = add ? nb_scale_add(acc, m->term[n]) : 0;
+        /* The values are the golden library's, computed once: the term when the
+         * block is scaled, the sum in the addition's first cycle (the only one
+         * that reads the accumulator); the other registers only delay them.
+         * Every stage's valid bit also needs rst_ni in the cycle it moves. */
+        int dt = d->scale_term_stages, da = d->scale_add_stages;
+        size_t row = (size_t)m->C * sizeof(uint32_t);
+        /* the addition's last cycle: into the output register */
+        bool last = da == 1 ? in->rst_n && m->term_valid[dt - 1] : in->rst_n && m->sum_valid[da - 2];
+        uint32_t next[NB_ARRAY_DIM_MAX];
+        if (da == 1) {
+            /* forwarding reads the output register before this edge rewrites it */
+            for (int n = 0; n < m->C; n++) {
+                uint32_t acc = in->facc_fwd ? m->facc[n] : in->facc ? in->facc[n] : 0;
+                next[n] = nb_scale_add(acc, m->term[dt - 1][n]);
+            }
+        } else {
+            memcpy(next, m->sum[da - 2], row);
+            for (int k = da - 2; k > 0; k--) {
+                m->sum_valid[k] = in->rst_n && m->sum_valid[k - 1];
+                memcpy(m->sum[k], m->sum[k - 1], row);
+            }
+            /* the addition's first cycle */
+            m->sum_valid[0] = in->rst_n && m->term_valid[dt - 1];
+            for (int n = 0; n < m->C; n++) {
+                uint32_t acc = in->facc_fwd ? m->facc[n] : in->facc ? in->facc[n] : 0;
+                m->sum[0][n] = m->sum_valid[0] ? nb_scale_add(acc, m->term[dt - 1][n]) : 0;
+            }
         }
-        m->facc_valid = add;
-        /* first cycle: this cycle's out_psum_o (before the edge) times the scales */
+        for (int n = 0; n < m->C; n++)
+            m->facc[n] = last ? next[n] : 0;
+        m->facc_valid = last;
+        /* the block term: a second term cycle delays it by one register */
+        if (dt == 2) {
+            m->term_valid[1] = in->rst_n && m->term_valid[0];
+            memcpy(m->term[1], m->term[0], row);
+        }
+        /* this cycle's out_psum_o (before the edge) times the scales */
         bool fire = in->rst_n && m->out_valid && in->scale_en;
         uint32_t wmask = (1u << d->w_scale_bits) - 1, amask = (1u << d->a_scale_bits) - 1;
         for (int n = 0; n < m->C; n++)
-            m->term[n] = fire ? nb_scale_term(d, m->out_psum[n],
-                                              in->w_scales ? in->w_scales[n] & wmask : 0,
-                                              in->a_scale & amask)
-                              : 0;
-        m->term_valid = fire;
+            m->term[0][n] = fire ? nb_scale_term(d, m->out_psum[n],
+                                                 in->w_scales ? in->w_scales[n] & wmask : 0,
+                                                 in->a_scale & amask)
+                                 : 0;
+        m->term_valid[0] = fire;
     }
     int64_t t = m->t;
     if (!in->rst_n) {

@@ -8,6 +8,7 @@
  * back in through psum_i, so the accumulation order (and any saturation) is
  * exactly the golden one. With overlap_loads, the next tile's rows are
  * loaded as soon as the last vector of the current tile has passed them. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,7 +142,6 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     uint16_t *w_scales = calloc(C, sizeof *w_scales);
     in_flight *sfifo = malloc((size_t)(d->latency + 4) * sizeof *sfifo);
     size_t sfifo_head = 0, sfifo_len = 0;
-    int64_t sfifo_t_last = -3, sfifo_t_prev = -3; /* the cycles the last two blocks were scaled */
     nb_tile *tiles = malloc(ntiles * sizeof *tiles);
     size_t *received = calloc(ntiles, sizeof *received);
     int64_t *load_base = malloc(ntiles * sizeof *load_base);
@@ -242,18 +242,27 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                 }
             }
         }
-        /* ---- scale stage, second cycle: the block scaled in the previous cycle
-         * is added to its outputs' accumulators ---- */
+        /* ---- scale stage, the addition's first cycle: the block scaled
+         * scale_term_stages cycles ago is added to its outputs' accumulators ---- */
         in.facc_fwd = false;
-        if (scaled && sfifo_len && sfifo_t_last == t - 1) {
-            in_flight f = sfifo[(sfifo_head + sfifo_len - 1) % fifo_cap];
+        size_t cur = SIZE_MAX, prev = SIZE_MAX;
+        int64_t dt = d->scale_term_stages, da = d->scale_add_stages;
+        for (size_t i = 0; scaled && i < sfifo_len; i++) {
+            /* an entry was scaled when its result left the array */
+            int64_t ts = sfifo[(sfifo_head + i) % fifo_cap].t + d->latency;
+            if (ts == t - dt)
+                cur = i;
+            else if (ts == t - dt - da)
+                prev = i; /* its result is on out_facc_o now */
+        }
+        if (cur != SIZE_MAX) {
+            in_flight f = sfifo[(sfifo_head + cur) % fifo_cap];
             const nb_tile *tl = &tiles[f.tile];
             size_t at = f.m * N + tl->n0;
-            /* the previous block of these outputs, added in the previous cycle
-             * (scaled one cycle before this one), is on out_facc_o now */
-            bool fwd = sfifo_len >= 2 && sfifo_t_prev == t - 2 &&
-                       sfifo[(sfifo_head + sfifo_len - 2) % fifo_cap].m == f.m &&
-                       tiles[sfifo[(sfifo_head + sfifo_len - 2) % fifo_cap].tile].n0 == tl->n0 &&
+            /* the previous block of these outputs, scaled exactly da cycles
+             * earlier, is on out_facc_o now */
+            bool fwd = prev != SIZE_MAX && sfifo[(sfifo_head + prev) % fifo_cap].m == f.m &&
+                       tiles[sfifo[(sfifo_head + prev) % fifo_cap].tile].n0 == tl->n0 &&
                        blocks_done[at] + 1 == tl->seg;
             if (!fwd && blocks_done[at] != tl->seg) {
                 ok = nb_fail(err, "cycle %lld: block %zu of output row %zu is accumulated before "
@@ -276,8 +285,6 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                 for (size_t n = 0; n < C; n++)
                     w_scales[n] = n < tl->ncols ? job->w_scales[(tl->n0 + n) * segs + tl->seg] : 0;
                 sfifo[(sfifo_head + sfifo_len++) % fifo_cap] = f;
-                sfifo_t_prev = sfifo_t_last;
-                sfifo_t_last = t;
             }
         }
         nb_backend_step(b, &in, &out);
@@ -296,7 +303,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                 facc_acc[f.m * N + tl->n0 + n] = facc_o[n];
                 blocks_done[f.m * N + tl->n0 + n]++;
             }
-        } else if (sfifo_len && fifo_len == 0 && si >= ntiles && idle > 3) {
+        } else if (sfifo_len && fifo_len == 0 && si >= ntiles && idle > d->scale_latency + 1) {
             ok = nb_fail(err, "cycle %lld: the scale stage lost its valid signal", (long long)(t - 1));
             break;
         }

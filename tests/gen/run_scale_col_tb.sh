@@ -30,7 +30,8 @@ print(b["w_scale"], b["a_scale"], m["config"]["acc_bits"], d["w_grid_frac"] + d[
 ' "$out/design/manifest.json")
 "$vectors" "$1" "$2" "$3" "$4" "$count" "$seed" > "$out/vectors.txt"
 mkdir -p "$out/rtl"
-for f in nibble_f32_round.v nibble_f32_add.v nibble_scale_col.v; do cp "$out/design/$f" "$out/rtl/$f"; done
+for f in nibble_f32_round.v nibble_f32_add_align.v nibble_f32_add_sum.v nibble_f32_add.v \
+         nibble_scale_prod.v nibble_scale_col.v; do cp "$out/design/$f" "$out/rtl/$f"; done
 if [ -n "$broken" ]; then
     before=$(cat "$out/rtl/"*.v | cksum)
     sed -i "$broken" "$out/rtl/"*.v

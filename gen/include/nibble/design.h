@@ -14,6 +14,9 @@
 #define NB_SET_MAX 24
 #define NB_ARRAY_DIM_MAX 128
 #define NB_PIPELINE_MAX 2
+#define NB_SCALE_STAGES_MIN 2
+#define NB_SCALE_STAGES_MAX 5
+#define NB_SCALE_STAGES_DEFAULT 2
 #define NB_ACC_BITS_DEFAULT 32
 
 /* What the user asks for (strings as on the command line). */
@@ -29,6 +32,7 @@ typedef struct nb_design_params {
     nb_overq_mode overq_mode;
     bool overq_mode_given;    /* --overq-mode was said (an error without overq) */
     bool overq_encoder;       /* put the OverQ encoder at the array edge */
+    int scale_stages;         /* block-scaled: scale stage cycles, 2..5 (0: default 2) */
     const char *command;      /* the command line, recorded in headers */
 } nb_design_params;
 
@@ -73,7 +77,9 @@ typedef struct nb_design {
     nb_block_format wblock, ablock;
     int block;                      /* elements per block along K, a multiple of rows */
     int w_scale_bits, a_scale_bits; /* scale code widths (8) */
-    int scale_latency;              /* cycles from out_psum_o to out_facc_o (2) */
+    int scale_latency;              /* cycles from out_psum_o to out_facc_o (--scale-stages) */
+    int scale_term_stages;          /* of which the block term (1 or 2) ... */
+    int scale_add_stages;           /* ... and the binary32 addition (1..3) */
 
     /* Timing at the top-level boundary (see gen/README.md):
      * a vector presented at cycle t leaves at cycle t + latency. */
