@@ -185,8 +185,7 @@ static bool parse_block_design(const nb_design_params *p, const nb_format_opts *
      * before its rounder), the addition the rest (gen/README.md). A block's
      * accumulator enters the addition's first cycle, so the next block of the
      * same outputs may be scaled scale_add_stages cycles later at the
-     * earliest; consecutive blocks of one output are at least R cycles apart
-     * (the R weight loads between their tiles), hence rows >= add stages. */
+     * earliest (the host's schedule waits when needed). */
     int n = p->scale_stages ? p->scale_stages : NB_SCALE_STAGES_DEFAULT;
     if (n < NB_SCALE_STAGES_MIN || n > NB_SCALE_STAGES_MAX)
         return nb_fail(err, "--scale-stages %d is impossible: the scale stage takes %d..%d cycles",
@@ -194,12 +193,6 @@ static bool parse_block_design(const nb_design_params *p, const nb_format_opts *
     d->scale_latency = n;
     d->scale_term_stages = n >= 3 ? 2 : 1;
     d->scale_add_stages = n - d->scale_term_stages;
-    if (p->rows < d->scale_add_stages)
-        return nb_fail(err, "--scale-stages %d adds over %d cycles, so blocks of the same outputs "
-                       "must be scaled %d cycles apart, but an array of %d rows can scale them %d "
-                       "cycle(s) apart; use --rows %d or more, or fewer --scale-stages",
-                       n, d->scale_add_stages, d->scale_add_stages, p->rows, p->rows,
-                       d->scale_add_stages);
     return true;
 }
 

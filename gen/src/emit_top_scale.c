@@ -36,7 +36,7 @@ static void emit_add_stages(vbuf *b, int da)
                    "      reg         al_x_sign_q, al_y_sign_q, al_special_q, al_nan_q, al_inf_sign_q;\n"
                    "      reg  signed [13:0] al_exp_q;\n"
                    "      always @(posedge clk_i)\n"
-                   "        if (add_fire) begin\n"
+                   "        begin  // no enable: one signal driving every bit would be the slow path\n"
                    "          al_x_ext_q <= x_ext;     al_y_ext_q <= y_ext;     al_shift_q <= shift;\n"
                    "          al_x_sign_q <= x_sign;   al_y_sign_q <= y_sign;   al_exp_q <= add_exp;\n"
                    "          al_special_q <= add_special; al_nan_q <= add_nan;\n"
@@ -54,7 +54,7 @@ static void emit_add_stages(vbuf *b, int da)
     vb_puts(b, "      reg         as_sign_q, as_special_q, as_nan_q, as_inf_sign_q;\n"
                "      reg  [27:0] as_mag_q;\n      reg  signed [13:0] as_exp_q;\n"
                "      always @(posedge clk_i)\n");
-    vb_printf(b, "        if (%s) begin\n", reg1 ? "sum_fire" : "add_fire");
+    vb_puts(b, "        begin\n");
     const char *r = reg1 ? "al_" : "add_";
     vb_printf(b, "          as_sign_q <= sum_sign;   as_mag_q <= sum_mag;   as_exp_q <= %sexp%s;\n"
                  "          as_special_q <= %sspecial%s; as_nan_q <= %snan%s;\n"
@@ -130,7 +130,7 @@ void emit_top_scale_stage(vbuf *b, const nb_design *d)
         vb_printf(b, "      reg         prod_sign_q, prod_special_q, prod_nan_q;\n"
                      "      reg  [%d:0] prod_mag_q;\n      reg  signed [13:0] prod_exp_q;\n", mb - 1);
         vb_puts(b, "      always @(posedge clk_i)\n"
-                   "        if (scale_fire) begin\n"
+                   "        begin\n"
                    "          prod_sign_q <= prod_sign;  prod_mag_q <= prod_mag;  prod_exp_q <= prod_exp;\n"
                    "          prod_special_q <= prod_special;  prod_nan_q <= prod_nan;\n"
                    "        end\n");
@@ -147,7 +147,7 @@ void emit_top_scale_stage(vbuf *b, const nb_design *d)
     if (dt == 2)
         vb_puts(b, "    prod_valid_q     <= scale_fire;\n");
     vb_puts(b, "    term_valid_q     <= term_fire;\n");
-    vb_printf(b, "    term_q           <= term_fire ? term_next : {%d{1'b0}};\n", C * 32);
+    vb_puts(b, "    term_q           <= term_next;  // read only when term_valid_q\n");
     if (da == 3)
         vb_puts(b, "    align_valid_q    <= add_fire;\n    sum_valid_q      <= sum_fire;\n");
     else if (da == 2)

@@ -138,6 +138,8 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     size_t segs = nb_gemm_num_segments(job);
     uint32_t *facc_acc = calloc(scaled ? M * N : 1, sizeof *facc_acc);
     size_t *blocks_done = calloc(scaled ? M * N : 1, sizeof *blocks_done);
+    /* per vector row: when it was presented on the previous block's last tile */
+    int64_t *block_t = calloc(scaled ? M : 1, sizeof *block_t);
     uint32_t *facc_in = calloc(C, sizeof *facc_in), *facc_o = calloc(C, sizeof *facc_o);
     uint16_t *w_scales = calloc(C, sizeof *w_scales);
     in_flight *sfifo = malloc((size_t)(d->latency + 4) * sizeof *sfifo);
@@ -151,9 +153,10 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     uint16_t *a_values = calloc(R, sizeof *a_values);
     int64_t *psum_in = calloc(C, sizeof *psum_in), *psum_out = calloc(C, sizeof *psum_out);
     bool ok_alloc = true;
-    if (!tiles || !received || !load_base || !last_vector || !fifo || !w_codes || !a_codes ||
+    if (!block_t || !tiles || !received || !load_base || !last_vector || !fifo || !w_codes || !a_codes ||
         !a_tags || !a_values || !psum_in || !psum_out) {
         free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
+        free(block_t);
         free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
         free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
         return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
@@ -173,6 +176,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
         free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
         free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
+        free(block_t);
         return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
     }
     /* two cycles of reset, selects already applied */
@@ -213,7 +217,14 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
         if (si < ntiles && load_started && t >= load_base[si] + 1 - wstage) {
             const nb_tile *tl = &tiles[si];
             bool psum_ready = tl->first_in_seg || received[si - 1] > m_next;
-            if (psum_ready) {
+            /* a block's last tile: scaled scale_add_stages cycles after the previous
+             * block of the same outputs at the earliest (gen/README.md) */
+            bool last_in_seg = si + 1 == ntiles || tiles[si + 1].first_in_seg;
+            bool scale_ready = !scaled || !last_in_seg || tl->seg == 0 ||
+                               t >= block_t[m_next] + d->scale_add_stages;
+            if (psum_ready && scale_ready) {
+                if (scaled && last_in_seg)
+                    block_t[m_next] = t;
                 for (size_t k = 0; k < R; k++) {
                     size_t at = m_next * K + tl->k0 + k;
                     bool real = k < tl->nrows;
@@ -343,5 +354,6 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
     free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
     free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
+        free(block_t);
     return ok;
 }

@@ -21,11 +21,15 @@ static int64_t schedule(const nb_design *d, const nb_gemm_job *job, const nb_til
     if (reuse < 1)
         reuse = 1; /* a tile's load starts the cycle after its predecessor's last vector at the earliest */
     int64_t *prev = malloc(M * sizeof *prev), *cur = malloc(M * sizeof *cur);
-    if (!prev || !cur) {
+    /* block-scaled: vector m's cycle on the previous block's last tile */
+    int64_t *block_t = calloc(M, sizeof *block_t);
+    if (!prev || !cur || !block_t) {
         free(prev);
         free(cur);
+        free(block_t);
         return -1;
     }
+    bool scaled = job->facc_out != NULL;
     int64_t load_base = 0, last = 0;
     for (size_t i = 0; i < ntiles; i++) {
         if (i > 0) {
@@ -33,13 +37,20 @@ static int64_t schedule(const nb_design *d, const nb_gemm_job *job, const nb_til
             load_base = after_load > after_stream ? after_load : after_stream;
         }
         int64_t t = load_base + 1 - wstage;
+        bool last_in_seg = i + 1 == ntiles || tiles[i + 1].first_in_seg;
         for (size_t m = 0; m < M; m++) {
             if (m > 0 && cur[m - 1] + 1 > t)
                 t = cur[m - 1] + 1;
             if (!tiles[i].first_in_seg && prev[m] + L + 1 > t)
                 t = prev[m] + L + 1; /* the previous tile's partial sum comes back first */
+            /* a block's last tile: its scaling waits scale_add_stages cycles after the
+             * previous block's of the same outputs (nb_gemm_run does the same) */
+            if (scaled && last_in_seg && tiles[i].seg > 0 && block_t[m] + d->scale_add_stages > t)
+                t = block_t[m] + d->scale_add_stages;
             cur[m] = t;
         }
+        if (scaled && last_in_seg)
+            memcpy(block_t, cur, M * sizeof *cur);
         last = cur[M - 1];
         int64_t *swap = prev;
         prev = cur;
@@ -47,6 +58,7 @@ static int64_t schedule(const nb_design *d, const nb_gemm_job *job, const nb_til
     }
     free(prev);
     free(cur);
+    free(block_t);
     return last + L + 1;
 }
 
