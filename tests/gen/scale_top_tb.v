@@ -12,10 +12,21 @@
 //                 the value on out_facc_o + 8*2^n -> 1 + 16*2^n in t0+L+3,
 //                 column 3 0x7FC00000; and scale_en_i without out_valid_o
 //   cycle t0+L+4: nothing from that (valid 0, data 0)
-// Prints PASS or FAIL: N mismatches. Define LAT (the manifest's latency) and,
-// for a deliberately wrong reading of the rules, WRONG_SAMPLE (scale inputs
-// one cycle early) to see the testbench fail.
+// With a pipelined stage (--scale-stages N = DT + DA, gen/README.md "Pipeline
+// depth"), B is presented DA cycles after A, so it is scaled exactly DA cycles
+// after A (the earliest the scheduling rule allows, forwarding); each block's
+// accumulators are due DT cycles after it is scaled and its result appears N
+// cycles after; every other cycle shows valid 0 and data 0.
+// Prints PASS or FAIL: N mismatches. Define LAT (the manifest's latency), DT
+// and DA (default 1 and 1) and, for a deliberately wrong reading of the rules,
+// WRONG_SAMPLE (scale inputs one cycle early) to see the testbench fail.
 `timescale 1ns / 1ps
+`ifndef DT
+`define DT 1
+`endif
+`ifndef DA
+`define DA 1
+`endif
 module scale_top_tb;
   reg          clk = 1'b0;
   reg          rst_n = 1'b0;
@@ -33,6 +44,8 @@ module scale_top_tb;
   wire [127:0] out_psum, out_facc;
   integer      cyc = 0, bad = 0, n;
   integer      t0 = 8;
+  integer      s;  // the cycle A is scaled
+  localparam integer N = `DT + `DA;
   reg  [31:0]  want [0:3];
 
   nibble_top dut (
@@ -76,42 +89,44 @@ module scale_top_tb;
       end
       check_facc(1'b0, 32'd0, 32'd0, 32'd0, 32'd0);
     end
-    if (cyc + 1 == t0 + `LAT + 1)
-      check_facc(1'b0, 32'd0, 32'd0, 32'd0, 32'd0);
-    if (cyc + 1 == t0 + `LAT + 2)  // 9, 17, 33, 65
-      check_facc(1'b1, 32'h41100000, 32'h41880000, 32'h42040000, 32'h42820000);
-    if (cyc + 1 == t0 + `LAT + 3)  // 17, 33, 65, NaN
-      check_facc(1'b1, 32'h41880000, 32'h42040000, 32'h42820000, 32'h7FC00000);
-    if (cyc + 1 == t0 + `LAT + 4)
-      check_facc(1'b0, 32'd0, 32'd0, 32'd0, 32'd0);
+    if (cyc + 1 > t0 + `LAT && cyc + 1 <= t0 + `LAT + `DA + N + 2) begin
+      if (cyc + 1 == t0 + `LAT + N)  // 9, 17, 33, 65
+        check_facc(1'b1, 32'h41100000, 32'h41880000, 32'h42040000, 32'h42820000);
+      else if (cyc + 1 == t0 + `LAT + `DA + N)  // 17, 33, 65, NaN
+        check_facc(1'b1, 32'h41880000, 32'h42040000, 32'h42820000, 32'h7FC00000);
+      else
+        check_facc(1'b0, 32'd0, 32'd0, 32'd0, 32'd0);
+    end
     // ---- inputs of cycle cyc + 1
     cyc = cyc + 1;
     rst_n = cyc >= 2;
     w_load = cyc >= 2 && cyc < 6;
     w_row = cyc[1:0] - 2'd2;
-    act_valid = cyc == t0 || cyc == t0 + 1;
+    act_valid = cyc == t0 || cyc == t0 + `DA;
     scale_en = 1'b0;
     facc_fwd = 1'b0;
     facc = {4{32'hDEADBEEF}};
+    s = t0 + `LAT;
 `ifdef WRONG_SAMPLE
-    if (cyc + 1 == t0 + `LAT) begin
+    if (cyc + 1 == s) begin
 `else
-    if (cyc == t0 + `LAT) begin
+    if (cyc == s) begin
 `endif
       scale_en = 1'b1;
       w_scales = {8'd130, 8'd129, 8'd128, 8'd127};
       a_scale = 8'd128;
     end
-    if (cyc == t0 + `LAT + 1) begin
+    if (cyc == s + `DT)  // A's accumulators
       facc = {4{32'h3F800000}};
+    if (cyc == s + `DA) begin  // scale B
       scale_en = 1'b1;
       w_scales = {8'hFF, 8'd129, 8'd128, 8'd127};
     end
-    if (cyc == t0 + `LAT + 2) begin
+    if (cyc == s + `DA + `DT)  // B's accumulators: A's result, on out_facc_o now
       facc_fwd = 1'b1;
+    if (cyc == s + `DA + 1)  // scale_en_i without a result: ignored
       scale_en = 1'b1;
-    end
-    if (cyc == t0 + `LAT + 6) begin
+    if (cyc == s + `DA + N + 3) begin
       if (bad == 0)
         $display("PASS");
       else
