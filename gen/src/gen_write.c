@@ -88,9 +88,13 @@ static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
         emit_f32_round(add_file(o, "nibble_f32_round.v", true), d);
         emit_f32_add_align(add_file(o, "nibble_f32_add_align.v", true), d);
         emit_f32_add_sum(add_file(o, "nibble_f32_add_sum.v", true), d);
-        emit_f32_add(add_file(o, "nibble_f32_add.v", true), d);
+        /* the combinational wholes only where nibble_top uses them (one term
+         * cycle, one add cycle); a pipelined top registers between their parts */
+        if (d->scale_add_stages == 1)
+            emit_f32_add(add_file(o, "nibble_f32_add.v", true), d);
         emit_scale_prod(add_file(o, "nibble_scale_prod.v", true), d);
-        emit_scale_col(add_file(o, "nibble_scale_col.v", true), d);
+        if (d->scale_term_stages == 1)
+            emit_scale_col(add_file(o, "nibble_scale_col.v", true), d);
     }
     emit_top(add_file(o, "nibble_top.v", true), d);
     emit_ports_header(add_file(o, "nibble_ports.h", false), d);
