@@ -13,7 +13,7 @@ void emit_top(vbuf *b, const nb_design *d)
              "  scale:  scale_en_i with w_scales_i and a_scale_i, presented in the cycle s a\n"
              "          block sum is on out_psum_o, and facc_i (or facc_fwd_i) in cycle s + %d\n"
              "          give out_facc_o = RNE(facc + RNE(sum * scales)) with out_facc_valid_o\n"
-             "          in s + %d (nibble_scale_col.v; gen/README.md, Block-scaled designs).\n",
+             "          in s + %d (nibble_scale_prod.v; gen/README.md, Block-scaled designs).\n",
              d->scale_term_stages, d->scale_latency);
     snprintf(purpose, sizeof purpose,
              "Top level of a %dx%d weight-stationary array.\n"

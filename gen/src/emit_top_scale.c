@@ -36,7 +36,7 @@ static void emit_add_stages(vbuf *b, int da)
                    "      reg         al_x_sign_q, al_y_sign_q, al_special_q, al_nan_q, al_inf_sign_q;\n"
                    "      reg  signed [13:0] al_exp_q;\n"
                    "      always @(posedge clk_i)\n"
-                   "        begin  // no enable: one signal driving every bit would be the slow path\n"
+                   "        begin\n"
                    "          al_x_ext_q <= x_ext;     al_y_ext_q <= y_ext;     al_shift_q <= shift;\n"
                    "          al_x_sign_q <= x_sign;   al_y_sign_q <= y_sign;   al_exp_q <= add_exp;\n"
                    "          al_special_q <= add_special; al_nan_q <= add_nan;\n"
@@ -86,15 +86,16 @@ void emit_top_scale_stage(vbuf *b, const nb_design *d)
     else
         vb_printf(b, "  // cycles s + %d .. s + %d: term_q + the accumulator (facc_i, or with\n"
                      "  // facc_fwd_i the value on out_facc_o, both read in cycle s + %d only),\n"
-                     "  // %s, rounded; out_facc_o valid in s + %d.\n",
+                     "  // %s, rounded;\n"
+                     "  // out_facc_o valid in s + %d.\n",
                   dt, d->scale_latency - 1, dt,
                   da == 2 ? "ordered, aligned and added, registered"
                           : "ordered, registered, aligned and added, registered",
                   d->scale_latency);
     vb_printf(b, "  wire [%d:0] term_next, facc_next;\n  reg  [%d:0] term_q;\n  reg  term_valid_q;\n",
               C * 32 - 1, C * 32 - 1);
-    vb_puts(b, "  // forwarding: the previous block of the same outputs, whose last cycle was\n"
-               "  // the previous one, comes straight from the output register\n");
+    vb_printf(b, "  // forwarding: the previous block of the same outputs, scaled %d cycle(s)\n"
+                 "  // earlier, comes straight from the output register\n", da);
     vb_printf(b, "  wire [%d:0] facc_src = facc_fwd_i ? out_facc_o : facc_i;\n", C * 32 - 1);
     vb_puts(b, "  wire scale_fire = rst_ni && out_valid_o && scale_en_i;\n");
     if (dt == 2)
@@ -108,6 +109,9 @@ void emit_top_scale_stage(vbuf *b, const nb_design *d)
         vb_puts(b, "  reg  sum_valid_q;\n  wire out_fire = rst_ni && sum_valid_q;\n");
     else
         vb_puts(b, "  wire out_fire = add_fire;\n");
+    if (d->scale_latency > 2)
+        vb_puts(b, "  // The data registers inside the stage load every cycle, without enable: an\n"
+                   "  // enable would be one signal driving every bit, the design's slowest path.\n");
     vb_puts(b, "  genvar n;\n  generate\n    for (n = 0; n < COLS; n = n + 1) begin : g_scale\n");
     if (dt == 1) {
         vb_printf(b, "      nibble_scale_col u_term (\n"
