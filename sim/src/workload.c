@@ -251,6 +251,30 @@ bool nb_workload_block_golden(const nb_workload *wl, float *out, nb_err *err)
     return nb_block_gemm(&g, out, err);
 }
 
+bool nb_workload_matches(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,
+                         bool *match, nb_err *err)
+{
+    size_t MN = wl->M * wl->N, nres = nb_gemm_num_segments(&wl->job) * MN;
+    int64_t *gold = malloc(nres * sizeof *gold);
+    float *got = wl->block ? malloc(MN * sizeof *got) : NULL;
+    float *want = wl->block ? malloc(MN * sizeof *want) : NULL;
+    bool ok = gold && (!wl->block || (got && want));
+    if (!ok)
+        nb_fail(err, "out of memory checking a %zu-result GEMM", nres);
+    if (ok) {
+        nb_gemm_golden(d, &wl->job, gold);
+        *match = memcmp(seg_out, gold, nres * sizeof *gold) == 0;
+    }
+    if (ok && wl->block && (ok = nb_workload_block_golden(wl, want, err))) {
+        nb_workload_block_output(wl, wl->facc, got);
+        for (size_t i = 0; i < MN; i++)
+            if (!(isnan(got[i]) && isnan(want[i])) && memcmp(&got[i], &want[i], sizeof *got) != 0)
+                *match = false;
+    }
+    free(gold), free(got), free(want);
+    return ok;
+}
+
 void nb_workload_free(nb_workload *wl)
 {
     free(wl->facc);

@@ -62,6 +62,11 @@ void nb_workload_dequantize(const nb_design *d, const nb_workload *wl, const int
 void nb_workload_block_output(const nb_workload *wl, const float *facc, float *out);
 /* The golden result of the same GEMM (nb_block_gemm, epilogue included). */
 bool nb_workload_block_golden(const nb_workload *wl, float *out, nb_err *err);
+/* Whether a run's results are the golden ones: the integer segment sums
+ * seg_out against nb_gemm_golden, and on block designs the binary32 results
+ * in wl->facc against nb_workload_block_golden (NaN matches any NaN). */
+bool nb_workload_matches(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,
+                         bool *match, nb_err *err);
 void nb_workload_free(nb_workload *wl);
 
 /* GEMM-level accuracy: the workload run through the bit-exact C model
