@@ -153,7 +153,7 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
     else
         nb_rng_fill(rng, &spec->adist, wl->a, M * K);
     nb_rng_free(rng);
-    if (d->block_scaled) {
+    if (d->block_scaled && !spec->integer_job) {
         if (!make_block(d, spec, wl, err)) {
             nb_workload_free(wl);
             return false;

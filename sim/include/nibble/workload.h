@@ -42,6 +42,10 @@ typedef struct nb_workload_spec {
      * design's (a quantizer choice, not hardware; it must fit the scale format) */
     bool block_rule_set;
     nb_scale_rule block_rule;
+    /* Block-scaled designs: an integer GEMM instead (element codes under
+     * software group scales of `group`, no scale codes, the stage idle), as
+     * on any other design; for checks of the integer datapath alone */
+    bool integer_job;
 } nb_workload_spec;
 
 /* OverQ activations: negatives count as zero, each row of each group gets the
