@@ -1,6 +1,7 @@
 /* nibble sim: run a quantized GEMM through a generated array on one backend. */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +21,19 @@ static void help(void)
            "Quantize a GEMM Y = A x W^T (A: MxK activations, W: NxK weights) with the golden\n"
            "quantizer, tile it over the generated array and run it cycle by cycle. Prints\n"
            "cycles, utilization, throughput, the bit-exact check against the golden integer\n"
-           "GEMM and the error against the float reference.\n\n"
+           "GEMM and the error against the float reference. On a block-scaled design the\n"
+           "tensors are block-quantized with the design's block formats and the array's\n"
+           "binary32 results (and cycle count) are checked against the golden block GEMM.\n\n"
            "  --config PATH       manifest.json written by 'nibble gen' (or its directory)\n"
            "  --gemm MxKxN        shape (default 64x64x64)\n"
            "  --dist D            weight distribution (default t:5)\n"
            "  --act-dist D        activation distribution (default: as --dist)\n"
            "  --wfmt F, --afmt F  formats from the design's sets (default: the first of each)\n"
            "  --group G           scaling group along K (default 128; 0 = per channel)\n"
+           "  --scale-rule R      block-scaled designs: choose the block scales by R: floor,\n"
+           "                      rceil or even for e8m0 scales, nearest for the others; it\n"
+           "                      applies to each side whose scales take it (default: the\n"
+           "                      rule of the design's block formats)\n"
            "  --backend B         c, verilator, systemc or systemc-c (default c)\n"
            "  --compare B         also run backend B in lock step and compare every cycle\n"
            "  --trace FILE.vcd    write a VCD waveform (verilator and systemc backends; a\n"
@@ -59,6 +66,70 @@ static void name_user_path(nb_err *err, const char *tmp, const char *user)
     *err = named;
 }
 
+/* A block-scaled run's checks: the binary32 results against the golden
+ * block GEMM, and the cycle count against the integer GEMM's plus the scale
+ * stage's latency (the fast-forward model's count of the integer job). */
+typedef struct block_result {
+    bool golden_ok;
+    char golden_err[sizeof(nb_err)];
+    size_t bad, first;
+    float got, want;
+    uint64_t cycles, want_cycles;
+} block_result;
+
+static bool same_f32(float x, float y)
+{
+    return (isnan(x) && isnan(y)) || memcmp(&x, &y, sizeof x) == 0;
+}
+
+static void block_check(const nb_design *d, const nb_workload *wl, const nb_gemm_stats *st,
+                        double *y, block_result *r)
+{
+    size_t MN = wl->M * wl->N;
+    float *out = malloc(MN * sizeof *out), *want = malloc(MN * sizeof *want);
+    int64_t *seg = malloc(nb_gemm_num_segments(&wl->job) * MN * sizeof *seg);
+    nb_err err = {0};
+    nb_gemm_job ijob = wl->job;
+    ijob.facc_out = NULL;
+    nb_gemm_stats ist = {0};
+    r->cycles = st->cycles;
+    r->golden_ok = out && want && seg ? nb_workload_block_golden(wl, want, &err) &&
+                                            nb_gemm_fast(d, &ijob, seg, &ist, &err)
+                                      : nb_fail(&err, "out of memory checking a block-scaled GEMM");
+    snprintf(r->golden_err, sizeof r->golden_err, "%s", err.msg);
+    r->want_cycles = ist.cycles + (uint64_t)d->scale_latency;
+    if (r->golden_ok) {
+        nb_workload_block_output(wl, wl->facc, out);
+        for (size_t i = 0; i < MN; i++) {
+            y[i] = (double)out[i];
+            if (!same_f32(out[i], want[i]) && !r->bad++) {
+                r->first = i;
+                r->got = out[i];
+                r->want = want[i];
+            }
+        }
+    }
+    free(out), free(want), free(seg);
+}
+
+static bool print_block_check(const nb_workload *wl, const block_result *r)
+{
+    if (!r->golden_ok) {
+        printf("bit-exact vs golden block GEMM: could not check: %s\n", r->golden_err);
+        return false;
+    }
+    if (r->bad)
+        printf("bit-exact vs golden block GEMM (binary32): NO, %zu of %zu results differ (first: m "
+               "%zu, n %zu: got %a, golden %a)\n", r->bad, wl->M * wl->N, r->first / wl->N,
+               r->first % wl->N, (double)r->got, (double)r->want);
+    else
+        printf("bit-exact vs golden block GEMM (binary32): yes (%zu results)\n", wl->M * wl->N);
+    bool cyc = r->cycles == r->want_cycles;
+    printf("cycles vs integer GEMM + scale stage: %s (%llu, expected %llu)\n", cyc ? "yes" : "NO",
+           (unsigned long long)r->cycles, (unsigned long long)r->want_cycles);
+    return !r->bad && cyc;
+}
+
 int cmd_sim(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -69,6 +140,7 @@ int cmd_sim(int argc, char **argv)
         {"compare", required_argument, NULL, 'C'}, {"trace", required_argument, NULL, 't'},
         {"no-overlap", no_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
         {"fast-forward", no_argument, NULL, 'F'},  {"allow-edited-rtl", no_argument, NULL, 'E'},
+        {"scale-rule", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *config = NULL, *shape = "64x64x64", *wdist = "t:5", *adist = NULL;
@@ -77,6 +149,8 @@ int cmd_sim(int argc, char **argv)
     nb_backend_kind kind = NB_BACKEND_C, cmp_kind = NB_BACKEND_C;
     bool compare = false, overlap = true, fast = false, allow_edited = false;
     uint64_t seed = 1;
+    bool rule_set = false, group_set = false;
+    nb_scale_rule rule = NB_RULE_RCEIL;
     nb_err err = {0};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -94,6 +168,7 @@ int cmd_sim(int argc, char **argv)
         case 'G':
             if (!cli_parse_long("--group", optarg, 0, 1L << 20, &group, &err))
                 return cli_fail_err(CMD, &err);
+            group_set = true;
             break;
         case 'b':
             if (!nb_backend_kind_parse(optarg, &kind, &err))
@@ -108,6 +183,11 @@ int cmd_sim(int argc, char **argv)
             if (!cli_parse_u64("--seed", optarg, &seed, &err))
                 return cli_fail_err(CMD, &err);
             break;
+        case 'r':
+            if (!nb_scale_rule_parse(optarg, &rule, &err))
+                return cli_fail_err(CMD, &err);
+            rule_set = true;
+            break;
         case 'h': help(); return 0;
         default: return cli_bad_option(CMD, argv);
         }
@@ -116,7 +196,8 @@ int cmd_sim(int argc, char **argv)
         return cli_fail(CMD, "unexpected argument '%s'", argv[optind]);
     if (!config)
         return cli_fail(CMD, "give the design with --config DIR/manifest.json (from 'nibble gen')");
-    nb_workload_spec spec = {.group = (size_t)group, .seed = seed};
+    nb_workload_spec spec = {.group = (size_t)group, .seed = seed, .block_rule_set = rule_set,
+                             .block_rule = rule};
     if (!nb_parse_gemm_shape(shape, &spec.M, &spec.K, &spec.N, &err) ||
         !nb_dist_parse(wdist, &spec.wdist, &err) ||
         !nb_dist_parse(adist ? adist : wdist, &spec.adist, &err))
@@ -136,6 +217,12 @@ int cmd_sim(int argc, char **argv)
         int rc = cli_fail(CMD, "format %s is not in the design's %s set {%s}",
                           wsel < 0 ? wfmt : afmt, wsel < 0 ? "weight" : "activation",
                           wsel < 0 ? d->weights_spec : d->acts_spec);
+        nb_design_free(d);
+        return rc;
+    }
+    if (d->block_scaled && group_set) {
+        int rc = cli_fail(CMD, "--group does not apply to a block-scaled design: its blocks of %d "
+                          "along K come from its formats {%s}", d->block, d->weights_spec);
         nb_design_free(d);
         return rc;
     }
@@ -191,7 +278,11 @@ int cmd_sim(int argc, char **argv)
         for (size_t i = 0; i < nres; i++)
             if (got[i] != want[i] && !bad++)
                 first = i;
-        nb_workload_dequantize(d, &wl, got, y);
+        block_result br = {0};
+        if (wl.block)
+            block_check(d, &wl, &st, y, &br);
+        else
+            nb_workload_dequantize(d, &wl, got, y);
         nb_error_stats es = nb_error_stats_double(wl.reference, y, spec.M * spec.N);
         printf("design:   %dx%d array, weights {%s}, activations {%s}, %d-bit %s accumulator, "
                "latency %d\n", d->rows, d->cols, d->weights_spec, d->acts_spec, d->acc_bits,
@@ -200,8 +291,11 @@ int cmd_sim(int argc, char **argv)
         nb_dist_format(&spec.wdist, wd, sizeof wd);
         nb_dist_format(&spec.adist, ad, sizeof ad);
         printf("workload: %zux%zux%zu (MxKxN), weights %s as %s, activations %s as %s, ", spec.M,
-               spec.K, spec.N, wd, d->w[wsel].name, ad, d->a[asel].name);
-        if (wl.group)
+               spec.K, spec.N, wd, wl.block ? wl.wbf.name : d->w[wsel].name, ad,
+               wl.block ? wl.abf.name : d->a[asel].name);
+        if (wl.block)
+            printf("blocks of %zu\n", wl.group);
+        else if (wl.group)
             printf("groups of %zu\n", wl.group);
         else
             printf("per-channel scales\n");
@@ -215,8 +309,11 @@ int cmd_sim(int argc, char **argv)
                    (long long)got[first], (long long)want[first]);
             status = EXIT_CHECK_FAILED;
         } else {
-            printf("bit-exact vs golden integer GEMM: yes (%zu results)\n", nres);
+            printf("bit-exact vs golden integer GEMM: yes (%zu %s)\n", nres,
+                   wl.block ? "block sums" : "results");
         }
+        if (wl.block && !print_block_check(&wl, &br))
+            status = EXIT_CHECK_FAILED;
         if (compare) {
             const nb_mismatch *mm = nb_lockstep_mismatch(b);
             if (mm->found) {

@@ -365,7 +365,8 @@ static void test_gemm(ctx *c, nb_backend *b, const nb_design *d, const char *dir
                 nb_workload_spec spec = {.M = shapes[s].M, .K = shapes[s].K, .N = shapes[s].N,
                                          .group = shapes[s].group,
                                          .seed = c->o->seed + (uint64_t)(w * 131 + a * 7 + (int)run),
-                                         .overq_scale_div = run >= nshapes ? 4 : 1};
+                                         .overq_scale_div = run >= nshapes ? 4 : 1,
+                                         .integer_job = true}; /* block jobs: test_block */
                 nb_err err;
                 nb_dist_parse("t:5", &spec.wdist, &err);
                 /* post-ReLU formats see ReLU'd t and normal activations */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nibble/block_gemm.h"
 #include "nibble/overq.h"
 #include "nibble/parse.h"
 #include "nibble/workload.h"
@@ -67,6 +68,64 @@ static bool quantize_overq(const nb_design *d, nb_workload *wl, const nb_quant_o
     return true;
 }
 
+/* The block formats with the workload's scale rule. The rule is a quantizer
+ * choice; it applies to each side whose scale format takes it (floor, rceil,
+ * even: e8m0; nearest: the others), and is refused when it fits neither. */
+static bool fits(const nb_block_format *bf, nb_scale_rule r)
+{
+    return (bf->scale == NB_SF_E8M0) == (r != NB_RULE_NEAREST);
+}
+
+static void set_rule(nb_block_format *bf, nb_scale_rule r)
+{
+    bf->rule = r;
+    char *slash = strrchr(bf->name, '/'); /* the canonical name ends in the rule */
+    if (slash)
+        snprintf(slash + 1, sizeof bf->name - (size_t)(slash + 1 - bf->name), "%s",
+                 nb_scale_rule_name(r));
+}
+
+static bool with_rule(const nb_design *d, const nb_workload_spec *spec, nb_workload *wl,
+                      nb_err *err)
+{
+    wl->wbf = d->wblock;
+    wl->abf = d->ablock;
+    if (!spec->block_rule_set)
+        return true;
+    nb_scale_rule r = spec->block_rule;
+    if (!fits(&wl->wbf, r) && !fits(&wl->abf, r))
+        return nb_fail(err, "scale rule %s does not fit the design's scales (%s weights, %s "
+                       "activations): e8m0 scales take floor, rceil or even; ue4m3, fp16 and "
+                       "bf16 scales take nearest", nb_scale_rule_name(r),
+                       nb_scale_fmt_name(wl->wbf.scale), nb_scale_fmt_name(wl->abf.scale));
+    if (fits(&wl->wbf, r))
+        set_rule(&wl->wbf, r);
+    if (fits(&wl->abf, r))
+        set_rule(&wl->abf, r);
+    return true;
+}
+
+/* Block-scaled designs: block-quantize both tensors, the job carries scales. */
+static bool make_block(const nb_design *d, const nb_workload_spec *spec, nb_workload *wl,
+                       nb_err *err)
+{
+    size_t M = wl->M, N = wl->N, K = wl->K;
+    wl->block = true;
+    wl->group = (size_t)d->block;
+    wl->facc = calloc(M * N, sizeof *wl->facc);
+    if (!wl->facc)
+        return nb_fail(err, "out of memory for a %zux%zux%zu workload", M, K, N);
+    if (!with_rule(d, spec, wl, err) ||
+        !nb_block_quantize(wl->w, N, K, &wl->wbf, &wl->wbq, err) ||
+        !nb_block_quantize(wl->a, M, K, &wl->abf, &wl->abq, err))
+        return false;
+    wl->job = (nb_gemm_job){.M = M, .N = N, .K = K, .w_codes = wl->wbq.codes,
+                            .a_codes = wl->abq.codes, .group = wl->group, .overlap_loads = true,
+                            .w_scales = wl->wbq.scales, .a_scales = wl->abq.scales,
+                            .facc_out = wl->facc};
+    return nb_gemm_block_check(d, &wl->job, err);
+}
+
 bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_spec *spec,
                       nb_workload *wl, nb_err *err)
 {
@@ -94,6 +153,19 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
     else
         nb_rng_fill(rng, &spec->adist, wl->a, M * K);
     nb_rng_free(rng);
+    if (d->block_scaled && !spec->integer_job) {
+        if (!make_block(d, spec, wl, err)) {
+            nb_workload_free(wl);
+            return false;
+        }
+        nb_gemm_float(wl->a, wl->w, M, N, K, wl->reference);
+        return true;
+    }
+    if (spec->block_rule_set) {
+        nb_workload_free(wl);
+        return nb_fail(err, "a scale rule applies to block-scaled designs only; this design's "
+                       "formats {%s} x {%s} have no block scales", d->weights_spec, d->acts_spec);
+    }
     nb_quant_opts q = nb_quant_opts_default();
     if (spec->clip > 0)
         q.clip = spec->clip;
@@ -147,8 +219,67 @@ void nb_workload_dequantize(const nb_design *d, const nb_workload *wl, const int
         }
 }
 
+static nb_block_gemm_args block_args(const nb_workload *wl)
+{
+    return (nb_block_gemm_args){.M = wl->M, .N = wl->N, .K = wl->K, .wf = &wl->wbf,
+                                .af = &wl->abf, .w_codes = wl->wbq.codes,
+                                .w_scales = wl->wbq.scales, .a_codes = wl->abq.codes,
+                                .a_scales = wl->abq.scales,
+                                .w_tensor_scale = wl->wbq.tensor_scale,
+                                .a_tensor_scale = wl->abq.tensor_scale};
+}
+
+void nb_workload_block_output(const nb_workload *wl, const float *facc, float *out)
+{
+    size_t MN = wl->M * wl->N;
+    if (!wl->wbf.tensor_scale && !wl->abf.tensor_scale) {
+        memcpy(out, facc, MN * sizeof *out);
+        return;
+    }
+    /* nb_block_gemm's epilogue: out = RNE_fp32(RNE_fp32(Tw * Ta) * acc);
+     * products of two binary32 values are exact in double */
+    float tw = wl->wbf.tensor_scale ? wl->wbq.tensor_scale : 1.0f;
+    float ta = wl->abf.tensor_scale ? wl->abq.tensor_scale : 1.0f;
+    float alpha = (float)((double)tw * (double)ta);
+    for (size_t i = 0; i < MN; i++)
+        out[i] = (float)((double)alpha * (double)facc[i]);
+}
+
+bool nb_workload_block_golden(const nb_workload *wl, float *out, nb_err *err)
+{
+    nb_block_gemm_args g = block_args(wl);
+    return nb_block_gemm(&g, out, err);
+}
+
+bool nb_workload_matches(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,
+                         bool *match, nb_err *err)
+{
+    size_t MN = wl->M * wl->N, nres = nb_gemm_num_segments(&wl->job) * MN;
+    int64_t *gold = malloc(nres * sizeof *gold);
+    float *got = wl->block ? malloc(MN * sizeof *got) : NULL;
+    float *want = wl->block ? malloc(MN * sizeof *want) : NULL;
+    bool ok = gold && (!wl->block || (got && want));
+    if (!ok)
+        nb_fail(err, "out of memory checking a %zu-result GEMM", nres);
+    if (ok) {
+        nb_gemm_golden(d, &wl->job, gold);
+        *match = memcmp(seg_out, gold, nres * sizeof *gold) == 0;
+    }
+    if (ok && wl->block && (ok = nb_workload_block_golden(wl, want, err))) {
+        nb_workload_block_output(wl, wl->facc, got);
+        for (size_t i = 0; i < MN; i++)
+            if (!(isnan(got[i]) && isnan(want[i])) && memcmp(&got[i], &want[i], sizeof *got) != 0)
+                *match = false;
+    }
+    free(gold), free(got), free(want);
+    return ok;
+}
+
 void nb_workload_free(nb_workload *wl)
 {
+    free(wl->facc);
+    nb_block_qtensor_free(&wl->wbq);
+    nb_block_qtensor_free(&wl->abq);
     free(wl->w);
     free(wl->a);
     free(wl->reference);

@@ -66,12 +66,17 @@ bool synth_cell_models(const synth_library *lib, char *path, size_t len, nb_err 
 }
 
 /* A realistic workload: t-distributed weights, t or ReLU'd t activations (for
- * activation format asel), a few tiles deep and wide. */
+ * activation format asel), a few tiles deep and wide. On a block-scaled
+ * design it is a block-scaled GEMM (nb_workload_make) at least two blocks
+ * deep, so the scale stage scales and accumulates as it would in use and its
+ * switching is in the power figure. */
 void synth_power_workload(const nb_design *d, int asel, nb_workload_spec *ws)
 {
     nb_err err;
-    *ws = (nb_workload_spec){.M = 64, .K = 4 * (size_t)d->rows, .N = 2 * (size_t)d->cols,
-                             .group = 0, .seed = 1};
+    size_t K = 4 * (size_t)d->rows;
+    if (d->block_scaled && K < 2 * (size_t)d->block)
+        K = 2 * (size_t)d->block; /* a multiple of the rows, as the block is */
+    *ws = (nb_workload_spec){.M = 64, .K = K, .N = 2 * (size_t)d->cols, .group = 0, .seed = 1};
     bool relu = d->a[asel].is_overq || d->a[asel].encoding == NB_ENC_UNSIGNED;
     nb_dist_parse("t:5", &ws->wdist, &err);
     nb_dist_parse(relu ? "relu-t:5" : "t:5", &ws->adist, &err);
@@ -109,7 +114,8 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
     nb_dist_format(&ws.wdist, wd, sizeof wd);
     nb_dist_format(&ws.adist, ad, sizeof ad);
     snprintf(r->prov.workload, sizeof r->prov.workload, "gemm %zux%zux%zu weights %s in %s, acts %s in %s",
-             ws.M, ws.K, ws.N, wd, d->w[0].name, ad, d->a[0].name);
+             ws.M, ws.K, ws.N, wd, d->block_scaled ? d->wblock.name : d->w[0].name, ad,
+             d->block_scaled ? d->ablock.name : d->a[0].name);
     r->prov.seed = ws.seed;
     nb_workload wl;
     if (!nb_workload_make(d, 0, 0, &ws, &wl, err)) {
@@ -117,19 +123,18 @@ bool synth_power(const char *work, const char *design_dir, const nb_design *d,
         return false;
     }
     size_t nres = nb_gemm_num_segments(&wl.job) * ws.M * ws.N;
-    int64_t *out = calloc(nres, sizeof *out), *gold = calloc(nres, sizeof *gold);
+    int64_t *out = calloc(nres, sizeof *out);
     nb_gemm_stats st;
-    bool ok = out && gold && nb_gemm_run(b, &wl.job, out, &st, err);
+    bool match = false;
+    bool ok = (out ? nb_gemm_run(b, &wl.job, out, &st, err) : nb_fail(err, "out of memory")) &&
+              nb_workload_matches(d, &wl, out, &match, err);
     if (ok) {
-        nb_gemm_golden(d, &wl.job, gold);
-        r->gate_level_match = !nb_lockstep_mismatch(b)->found &&
-                              memcmp(out, gold, nres * sizeof *out) == 0;
+        r->gate_level_match = !nb_lockstep_mismatch(b)->found && match;
         r->power_cycles = st.cycles + 2; /* the driver's two reset cycles are simulated too */
         r->power_macs = st.macs;
     }
     nb_backend_free(b); /* writes the coverage file */
     free(out);
-    free(gold);
     nb_workload_free(&wl);
     if (!ok)
         return false;

@@ -51,8 +51,8 @@ static void describe(const nb_design *d, nb_synth_result *r)
 
 /* Everything a result depends on; the tool versions go into its provenance. */
 static bool cache_key(const char *dir, char (*files)[4608], int nfiles, const synth_library *lib,
-                      const char *sdc_template, const nb_synth_opts *o, nb_synth_provenance *prov,
-                      char key[33], nb_err *err)
+                      const char *sdc_template, const nb_synth_opts *o, bool block_scaled,
+                      nb_synth_provenance *prov, char key[33], nb_err *err)
 {
     char yv[256], sv[256], vv[256] = "", path[4300];
     if (!nb_tool_version("yosys", "-V", yv, sizeof yv, err) ||
@@ -68,7 +68,10 @@ static bool cache_key(const char *dir, char (*files)[4608], int nfiles, const sy
     snprintf(slew, sizeof slew, "%.9g", lib->input_slew_ns);
     /* the libraries.json entry the defaults came from: its input slew sets
      * the internal energies, hence the power */
-    const char *salt[] = {NB_SYNTH_FORMAT, yv, sv, vv, clock, o->power ? "power" : "no-power",
+    /* block-scaled designs' power runs block-scaled jobs (scale stage active)
+     * since nibble-synth-5; results from before measured integer jobs only */
+    const char *power = !o->power ? "no-power" : block_scaled ? "power-block-jobs" : "power";
+    const char *salt[] = {NB_SYNTH_FORMAT, yv, sv, vv, clock, power,
                           slew, lib->entry_hash};
     for (size_t i = 0; i < sizeof salt / sizeof salt[0]; i++)
         nb_hash_str(h, salt[i]);
@@ -242,7 +245,8 @@ bool nb_synth_run(const char *design_dir, const nb_synth_opts *o, nb_synth_resul
     snprintf(r->library, sizeof r->library, "%s", lib.name);
     snprintf(r->liberty, sizeof r->liberty, "%s", lib.source);
     r->clock_ns = lib.clock_ns;
-    ok = ok && cache_key(design_dir, files, nfiles, &lib, sdc_template, o, &r->prov, r->key, err);
+    ok = ok && cache_key(design_dir, files, nfiles, &lib, sdc_template, o, d->block_scaled,
+                           &r->prov, r->key, err);
     char dir[4300], result[4400], root[4200];
     snprintf(root, sizeof root, "%s/synth", nb_cache_dir());
     snprintf(dir, sizeof dir, "%s/%s", root, r->key);
