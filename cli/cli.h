@@ -70,5 +70,9 @@ const char *cli_sqnr_note(double sqnr_db);
 /* Print doc and a newline; doc NULL (a failed json_pack: out of memory or a
  * string that is not UTF-8) is reported as such. */
 bool cli_json_print(json_t *doc, size_t flags, nb_err *err);
+/* Write doc (indented, 10 significant digits) and a newline to the output file
+ * path, atomically through nb_output_file_write; takes doc's reference (NULL
+ * is reported as for cli_json_print). */
+bool cli_json_write_file(const char *path, json_t *doc, nb_err *err);
 
 #endif

@@ -4,8 +4,11 @@
  * null beside a note that says why, and every failure is reported. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "nibble/output.h"
 
 bool cli_json_set_real(json_t *obj, const char *key, double v, const char *note_key,
                        const char *note)
@@ -33,4 +36,20 @@ bool cli_json_print(json_t *doc, size_t flags, nb_err *err)
     return json_dumpf(doc, stdout, flags) == 0 && putchar('\n') != EOF
                ? true
                : nb_fail(err, "cannot write the JSON output to standard output");
+}
+
+bool cli_json_write_file(const char *path, json_t *doc, nb_err *err)
+{
+    if (!doc)
+        return nb_fail(err, "cannot build %s: out of memory, or a name (a file path, say) that "
+                       "is not valid UTF-8, which JSON cannot hold", path);
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    json_decref(doc);
+    if (!text)
+        return nb_fail(err, "cannot build %s: out of memory", path);
+    size_t n = strlen(text);
+    text[n] = '\n'; /* written by length: the NUL is not needed */
+    bool ok = nb_output_file_write(path, text, n + 1, err);
+    free(text);
+    return ok;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "nibble/csv.h"
 #include "nibble/files.h"
 #include "nibble/list.h"
 #include "nibble/output.h"
@@ -246,12 +247,8 @@ static bool write_outputs(const eval_args *a, const nb_llama *m, size_t nrows, c
             json_array_append_new(arr, result_json(v[i].label, &v[i], &res[i + 1], &res[0],
                                                    a->classifier));
         json_object_set_new(doc, "results", arr);
-        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-        json_decref(doc);
-        bool ok = text && nb_output_file_write(a->json, text, strlen(text), err);
-        free(text);
-        if (!ok)
-            return text ? false : nb_fail(err, "out of memory writing JSON");
+        if (!cli_json_write_file(a->json, doc, err))
+            return false;
     }
     if (a->csv) {
         /* built in memory (no row or label is ever cut), written once complete */
@@ -266,9 +263,11 @@ static bool write_outputs(const eval_args *a, const nb_llama *m, size_t nrows, c
             for (int i = 0; i < nv; i++) {
                 char gt[32];
                 group_text(v[i].group, gt, sizeof gt);
-                fprintf(f, "\"%s\",%s,%s,%s,\"%s\",%d,%d,%d,%s,%.6f,%.6f,%.6g,%.6f,%zu\n",
-                        v[i].label, v[i].d->w[v[i].wsel].name, v[i].d->a[v[i].asel].name, gt,
-                        v[i].design, v[i].d->rows, v[i].d->cols, v[i].d->acc_bits,
+                nb_csv_quoted(f, v[i].label, ",");
+                fprintf(f, "%s,%s,%s,", v[i].d->w[v[i].wsel].name, v[i].d->a[v[i].asel].name, gt);
+                nb_csv_quoted(f, v[i].design, ",");
+                fprintf(f, "%d,%d,%d,%s,%.6f,%.6f,%.6g,%.6f,%zu\n", v[i].d->rows, v[i].d->cols,
+                        v[i].d->acc_bits,
                         a->classifier ? "true" : "false", res[i + 1].perplexity,
                         res[i + 1].perplexity - res[0].perplexity, res[i + 1].mean_kl,
                         res[i + 1].top1, res[i + 1].scored);

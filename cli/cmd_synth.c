@@ -78,16 +78,7 @@ static void print_result(const nb_synth_result *r)
 
 static bool write_json(const char *path, const nb_synth_result *r, nb_err *err)
 {
-    json_t *j = nb_synth_result_to_json(r);
-    char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-    json_decref(j);
-    if (!text)
-        return nb_fail(err, "out of memory");
-    size_t n = strlen(text);
-    text[n] = '\n';
-    bool ok = nb_output_file_write(path, text, n + 1, err);
-    free(text);
-    return ok;
+    return cli_json_write_file(path, nb_synth_result_to_json(r), err);
 }
 
 static bool write_csv(const char *path, const nb_synth_result *r, nb_err *err)

@@ -257,12 +257,8 @@ static bool write_outputs(const eval_overq_args *a, const nb_llama *m, const nb_
         }
         json_object_set_new(doc, "relu_inputs", relu);
         (void)m;
-        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-        json_decref(doc);
-        bool ok = text && nb_output_file_write(a->json, text, strlen(text), err);
-        free(text);
-        if (!ok)
-            return text ? false : nb_fail(err, "out of memory writing JSON");
+        if (!cli_json_write_file(a->json, doc, err))
+            return false;
     }
     if (a->csv) {
         char *buf = NULL;

@@ -36,6 +36,16 @@ ok 0 "e2m1 x int8 channel .*/rtl +[0-9.]+" "$nibble" eval --model "$m" --tokeniz
     --config "$dir/rtl" --csv "$dir/cfg.csv"
 grep -q '^"int4 x int8 channel .*rtl",int4,int8,channel,.*,4,4,32,false,' "$dir/cfg.csv" ||
     { echo "FAIL: CSV of --config"; fail=1; }
+# a label with a quote and a comma stays one CSV field (RFC 4180: the quote doubled)
+cp -r "$dir/rtl" "$dir/r\"t,l"
+ok 0 "int4 x int8" "$nibble" eval --model "$m" --tokenizer "$t" --text "$x" \
+    --config "$dir/r\"t,l" --csv "$dir/quoted.csv" -q
+python3 - "$dir/quoted.csv" <<'PY' || { echo "FAIL: CSV with a quoted label"; fail=1; }
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 3 and rows[1]["design"].endswith('r"t,l'), rows
+assert rows[1]["weights"] == "int4" and rows[1]["rows"] == "4", rows
+PY
 # a design is labelled by the path as given: a manifest path keeps its file name
 ok 0 "int4 x int8 channel $dir/rtl/manifest.json +[0-9.]+" "$nibble" eval --model "$m" \
     --tokenizer "$t" --text "$x" --config "$dir/rtl/manifest.json" -q

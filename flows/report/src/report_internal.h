@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "nibble/csv.h"
 #include "nibble/model_eval.h"
 #include "nibble/model_setup.h"
 #include "nibble/report.h"

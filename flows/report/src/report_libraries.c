@@ -178,15 +178,6 @@ void rp_library_findings(rp_report *r)
         snprintf(r->findings + cap - 6, 6, "...\n");
 }
 
-/* a quoted CSV field and a comma (RFC 4180: quotes inside are doubled) */
-static void csv_quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++)
-        fputs(*s == '"' ? "\"\"" : (char[]){*s, 0}, f);
-    fputs("\",", f);
-}
-
 /* libraries.csv: one row per library and PE, with that result's provenance. */
 bool rp_write_library_table(const rp_report *r, nb_err *err)
 {
@@ -207,9 +198,9 @@ bool rp_write_library_table(const rp_report *r, nb_err *err)
             char pe[600];
             snprintf(pe, sizeof pe, "%s x %s", r->cmp[i].weights, r->cmp[i].acts);
             fprintf(f, "%s,", r->libs[l].name);
-            csv_quoted(f, pe);
-            csv_quoted(f, r->cmp[i].weights);
-            csv_quoted(f, r->cmp[i].acts);
+            nb_csv_quoted(f, pe, ",");
+            nb_csv_quoted(f, r->cmp[i].weights, ",");
+            nb_csv_quoted(f, r->cmp[i].acts, ",");
             fprintf(f, "%.6g,%.6g,%d,", s->area_pe, s->fmax_mhz, nb_synth_timing_met(s));
             if (s->has_power)
                 fprintf(f, "%.6g,%.6g,", s->power_mw, s->energy_per_mac_pj);

@@ -302,22 +302,6 @@ void rp_model_findings(rp_report *r)
     ordering_sentence(r);
 }
 
-static void csv_num(FILE *f, double v, const char *sep)
-{
-    if (isfinite(v))
-        fprintf(f, "%.6g%s", v, sep);
-    else
-        fputs(sep, f);
-}
-
-static void csv_str(FILE *f, const char *s, const char *sep)
-{
-    fputc('"', f);
-    for (; *s; s++)
-        fputs(*s == '"' ? "\"\"" : (char[]){*s, 0}, f);
-    fprintf(f, "\"%s", sep);
-}
-
 bool rp_model_table(const rp_report *r, nb_err *err)
 {
     const rp_model *m = r->model;
@@ -335,9 +319,9 @@ bool rp_model_table(const rp_report *r, nb_err *err)
         const rp_design *d = &r->designs[x->design];
         char g[32];
         nb_eval_group_text(x->group, g, sizeof g);
-        csv_str(f, d->label, ",");
-        csv_str(f, d->array.weights, ",");
-        csv_str(f, d->array.acts, ",");
+        nb_csv_quoted(f, d->label, ",");
+        nb_csv_quoted(f, d->array.weights, ",");
+        nb_csv_quoted(f, d->array.acts, ",");
         fprintf(f, "%d,%d,%d,%s,%zu,", d->array.rows, d->array.cols,
                 strstr(d->array.acts, "overq") ? d->array.cascade : -1, g, x->group);
         if (x->res.failed)
@@ -346,11 +330,11 @@ bool rp_model_table(const rp_report *r, nb_err *err)
             fprintf(f, "%.6f,%.6f,%.6g,%.6f,%zu,", x->res.perplexity,
                     x->res.perplexity - m->fp32.perplexity, x->res.mean_kl, x->res.top1,
                     x->res.scored);
-        csv_num(f, d->gemm.sqnr_db, ",");
-        csv_num(f, d->syn_array.area_array, ",");
-        csv_num(f, rp_energy_pj(d), ",");
+        nb_csv_number(f, d->gemm.sqnr_db, ",");
+        nb_csv_number(f, d->syn_array.area_array, ",");
+        nb_csv_number(f, rp_energy_pj(d), ",");
         fprintf(f, "%d,%d,", x->front_area, x->front_energy);
-        csv_str(f, x->res.failed ? x->res.error : "", "\n");
+        nb_csv_quoted(f, x->res.failed ? x->res.error : "", "\n");
     }
     char path[4400];
     rp_path(r, path, sizeof path, "model.csv");

@@ -39,23 +39,6 @@ static void sqnr_note(json_t *obj, const char *key, double sqnr_db)
                                                       : "no signal: the reference is all zeros"));
 }
 
-static void csv_num(FILE *f, double v, const char *sep)
-{
-    if (isfinite(v))
-        fprintf(f, "%.6g%s", v, sep);
-    else
-        fputs(sep, f);
-}
-
-/* A quoted CSV field (RFC 4180: quotes inside are doubled). */
-static void csv_str(FILE *f, const char *s, const char *sep)
-{
-    fputc('"', f);
-    for (; *s; s++)
-        fputs(*s == '"' ? "\"\"" : (char[]){*s, 0}, f);
-    fprintf(f, "\"%s", sep);
-}
-
 json_t *rp_design_json(const rp_design *d);
 json_t *rp_design_json(const rp_design *d)
 {
@@ -97,12 +80,12 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
     fputs("tensor,role,format,scaling,sqnr_db,mse\n", f);
     for (int i = 0; i < r->nacc; i++) {
         const rp_acc_row *a = &r->acc[i];
-        csv_str(f, a->tensor, ",");
+        nb_csv_quoted(f, a->tensor, ",");
         fprintf(f, "%s,", a->role);
-        csv_str(f, a->format, ",");
+        nb_csv_quoted(f, a->format, ",");
         fprintf(f, "%s,", a->scaling);
-        csv_num(f, a->sqnr_db, ",");
-        csv_num(f, a->mse, "\n");
+        nb_csv_number(f, a->sqnr_db, ",");
+        nb_csv_number(f, a->mse, "\n");
     }
     if (!nb_memstream_close(f, &buf, "accuracy.csv", err) ||
         !write_mem(r, "accuracy.csv", buf, len, err))
@@ -122,14 +105,14 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         const rp_design *d = &r->designs[i];
         fprintf(f, "%s,%s,%s,%d,%d,%d,", d->label, d->array.weights, d->array.acts, d->array.rows,
                 d->array.cols, strstr(d->array.acts, "overq") ? d->array.cascade : -1);
-        csv_num(f, d->gemm.sqnr_db, ",");
+        nb_csv_number(f, d->gemm.sqnr_db, ",");
         fprintf(f, "%.6g,%d,%.6g,", d->syn_array.area_array, d->syn_array.cells_array,
                 d->syn_array.fmax_mhz);
         const nb_synth_result *pe = d->has_pe ? &d->syn_pe : &d->syn_array;
-        csv_num(f, pe->area_pe, ",");
-        csv_num(f, pe->area_pe_baseline > 0 ? pe->area_pe_baseline : NAN, ",");
-        csv_num(f, rp_power_mw(d), ",");
-        csv_num(f, rp_energy_pj(d), ",");
+        nb_csv_number(f, pe->area_pe, ",");
+        nb_csv_number(f, pe->area_pe_baseline > 0 ? pe->area_pe_baseline : NAN, ",");
+        nb_csv_number(f, rp_power_mw(d), ",");
+        nb_csv_number(f, rp_energy_pj(d), ",");
         fprintf(f, "%s,", rp_power_of(d));
         fprintf(f, "%d,%d,%d,", d->front_area, d->front_power, d->front_energy);
         /* the result the power figures come from (the array's otherwise):

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nibble/csv.h"
 #include "nibble/synth.h"
 
 /* JSON has no inf or NaN, and jansson's json_real() returns NULL for them,
@@ -159,35 +160,14 @@ bool nb_synth_result_from_json(json_t *j, nb_synth_result *r, nb_err *err)
     return true;
 }
 
-/* A CSV field followed by sep, quoted when it holds a comma, a quote or a line
- * break (RFC 4180: quotes inside are doubled). */
-static void csv_text(FILE *f, const char *s, const char *sep)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fprintf(f, "%s%s", s, sep);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fprintf(f, "\"%s", sep);
-}
-
 static void csv_field(FILE *f, const char *s)
 {
-    csv_text(f, s, ",");
+    nb_csv_text(f, s, ",");
 }
 
-/* a number, or an empty field when there is none */
 static void csv_number(FILE *f, double v)
 {
-    if (isfinite(v))
-        fprintf(f, "%.6g,", v);
-    else
-        fputc(',', f);
+    nb_csv_number(f, v, ",");
 }
 
 void nb_synth_csv_header(FILE *f)
@@ -253,5 +233,5 @@ void nb_synth_csv_provenance(FILE *f, const nb_synth_result *r)
     csv_field(f, p->opensta);
     csv_field(f, p->verilator);
     csv_field(f, p->nibble_version);
-    csv_text(f, p->nibble_commit, "");
+    nb_csv_text(f, p->nibble_commit, "");
 }
