@@ -13,6 +13,11 @@
 bool nb_output_regular_or_refuse(const char *what, const char *path, const struct stat *st,
                                  nb_err *err);
 
+/* dir's marker is the beginning of this kind's marker text, cut short (empty
+ * included): a run was killed while writing it, before anything else was put
+ * in dir. */
+bool nb_output_marker_unfinished(const char *dir, nb_output_kind kind);
+
 /* The option that names an output of this kind ("-o" or "--work"). */
 const char *nb_output_kind_option(nb_output_kind kind);
 

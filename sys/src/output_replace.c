@@ -48,9 +48,11 @@ static void split_path(const char *dir, char *parent, size_t plen, const char **
     }
 }
 
-/* Temporaries a killed run left beside dir: removed if they carry the
- * marker of this kind and no running nibble holds their lock (an unmarked
- * one only if it is empty, as a kill right after mkdtemp leaves it). */
+/* Temporaries a killed run left beside dir, when no running nibble holds
+ * their lock: removed if they carry the marker of this kind; an unmarked one
+ * only if it is empty, as a kill right after mkdtemp leaves it, or holds
+ * nothing but the beginning of this kind's marker, as a kill while marking
+ * leaves it. */
 static void remove_stale(const char *dir, nb_output_kind kind)
 {
     char parent[4096];
@@ -69,16 +71,25 @@ static void remove_stale(const char *dir, nb_output_kind kind)
         struct stat st;
         if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
-        if (!nb_output_is_marked(path, kind)) {
-            rmdir(path); /* killed before it was marked: removed only if empty */
-            continue;
-        }
+        bool marked = nb_output_is_marked(path, kind);
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-            nb_output_remove_marked(path);
-        close(fd);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            if (marked) {
+                nb_output_remove_marked(path);
+            } else {
+                /* killed before it was marked, or while the marker was being
+                 * written (nothing else is in it then): removed only if empty
+                 * once that unfinished marker is gone */
+                if (nb_output_marker_unfinished(path, kind)) {
+                    char marker[8500];
+                    snprintf(marker, sizeof marker, "%s/" NB_OUTPUT_MARKER, path);
+                    unlink(marker);
+                }
+                rmdir(path);
+            }
+        }
+        if (fd >= 0)
+            close(fd);
     }
     closedir(d);
 }

@@ -273,6 +273,34 @@ Test(output_replace, a_running_replacement_keeps_its_temporary)
     rm_rf(base);
 }
 
+/* A run killed while writing the marker leaves a temporary holding only the
+ * marker's beginning: the next run removes it; a temporary whose marker is
+ * anything else stays. */
+Test(output_replace, an_unfinished_marker_is_swept_a_foreign_one_kept)
+{
+    char base[4096], dir[4200], path[4400];
+    test_tmp_path(base, sizeof base, "unfinished");
+    mkdir(base, 0777);
+    snprintf(dir, sizeof dir, "%s/out", base);
+    nb_err err = {{0}};
+    cr_assert(produce(dir, OLD, COUNT(OLD), &err), "%s", err.msg);
+    snprintf(path, sizeof path, "%s/" NB_OUTPUT_MARKER, dir);
+    char *marker = slurp(path);
+    cr_assert(marker && strlen(marker) > 30);
+    char cut[4400], foreign[4400];
+    snprintf(cut, sizeof cut, "%s/out.nibble-tmp-CUTMRK", base);
+    snprintf(foreign, sizeof foreign, "%s/out.nibble-tmp-OTHERS", base);
+    marker[30] = '\0';
+    put(cut, NB_OUTPUT_MARKER, marker);
+    put(foreign, NB_OUTPUT_MARKER, "not nibble's\n");
+    free(marker);
+    cr_assert(produce(dir, NEW, COUNT(NEW), &err), "%s", err.msg);
+    cr_assert(access(cut, F_OK) != 0 && errno == ENOENT, "the unfinished temporary was kept");
+    snprintf(path, sizeof path, "%s/" NB_OUTPUT_MARKER, foreign);
+    cr_assert_eq(access(path, F_OK), 0, "a temporary with a foreign marker was removed");
+    rm_rf(base);
+}
+
 Test(output_file, never_through_links_nor_over_inputs)
 {
     char base[4096], in[4200], out[4200], sym[4200], design[4200], inside[4400];
