@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "eval_overq.h"
+#include "nibble/csv.h"
 #include "nibble/files.h"
 #include "nibble/model_eval.h"
 #include "nibble/model_overq.h"
@@ -213,12 +214,11 @@ static json_t *row_json(const stat_row *r, const nb_format *fmts, int nf)
     return o;
 }
 
+/* ",v" (",%.6g"), or "," alone when there is no value */
 static void csv_num(FILE *f, double v)
 {
-    if (isnan(v))
-        fputc(',', f);
-    else
-        fprintf(f, ",%.6g", v);
+    fputc(',', f);
+    nb_csv_number(f, v, "");
 }
 
 static bool write_outputs(const eval_overq_args *a, const nb_llama *m, const nb_token_rows *rows,

@@ -171,4 +171,8 @@ bool rp_model_plots(const rp_report *r, const char *dir, nb_err *err);
 /* --formats, --acts and --overq are well-formed (report_opts.c). */
 bool rp_check_opts(const nb_report_opts *o, nb_err *err);
 
+/* A number for report.json; NaN and infinities (no JSON spelling) are null
+ * (report_tables.c). */
+json_t *rp_json_num(double v);
+
 #endif

@@ -216,11 +216,6 @@ bool rp_write_library_table(const rp_report *r, nb_err *err)
     return ok;
 }
 
-static json_t *num(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
 json_t *rp_libraries_json(const rp_report *r)
 {
     json_t *libs = json_array();
@@ -230,9 +225,9 @@ json_t *rp_libraries_json(const rp_report *r)
             const nb_synth_result *s = &r->libs[l].pe[i];
             json_array_append_new(pes, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "weights",
                                                  r->cmp[i].weights, "acts", r->cmp[i].acts,
-                                                 "pe_area_um2", num(s->area_pe), "fmax_mhz",
-                                                 num(s->fmax_mhz), "energy_per_mac_pj",
-                                                 num(energy(s)), "result",
+                                                 "pe_area_um2", rp_json_num(s->area_pe), "fmax_mhz",
+                                                 rp_json_num(s->fmax_mhz), "energy_per_mac_pj",
+                                                 rp_json_num(energy(s)), "result",
                                                  nb_synth_result_to_json(s)));
         }
         const nb_synth_result *i4 = r->nlibs > 1 ? rp_library_pe(r, l, "int4", "int4") : NULL,
@@ -241,8 +236,8 @@ json_t *rp_libraries_json(const rp_report *r)
         json_t *order = i4 && e && sr
             ? json_pack("{s:b, s:o, s:o}", "holds",
                         i4->area_pe < e->area_pe && e->area_pe < sr->area_pe,
-                        "e2m1_over_int4_pct", num(100 * (e->area_pe / i4->area_pe - 1)),
-                        "supernormal_over_e2m1_pct", num(100 * (sr->area_pe / e->area_pe - 1)))
+                        "e2m1_over_int4_pct", rp_json_num(100 * (e->area_pe / i4->area_pe - 1)),
+                        "supernormal_over_e2m1_pct", rp_json_num(100 * (sr->area_pe / e->area_pe - 1)))
             : json_null();
         json_array_append_new(libs, json_pack("{s:s, s:b, s:o, s:o}", "name", r->libs[l].name,
                                               "primary", l == 0, "pes", pes ? pes : json_array(),

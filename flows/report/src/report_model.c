@@ -343,11 +343,6 @@ bool rp_model_table(const rp_report *r, nb_err *err)
     return ok;
 }
 
-static json_t *num(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
 json_t *rp_model_json(const rp_report *r)
 {
     const rp_model *m = r->model;
@@ -368,12 +363,12 @@ json_t *rp_model_json(const rp_report *r)
                                 "s:o, s:b, s:b}",
                                 "design", d->label, "weights", d->array.weights, "acts",
                                 d->array.acts, "weight_scaling", g, "group", (json_int_t)x->group,
-                                "ran", !x->res.failed, "perplexity", num(x->res.perplexity),
-                                "delta_perplexity", num(x->res.perplexity - m->fp32.perplexity),
-                                "mean_kl", num(x->res.mean_kl), "top1_agreement", num(x->res.top1),
+                                "ran", !x->res.failed, "perplexity", rp_json_num(x->res.perplexity),
+                                "delta_perplexity", rp_json_num(x->res.perplexity - m->fp32.perplexity),
+                                "mean_kl", rp_json_num(x->res.mean_kl), "top1_agreement", rp_json_num(x->res.top1),
                                 "scored_tokens", (json_int_t)x->res.scored, "gemm_sqnr_db",
-                                num(d->gemm.sqnr_db), "array_area_um2", num(d->syn_array.area_array),
-                                "energy_per_mac_pj", num(rp_energy_pj(d)), "front_area",
+                                rp_json_num(d->gemm.sqnr_db), "array_area_um2", rp_json_num(d->syn_array.area_array),
+                                "energy_per_mac_pj", rp_json_num(rp_energy_pj(d)), "front_area",
                                 x->front_area, "front_energy", x->front_energy);
         if (row && x->res.failed)
             json_object_set_new(row, "note", json_string(x->res.error));
@@ -388,7 +383,7 @@ json_t *rp_model_json(const rp_report *r)
                      "n_heads", c->n_heads, "n_kv_heads", c->n_kv_heads, "vocab_size",
                      c->vocab_size, "seq_len", c->seq_len, "shared_classifier",
                      c->shared_classifier, "classifier_quantized", 0, "weight_scalings",
-                     scalings, "fp32", "perplexity", num(m->fp32.perplexity), "scored_tokens",
+                     scalings, "fp32", "perplexity", rp_json_num(m->fp32.perplexity), "scored_tokens",
                      (json_int_t)m->fp32.scored, "rows", rows);
 }
 

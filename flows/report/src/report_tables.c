@@ -24,7 +24,7 @@ static bool write_mem(const rp_report *r, const char *name, char *buf, size_t le
 }
 
 /* NaN and infinities have no JSON spelling: null. */
-static json_t *num(double v)
+json_t *rp_json_num(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
 }
@@ -46,7 +46,7 @@ json_t *rp_design_json(const rp_design *d)
                           d->label, "weights", d->array.weights, "acts", d->array.acts, "rows",
                           d->array.rows, "cols", d->array.cols, "cascade",
                           strstr(d->array.acts, "overq") ? d->array.cascade : -1,
-                          "gemm_sqnr_db", num(d->gemm.sqnr_db), "array",
+                          "gemm_sqnr_db", rp_json_num(d->gemm.sqnr_db), "array",
                           nb_synth_result_to_json(&d->syn_array), "pe",
                           d->has_pe ? nb_synth_result_to_json(&d->syn_pe) : json_null(),
                           "front_area", d->front_area, "front_power", d->front_power,
@@ -136,7 +136,7 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         const rp_acc_row *a = &r->acc[i];
         json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "tensor", a->tensor, "role",
                                 a->role, "format", a->format, "scaling", a->scaling, "sqnr_db",
-                                num(a->sqnr_db), "mse", num(a->mse));
+                                rp_json_num(a->sqnr_db), "mse", rp_json_num(a->mse));
         sqnr_note(row, "sqnr_note", a->sqnr_db);
         rows_ok = json_array_append_new(acc, row) == 0 && rows_ok;
     }
@@ -148,9 +148,9 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
                                (json_int_t)t->rows, "cols", (json_int_t)t->cols);
         if (t->fitted)
             json_object_set_new(tj, "student_t_fit",
-                                json_pack("{s:o, s:o, s:o, s:o, s:o}", "nu", num(t->nu), "loc",
-                                          num(t->loc), "scale", num(t->scale), "loglik",
-                                          num(t->loglik), "normal_loglik", num(t->normal_loglik)));
+                                json_pack("{s:o, s:o, s:o, s:o, s:o}", "nu", rp_json_num(t->nu), "loc",
+                                          rp_json_num(t->loc), "scale", rp_json_num(t->scale), "loglik",
+                                          rp_json_num(t->loglik), "normal_loglik", rp_json_num(t->normal_loglik)));
         rows_ok = json_array_append_new(tensors, tj) == 0 && rows_ok;
     }
     if (!rows_ok) {
