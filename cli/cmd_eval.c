@@ -20,6 +20,7 @@
 #include "nibble/model_eval.h"
 #include "nibble/model_quant.h"
 #include "nibble/model_setup.h"
+#include "nibble/workload.h"
 
 static const char *CMD = "eval";
 
@@ -53,7 +54,19 @@ static void help(void)
            "  --acc-bits W        their accumulator width (default %d, wrapping)\n"
            "  --config DIR        a generated design (repeatable): every format pair of it\n"
            "  --group LIST        weight scaling: 'channel' and/or group sizes along the input\n"
-           "                      dimension, e.g. channel,64,32 (default channel)\n"
+           "                      dimension, e.g. channel,64,32 (default channel); refused\n"
+           "                      with block formats, whose block is their scaling\n"
+           "  block formats       --weights and --acts both block formats (mxfp4, nvfp4,\n"
+           "                      mx:sf4/e8m0/32, int4/fp16/128, ...: as nibble gen) make a\n"
+           "                      block-scaled design: weights block-quantized along the input\n"
+           "                      dimension, activations per token along K, each block's\n"
+           "                      integer sum scaled and accumulated in binary32 by the\n"
+           "                      array's scale stage, NVFP4's FP32 tensor scales after it;\n"
+           "                      the block size must be a multiple of --rows\n"
+           "  --scale-rule R      block-scaled designs: choose the block scales by R (floor,\n"
+           "                      rceil or even for e8m0 scales, nearest for ue4m3, fp16 and\n"
+           "                      bf16; each side whose scales take it; default: the block\n"
+           "                      formats' own rule, rceil for e8m0)\n"
            "  --quantize-classifier  also run the classifier on the design (default: float)\n"
            "  --backend B         where the integer partial sums come from: fast (default,\n"
            "                      the C model's fast-forward), verilator (the design's RTL\n"
@@ -73,7 +86,9 @@ typedef struct variant {
     nb_design *d;          /* owned when own_design */
     bool own_design;
     int wsel, asel;
-    size_t group;
+    size_t group;          /* block-scaled designs: 0 (the block is their scaling) */
+    bool block;            /* block-scaled: the block formats as used (rule applied) */
+    nb_block_format wbf, abf;
     char design[4096];     /* "8x8 acc32" or the --config path as given */
     char dir[4096];        /* the config directory ("" for a design made here) */
     char label[4200];
@@ -88,6 +103,8 @@ typedef struct eval_args {
     long lines, rows, cols, acc_bits;
     nb_qlinear_backend backend;
     bool classifier, quiet, overq_stats;
+    bool group_set, rule_set;  /* --group, --scale-rule given */
+    nb_scale_rule rule;
 } eval_args;
 
 static bool check_outputs(const eval_args *a, nb_err *err)
@@ -117,15 +134,70 @@ static bool check_outputs(const eval_args *a, nb_err *err)
     return true;
 }
 
-static void group_text(size_t g, char *buf, size_t len)
+/* The weight scaling column: "channel", "g64", or "block32". */
+static void scaling_text(const variant *v, char *buf, size_t len)
 {
-    nb_eval_group_text(g, buf, len);
+    if (v->block)
+        snprintf(buf, len, "block%zu", v->wbf.block);
+    else
+        nb_eval_group_text(v->group, buf, len);
 }
 
-static bool add_variants(nb_design *d, bool own, const char *design, const char *dir,
-                         const size_t *groups, int ngroups, variant *v, int *nv, nb_err *err)
+/* A block format's name: its alias and the rule used ("mxfp4/rceil"), or the
+ * canonical spec, which ends in the rule. */
+static void block_name(const nb_block_format *bf, char *buf, size_t len)
+{
+    if (bf->alias[0])
+        snprintf(buf, len, "%s/%s", bf->alias, nb_scale_rule_name(bf->rule));
+    else
+        snprintf(buf, len, "%s", bf->name);
+}
+
+static const char *w_name(const variant *v, char *buf, size_t len)
+{
+    if (!v->block)
+        return v->d->w[v->wsel].name;
+    block_name(&v->wbf, buf, len);
+    return buf;
+}
+
+static const char *a_name(const variant *v, char *buf, size_t len)
+{
+    if (!v->block)
+        return v->d->a[v->asel].name;
+    block_name(&v->abf, buf, len);
+    return buf;
+}
+
+static bool add_variants(const eval_args *ea, nb_design *d, bool own, const char *design,
+                         const char *dir, const size_t *groups, int ngroups, variant *v, int *nv,
+                         nb_err *err)
 {
     bool owned_once = false;
+    nb_block_format wbf, abf;
+    static const size_t NO_GROUP[1] = {0};
+    if (d->block_scaled) {
+        /* the block is the scaling: one variant, and an explicit --group is a mistake */
+        if (ea->group_set || !nb_workload_block_formats(d, ea->rule_set, ea->rule, &wbf, &abf, err)) {
+            if (ea->group_set)
+                nb_fail(err, "--group %s does not apply to the block-scaled design {%s} x {%s}: "
+                        "its blocks of %d along K are its scaling; drop --group (run designs "
+                        "with software group scales in a separate command)", ea->groups,
+                        d->weights_spec, d->acts_spec, d->block);
+            if (own)
+                nb_design_free(d);
+            return nb_fail_prefix(err, "%s", design);
+        }
+        groups = NO_GROUP;
+        ngroups = 1;
+    } else if (ea->rule_set) {
+        nb_fail(err, "--scale-rule %s applies to block-scaled designs only; the design {%s} x "
+                "{%s} (%s) has no block scales", nb_scale_rule_name(ea->rule), d->weights_spec,
+                d->acts_spec, design);
+        if (own)
+            nb_design_free(d);
+        return false;
+    }
     for (int w = 0; w < d->nw; w++)
         for (int a = 0; a < d->na; a++)
             for (int g = 0; g < ngroups; g++) {
@@ -142,12 +214,17 @@ static bool add_variants(nb_design *d, bool own, const char *design, const char 
                 x->wsel = w;
                 x->asel = a;
                 x->group = groups[g];
+                x->block = d->block_scaled;
+                if (x->block) {
+                    x->wbf = wbf;
+                    x->abf = abf;
+                }
                 snprintf(x->design, sizeof x->design, "%s", design);
                 snprintf(x->dir, sizeof x->dir, "%s", dir);
-                char gt[32];
-                group_text(groups[g], gt, sizeof gt);
-                snprintf(x->label, sizeof x->label, "%s x %s %s %s", d->w[w].name, d->a[a].name,
-                         gt, design);
+                char gt[32], wn[NB_NAME_MAX + 96], an[NB_NAME_MAX + 96];
+                scaling_text(x, gt, sizeof gt);
+                snprintf(x->label, sizeof x->label, "%s x %s %s %s", w_name(x, wn, sizeof wn),
+                         a_name(x, an, sizeof an), gt, design);
             }
     return true;
 }
@@ -177,7 +254,7 @@ static bool build_variants(const eval_args *a, variant *v, int *nv, nb_err *err)
                     return false;
                 char design[64];
                 snprintf(design, sizeof design, "%dx%d acc%d", d->rows, d->cols, d->acc_bits);
-                if (!add_variants(d, true, design, "", groups, ngroups, v, nv, err))
+                if (!add_variants(a, d, true, design, "", groups, ngroups, v, nv, err))
                     return false;
             }
         }
@@ -188,7 +265,7 @@ static bool build_variants(const eval_args *a, variant *v, int *nv, nb_err *err)
         if (!d)
             return false;
         /* labelled by the path as given (a manifest path keeps its file name) */
-        if (!add_variants(d, true, a->configs[i], dir, groups, ngroups, v, nv, err))
+        if (!add_variants(a, d, true, a->configs[i], dir, groups, ngroups, v, nv, err))
             return false;
     }
     return true;
@@ -209,12 +286,28 @@ static json_t *result_json(const char *label, const variant *v, const nb_eval_re
     json_t *o = json_object();
     json_object_set_new(o, "label", json_string(label));
     if (v) {
-        char gt[32];
-        group_text(v->group, gt, sizeof gt);
-        json_object_set_new(o, "weights", json_string(v->d->w[v->wsel].name));
-        json_object_set_new(o, "acts", json_string(v->d->a[v->asel].name));
+        char gt[32], wn[NB_NAME_MAX + 96], an[NB_NAME_MAX + 96];
+        scaling_text(v, gt, sizeof gt);
+        json_object_set_new(o, "weights", json_string(w_name(v, wn, sizeof wn)));
+        json_object_set_new(o, "acts", json_string(a_name(v, an, sizeof an)));
         json_object_set_new(o, "weight_scaling", json_string(gt));
         json_object_set_new(o, "group", json_integer((json_int_t)v->group));
+        json_object_set_new(o, "block_scaled", json_boolean(v->block));
+        if (v->block) {
+            /* the canonical specs (mx:ELEM/SCALE/BLOCK/RULE) and their parts */
+            json_object_set_new(o, "weight_format", json_string(v->wbf.name));
+            json_object_set_new(o, "act_format", json_string(v->abf.name));
+            json_object_set_new(o, "block", json_integer((json_int_t)v->wbf.block));
+            json_object_set_new(o, "weight_element", json_string(v->wbf.elem.name));
+            json_object_set_new(o, "act_element", json_string(v->abf.elem.name));
+            json_object_set_new(o, "weight_scale_format",
+                                json_string(nb_scale_fmt_name(v->wbf.scale)));
+            json_object_set_new(o, "act_scale_format", json_string(nb_scale_fmt_name(v->abf.scale)));
+            json_object_set_new(o, "weight_scale_rule", json_string(nb_scale_rule_name(v->wbf.rule)));
+            json_object_set_new(o, "act_scale_rule", json_string(nb_scale_rule_name(v->abf.rule)));
+            json_object_set_new(o, "weight_tensor_scale", json_boolean(v->wbf.tensor_scale));
+            json_object_set_new(o, "act_tensor_scale", json_boolean(v->abf.tensor_scale));
+        }
         json_object_set_new(o, "design", json_string(v->design));
         json_object_set_new(o, "rows", json_integer(v->d->rows));
         json_object_set_new(o, "cols", json_integer(v->d->cols));
@@ -261,10 +354,12 @@ static bool write_outputs(const eval_args *a, const nb_llama *m, size_t nrows, c
                        "top1_agreement,scored_tokens\n");
             fprintf(f, "fp32,,,,,,,,false,%.6f,0,0,1,%zu\n", res[0].perplexity, res[0].scored);
             for (int i = 0; i < nv; i++) {
-                char gt[32];
-                group_text(v[i].group, gt, sizeof gt);
+                char gt[32], wn[NB_NAME_MAX + 96], an[NB_NAME_MAX + 96];
+                scaling_text(&v[i], gt, sizeof gt);
                 nb_csv_quoted(f, v[i].label, ",");
-                fprintf(f, "%s,%s,%s,", v[i].d->w[v[i].wsel].name, v[i].d->a[v[i].asel].name, gt);
+                nb_csv_quoted(f, w_name(&v[i], wn, sizeof wn), ",");
+                nb_csv_quoted(f, a_name(&v[i], an, sizeof an), ",");
+                fprintf(f, "%s,", gt);
                 nb_csv_quoted(f, v[i].design, ",");
                 fprintf(f, "%d,%d,%d,%s,%.6f,%.6f,%.6g,%.6f,%zu\n", v[i].d->rows, v[i].d->cols,
                         v[i].d->acc_bits,
@@ -352,6 +447,8 @@ static int run(const eval_args *a)
     qo.classifier = a->classifier;
     qo.backend = a->backend;
     qo.log = a->quiet ? NULL : stderr;
+    qo.scale_rule_set = a->rule_set;
+    qo.scale_rule = a->rule;
     for (int i = 0; i < nv; i++) {
         qo.group = v[i].group;
         qo.design_dir = v[i].dir[0] ? v[i].dir : NULL;
@@ -388,7 +485,7 @@ int cmd_eval(int argc, char **argv)
         {"cols", required_argument, NULL, 'C'},       {"acc-bits", required_argument, NULL, 'b'},
         {"config", required_argument, NULL, 'c'},     {"group", required_argument, NULL, 'g'},
         {"quantize-classifier", no_argument, NULL, 'Q'}, {"backend", required_argument, NULL, 'B'},
-        {"overq-stats", no_argument, NULL, 'O'},
+        {"overq-stats", no_argument, NULL, 'O'},  {"scale-rule", required_argument, NULL, 'r'},
         {"csv", required_argument, NULL, 'v'},        {"json", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -424,7 +521,15 @@ int cmd_eval(int argc, char **argv)
                 return cli_fail(CMD, "at most %d --config designs", MAX_CONFIGS);
             a.configs[a.nconfigs++] = optarg;
             break;
-        case 'g': a.groups = optarg; break;
+        case 'g':
+            a.groups = optarg;
+            a.group_set = true;
+            break;
+        case 'r':
+            if (!nb_scale_rule_parse(optarg, &a.rule, &err))
+                return cli_fail_err(CMD, &err);
+            a.rule_set = true;
+            break;
         case 'Q': a.classifier = true; break;
         case 'B':
             if (!nb_qlinear_backend_parse(optarg, &a.backend, &err))

@@ -85,24 +85,33 @@ static void set_rule(nb_block_format *bf, nb_scale_rule r)
                  nb_scale_rule_name(r));
 }
 
-static bool with_rule(const nb_design *d, const nb_workload_spec *spec, nb_workload *wl,
-                      nb_err *err)
+bool nb_workload_block_formats(const nb_design *d, bool rule_set, nb_scale_rule r,
+                               nb_block_format *wbf, nb_block_format *abf, nb_err *err)
 {
-    wl->wbf = d->wblock;
-    wl->abf = d->ablock;
-    if (!spec->block_rule_set)
+    if (!d->block_scaled)
+        return nb_fail(err, "this design's formats {%s} x {%s} have no block scales",
+                       d->weights_spec, d->acts_spec);
+    *wbf = d->wblock;
+    *abf = d->ablock;
+    if (!rule_set)
         return true;
-    nb_scale_rule r = spec->block_rule;
-    if (!fits(&wl->wbf, r) && !fits(&wl->abf, r))
+    if (!fits(wbf, r) && !fits(abf, r))
         return nb_fail(err, "scale rule %s does not fit the design's scales (%s weights, %s "
                        "activations): e8m0 scales take floor, rceil or even; ue4m3, fp16 and "
                        "bf16 scales take nearest", nb_scale_rule_name(r),
-                       nb_scale_fmt_name(wl->wbf.scale), nb_scale_fmt_name(wl->abf.scale));
-    if (fits(&wl->wbf, r))
-        set_rule(&wl->wbf, r);
-    if (fits(&wl->abf, r))
-        set_rule(&wl->abf, r);
+                       nb_scale_fmt_name(wbf->scale), nb_scale_fmt_name(abf->scale));
+    if (fits(wbf, r))
+        set_rule(wbf, r);
+    if (fits(abf, r))
+        set_rule(abf, r);
     return true;
+}
+
+static bool with_rule(const nb_design *d, const nb_workload_spec *spec, nb_workload *wl,
+                      nb_err *err)
+{
+    return nb_workload_block_formats(d, spec->block_rule_set, spec->block_rule, &wl->wbf,
+                                     &wl->abf, err);
 }
 
 /* Block-scaled designs: block-quantize both tensors, the job carries scales. */

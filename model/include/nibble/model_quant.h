@@ -29,12 +29,22 @@ const char *nb_qlinear_backend_name(nb_qlinear_backend b);
 
 /* Called after every quantized linear layer with its GEMM (codes, shape,
  * group), its integer partial sums seg[segments][M][N] (nb_gemm_num_segments)
- * and the backend's statistics (cycles): to capture or compare them. */
+ * and the backend's statistics (cycles): to capture or compare them. On a
+ * block-scaled design the job also carries the block scale codes
+ * (job->w_scales [N][segments], job->a_scales [M][segments]; a segment is a
+ * block) and job->facc_out [M][N] holds the array's binary32 results, before
+ * the per-tensor FP32 epilogue of "+fp32" formats (NVFP4). */
 typedef void (*nb_qlinear_observer)(void *ctx, int id, const nb_gemm_job *job,
                                     const int64_t *seg, const nb_gemm_stats *st);
 
 typedef struct nb_qlinear_opts {
-    size_t group;          /* weight scaling group along the input dimension; 0 = per channel */
+    size_t group;          /* weight scaling group along the input dimension; 0 = per channel.
+                            * Block-scaled designs: must be 0 (the block is their scaling) */
+    /* Block-scaled designs: choose the block scales by this rule instead of
+     * the design's (nb_workload_block_formats: each side whose scale format
+     * takes it); refused on other designs */
+    bool scale_rule_set;
+    nb_scale_rule scale_rule;
     bool classifier;       /* also quantize the classifier (off by default) */
     nb_rounding rounding;
     nb_qlinear_backend backend;
@@ -53,12 +63,20 @@ typedef struct nb_qlinear nb_qlinear;
 
 /* Quantize every weight matrix once for format pair (wsel, asel) of the
  * design. Refuses a group size of 0 given as a group (use per channel), and
- * OverQ activations (not modelled on real activations yet). An RTL backend is
+ * OverQ activations (not modelled on real activations yet). A block-scaled
+ * design (d->block_scaled) quantizes its weights with the design's weight
+ * block format (blocks along the input dimension, nb_block_quantize) and each
+ * call's activations with its activation block format (blocks along K per
+ * token; an NVFP4 tensor scale over the call's tokens); refuses a group. An
+ * RTL backend is
  * opened here (its model built if needed), so a missing verilator or a failed
  * build is reported before any token runs. */
 nb_qlinear *nb_qlinear_new(const nb_llama *m, const nb_design *d, int wsel, int asel,
                            const nb_qlinear_opts *o, nb_err *err);
 nb_linear_hook nb_qlinear_hook(nb_qlinear *q);
+/* A block-scaled design's block formats as used (the rule applied), weights
+ * (true) or activations; NULL on other designs. */
+const nb_block_format *nb_qlinear_block_format(const nb_qlinear *q, bool weights);
 void nb_qlinear_free(nb_qlinear *q);
 
 /* Totals over the quantized layers run so far: GEMMs, their MACs and the

@@ -57,6 +57,13 @@ bool nb_workload_make(const nb_design *d, int wsel, int asel, const nb_workload_
 /* Scale each segment's integer result back to real numbers: y is [M][N]. */
 void nb_workload_dequantize(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,
                             double *y);
+/* A block-scaled design's block formats with a scale rule (rule_set) instead
+ * of the design's: the rule applies to each side whose scale format takes it
+ * (floor, rceil, even: e8m0; nearest: ue4m3, fp16, bf16) and is refused when
+ * it fits neither; the canonical names end in the rule used. Refused on a
+ * design without block scales. (nb_workload_make and the model runner.) */
+bool nb_workload_block_formats(const nb_design *d, bool rule_set, nb_scale_rule rule,
+                               nb_block_format *wbf, nb_block_format *abf, nb_err *err);
 /* Block-scaled designs (nb_workload.block): weights and activations are
  * block-quantized along K with the design's block formats (group, clip and the
  * scaling options do not apply), the job carries the scale codes with
