@@ -1,6 +1,8 @@
 /* The report's model accuracy (nibble report --model): every design of the
  * report runs a llama model with its linear layers on the design's arithmetic
- * (model/: nb_qlinear, nb_eval_run), at each weight scaling; the rows get
+ * (model/: nb_qlinear, nb_eval_run), at each weight scaling (a block-scaled
+ * design, whose blocks are its scaling, runs once: one row, its group the
+ * block size, labelled "block32"); the rows get
  * their own frontiers (array area and energy per MAC against perplexity),
  * findings, model.csv and a "model_accuracy" object in report.json. Without
  * --model none of this runs and the report is as it was. */
@@ -58,12 +60,29 @@ void rp_model_free(rp_model *m)
     free(m);
 }
 
+/* A design with block formats (mxfp4, nvfp4, int4/fp16/128, ...) on either
+ * side: block-scaled (or refused when only one side is); its blocks are its
+ * scaling, so --model-group does not multiply it. */
+static bool block_design(const rp_design *d)
+{
+    return nb_block_spec_is_block(d->array.weights) || nb_block_spec_is_block(d->array.acts);
+}
+
+/* The weight scaling of a row: "channel", "g128", or "block32". */
+static void scaling_text(const rp_report *r, const rp_model_row *m, char *buf, size_t len)
+{
+    if (block_design(&r->designs[m->design]))
+        snprintf(buf, len, "block%zu", m->group);
+    else
+        nb_eval_group_text(m->group, buf, len);
+}
+
 void rp_model_label(const rp_report *r, const rp_model_row *m, char *buf, size_t len)
 {
     char g[32] = "";
     if (r->model->ngroups > 1) {
         g[0] = ' ';
-        nb_eval_group_text(m->group, g + 1, sizeof g - 1);
+        scaling_text(r, m, g + 1, sizeof g - 1);
     }
     snprintf(buf, len, "%s%s", r->designs[m->design].label, g);
 }
@@ -89,7 +108,9 @@ static nb_design *design_of(const rp_design *d, nb_err *err)
 bool rp_model_accuracy(rp_report *r, nb_err *err)
 {
     rp_model *m = r->model;
-    int n = r->ndesigns * m->ngroups;
+    int n = 0;
+    for (int i = 0; i < r->ndesigns; i++)
+        n += block_design(&r->designs[i]) ? 1 : m->ngroups;
     if (n > RP_MAX) /* the plots hold at most RP_MAX points */
         return nb_fail(err, "%d designs x %d weight scalings make %d model rows, at most %d: give "
                        "fewer formats or --model-group entries", r->ndesigns, m->ngroups, n, RP_MAX);
@@ -102,15 +123,18 @@ bool rp_model_accuracy(rp_report *r, nb_err *err)
     bool ok = (m->rows && designs && q && hooks && res && which) || nb_fail(err, "out of memory");
     int nh = 0;
     m->nrows = ok ? n : 0;
-    for (int i = 0; ok && i < r->ndesigns; i++) {
+    for (int i = 0, at = 0; ok && i < r->ndesigns; i++) {
         nb_err why;
         designs[i] = design_of(&r->designs[i], &why);
-        for (int g = 0; g < m->ngroups; g++) {
-            rp_model_row *row = &m->rows[i * m->ngroups + g];
+        bool block = block_design(&r->designs[i]);
+        for (int g = 0; g < (block ? 1 : m->ngroups); g++) {
+            rp_model_row *row = &m->rows[at++];
             row->design = i;
-            row->group = m->groups[g];
+            /* a block-scaled design: quantized with its block formats (nb_qlinear
+             * refuses a group); the row's group is its block size */
+            row->group = !block ? m->groups[g] : designs[i] ? (size_t)designs[i]->block : 0;
             nb_qlinear_opts qo = nb_qlinear_opts_default();
-            qo.group = row->group;
+            qo.group = block ? 0 : row->group;
             nb_qlinear *ql = designs[i] ? nb_qlinear_new(&m->data.m, designs[i], 0, 0, &qo, &why)
                                         : NULL;
             if (!ql) {
@@ -122,12 +146,14 @@ bool rp_model_accuracy(rp_report *r, nb_err *err)
             }
             q[nh] = ql;
             hooks[nh] = nb_qlinear_hook(ql);
-            which[nh++] = i * m->ngroups + g;
+            which[nh++] = at - 1;
         }
     }
     if (ok) {
-        rp_progress(r, "model accuracy: %d designs x %d weight scalings on %zu sequences of %s",
-                    r->ndesigns, m->ngroups, m->data.rows.rows, r->o->model);
+        rp_progress(r, "model accuracy: %d designs x %d weight scalings on %zu sequences of %s%s",
+                    r->ndesigns, m->ngroups, m->data.rows.rows, r->o->model,
+                    n < r->ndesigns * m->ngroups ? " (block-scaled designs once, by their blocks)"
+                                                 : "");
         /* a variant the model refuses mid-run (unsigned activations on signed
          * inputs) is dropped with its reason; the others go on */
         nb_eval_opts eo = {.progress = r->o->progress, .cancel = r->o->cancel, .keep_going = true};
@@ -219,7 +245,9 @@ static void ordering_sentence(rp_report *r)
     for (int i = 0; i < m->nrows; i++)
         for (int j = i + 1; j < m->nrows; j++) {
             const rp_model_row *a = &m->rows[i], *b = &m->rows[j];
-            if (a->group != m->groups[0] || b->group != m->groups[0])
+            /* the first weight scaling; a block-scaled design has only its blocks */
+            if ((a->group != m->groups[0] && !block_design(&r->designs[a->design])) ||
+                (b->group != m->groups[0] && !block_design(&r->designs[b->design])))
                 continue;
             double sa = r->designs[a->design].gemm.sqnr_db, sb = r->designs[b->design].gemm.sqnr_db;
             double pa = a->res.perplexity, pb = b->res.perplexity;
@@ -253,8 +281,12 @@ static void ordering_sentence(rp_report *r)
         snprintf(g, sizeof g, "in groups of %zu", m->groups[0]);
     else
         snprintf(g, sizeof g, "per channel");
-    say(r, "- Perplexity (weights scaled %s) orders the designs as GEMM SQNR does for %d of %d "
-        "pairs (Kendall tau %.2f%s)", g, conc, pairs, (double)(conc - disc) / pairs,
+    bool blocks = false;
+    for (int i = 0; i < m->nrows; i++)
+        blocks = blocks || block_design(&r->designs[m->rows[i].design]);
+    say(r, "- Perplexity (weights scaled %s%s) orders the designs as GEMM SQNR does for %d of %d "
+        "pairs (Kendall tau %.2f%s)", g, blocks ? "; block-scaled designs by their blocks" : "",
+        conc, pairs, (double)(conc - disc) / pairs,
         ties ? ", ties left out" : "");
     if (!disc)
         say(r, ": here the GEMM-level proxy ranks the designs as the model does.\n");
@@ -318,7 +350,7 @@ bool rp_model_table(const rp_report *r, nb_err *err)
         const rp_model_row *x = &m->rows[i];
         const rp_design *d = &r->designs[x->design];
         char g[32];
-        nb_eval_group_text(x->group, g, sizeof g);
+        scaling_text(r, x, g, sizeof g);
         nb_csv_quoted(f, d->label, ",");
         nb_csv_quoted(f, d->array.weights, ",");
         nb_csv_quoted(f, d->array.acts, ",");
@@ -358,7 +390,7 @@ json_t *rp_model_json(const rp_report *r)
         const rp_model_row *x = &m->rows[i];
         const rp_design *d = &r->designs[x->design];
         char g[32];
-        nb_eval_group_text(x->group, g, sizeof g);
+        scaling_text(r, x, g, sizeof g);
         json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:o, s:o, s:o, s:o, s:I, s:o, s:o, "
                                 "s:o, s:b, s:b}",
                                 "design", d->label, "weights", d->array.weights, "acts",
