@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nibble/block_gemm.h"
+#include "nibble/block_quant.h"
 #include "nibble/model.h"
 #include "nibble/model_eval.h"
 #include "nibble/model_quant.h"
@@ -409,6 +411,147 @@ Test(quant, unsigned_activations_on_signed_inputs_are_refused)
     nb_llama_state_free(&s);
     nb_qlinear_free(q);
     nb_design_free(d);
+    nb_llama_free(&m);
+}
+
+/* ---- block-scaled designs ------------------------------------------------- */
+
+/* Every layer of a block-scaled design gives, bit for bit, the golden block
+ * GEMM (nb_block_gemm, epilogue included) of the weights and activations
+ * block-quantized here independently (nb_block_quantize with the design's
+ * block formats): E8M0 (rceil and floor), UE4M3 with NVFP4's tensor scales,
+ * FP16 group scales, and a mix; hidden 40 gives a shorter last block. The
+ * inputs span several binades so the blocks get different scales. */
+Test(quant, block_layers_equal_golden_block_gemm)
+{
+    nb_llama m;
+    load_tiny("qb.bin", false, 0, &m);
+    static const struct {
+        const char *w, *a;
+        bool floor;
+    } CASES[] = {{"mxfp4", "mxfp4", false},           {"mx:sf4/e8m0/16", "mx:e2m1/e8m0/16", true},
+                 {"nvfp4", "nvfp4", false},           {"int4/fp16/8", "int4/fp16/8", false},
+                 {"nvfp4", "int4/fp16/16", false}};
+    for (size_t c = 0; c < sizeof CASES / sizeof CASES[0]; c++) {
+        nb_design *d = make_design(CASES[c].w, CASES[c].a);
+        cr_assert(d->block_scaled);
+        nb_qlinear_opts o = nb_qlinear_opts_default();
+        o.classifier = true;
+        o.scale_rule_set = CASES[c].floor;
+        o.scale_rule = NB_RULE_FLOOR;
+        nb_err err;
+        nb_qlinear *q = nb_qlinear_new(&m, d, 0, 0, &o, &err);
+        cr_assert_not_null(q, "%s", err.msg);
+        nb_linear_hook h = nb_qlinear_hook(q);
+        nb_block_format wbf = d->wblock, abf = d->ablock;
+        if (CASES[c].floor)
+            wbf.rule = abf.rule = NB_RULE_FLOOR;
+        cr_expect_eq(nb_qlinear_block_format(q, true)->rule, wbf.rule);
+        cr_expect_eq(nb_qlinear_block_format(q, false)->rule, abf.rule);
+        for (int id = 0; id < nb_llama_num_linear(&m); id++) {
+            size_t N, K, M = 5;
+            const float *w = nb_llama_linear_weight(&m, id, &N, &K);
+            float *x = malloc(M * K * sizeof *x), *y = malloc(M * N * sizeof *y),
+                  *want = malloc(M * N * sizeof *want);
+            for (size_t i = 0; i < M * K; i++)
+                x[i] = sinf((float)(i * 7 + (size_t)id)) * ldexpf(1.0f, (int)(i / 8 % 5) - 2);
+            cr_assert(h.apply(h.ctx, &m, id, x, M, y, &err), "%s", err.msg);
+            nb_block_qtensor wq, aq;
+            cr_assert(nb_block_quantize(w, N, K, &wbf, &wq, &err), "%s", err.msg);
+            cr_assert(nb_block_quantize(x, M, K, &abf, &aq, &err), "%s", err.msg);
+            nb_block_gemm_args g = {.M = M, .N = N, .K = K, .wf = &wbf, .af = &abf,
+                                    .w_codes = wq.codes, .w_scales = wq.scales,
+                                    .a_codes = aq.codes, .a_scales = aq.scales,
+                                    .w_tensor_scale = wq.tensor_scale,
+                                    .a_tensor_scale = aq.tensor_scale};
+            cr_assert(nb_block_gemm(&g, want, &err), "%s", err.msg);
+            double worst = 0, scale = 0;
+            for (size_t i = 0; i < M * N; i++) {
+                cr_assert(memcmp(&y[i], &want[i], sizeof *y) == 0,
+                          "%s x %s layer %d output %zu: hook %a, golden %a", CASES[c].w,
+                          CASES[c].a, id, i, (double)y[i], (double)want[i]);
+                double acc = 0;
+                for (size_t k = 0; k < K; k++)
+                    acc += (double)x[i / N * K + k] * w[i % N * K + k];
+                worst = fmax(worst, fabs(acc - y[i]));
+                scale = fmax(scale, fabs(acc));
+            }
+            /* and it is the layer (4-bit rounding apart), not some other number */
+            cr_expect_lt(worst, 0.5 * scale, "%s x %s layer %d: off by %g of %g", CASES[c].w,
+                         CASES[c].a, id, worst, scale);
+            nb_block_qtensor_free(&wq);
+            nb_block_qtensor_free(&aq);
+            free(x), free(y), free(want);
+        }
+        nb_qlinear_free(q);
+        nb_design_free(d);
+    }
+    nb_llama_free(&m);
+}
+
+/* Activation blocks run along K per token, so whole-sequence and token-by-token
+ * evaluation agree (no tensor scale: with NVFP4 activations the FP32 tensor
+ * scale spans the tokens of the call, model/README.md). */
+Test(quant, block_whole_sequence_equals_token_by_token)
+{
+    nb_llama m;
+    load_tiny("qb2.bin", true, 0, &m);
+    nb_design *d = make_design("mxfp4", "mxfp4");
+    nb_qlinear_opts o = nb_qlinear_opts_default();
+    nb_err err;
+    nb_qlinear *q = nb_qlinear_new(&m, d, 0, 0, &o, &err);
+    cr_assert_not_null(q, "%s", err.msg);
+    nb_linear_hook h = nb_qlinear_hook(q);
+    size_t V = 300;
+    float *whole = malloc(SEQ_N * V * sizeof *whole), *one = malloc(V * sizeof *one),
+          *fl = malloc(SEQ_N * V * sizeof *fl);
+    nb_llama_state s;
+    cr_assert(nb_llama_state_init(&m, &s, &err));
+    cr_assert(nb_llama_forward(&m, &s, &h, SEQ, SEQ_N, whole, &err), "%s", err.msg);
+    nb_llama_state_reset(&s);
+    cr_assert(nb_llama_forward(&m, &s, NULL, SEQ, SEQ_N, fl, &err), "%s", err.msg);
+    nb_llama_state_reset(&s);
+    double worst = 0, moved = 0;
+    for (size_t t = 0; t < SEQ_N; t++) {
+        cr_assert(nb_llama_forward(&m, &s, &h, SEQ + t, 1, one, &err), "%s", err.msg);
+        for (size_t i = 0; i < V; i++) {
+            worst = fmax(worst, fabs((double)one[i] - whole[t * V + i]));
+            moved = fmax(moved, fabs((double)fl[t * V + i] - whole[t * V + i]));
+        }
+    }
+    cr_expect_leq(worst, 1e-5);
+    cr_expect_gt(moved, 1e-3, "mxfp4 should change the logits (max change %g)", moved);
+    /* 2 blocks x 7 layers (the classifier in float), once whole and once per token */
+    cr_expect_eq(nb_qlinear_get_totals(q).gemms, 14 * (SEQ_N + 1));
+    free(whole), free(one), free(fl);
+    nb_llama_state_free(&s);
+    nb_qlinear_free(q);
+    nb_design_free(d);
+    nb_llama_free(&m);
+}
+
+/* What does not fit a block-scaled design is refused with a message. */
+Test(quant, block_options_refused)
+{
+    nb_llama m;
+    load_tiny("qb3.bin", true, 0, &m);
+    nb_design *blk = make_design("mxfp4", "mxfp4"), *plain = make_design("int4", "int8");
+    nb_err err;
+    nb_qlinear_opts o = nb_qlinear_opts_default();
+    o.group = 16;
+    cr_expect_null(nb_qlinear_new(&m, blk, 0, 0, &o, &err));
+    cr_expect(strstr(err.msg, "weight groups of 16 do not apply to the block-scaled design") &&
+              strstr(err.msg, "blocks of 32"), "%s", err.msg);
+    o = nb_qlinear_opts_default();
+    o.scale_rule_set = true;
+    o.scale_rule = NB_RULE_NEAREST;
+    cr_expect_null(nb_qlinear_new(&m, blk, 0, 0, &o, &err));
+    cr_expect(strstr(err.msg, "scale rule nearest does not fit the design's scales"), "%s", err.msg);
+    o.scale_rule = NB_RULE_FLOOR;
+    cr_expect_null(nb_qlinear_new(&m, plain, 0, 0, &o, &err));
+    cr_expect(strstr(err.msg, "a scale rule applies to block-scaled designs only"), "%s", err.msg);
+    nb_design_free(blk);
+    nb_design_free(plain);
     nb_llama_free(&m);
 }
 
