@@ -4,6 +4,9 @@
  *   test_rtl_partials DESIGN_DIR WORKDIR tiny            a tiny random checkpoint it writes
  *   test_rtl_partials DESIGN_DIR WORKDIR stories SHARED  stories260K (exit 77 if absent)
  *       [--narrow-acc BITS]
+ *   test_rtl_partials DESIGN_DIR WORKDIR block           the tiny checkpoint on a
+ *       block-scaled DESIGN_DIR (mxfp4) and on a 4x4 nvfp4 x int4/fp16/16 design
+ *       written to WORKDIR (UE4M3 x FP16 scales, NVFP4's tensor scale)
  *
  * --narrow-acc: a 4x4 design of the first case's two formats alone with a
  * BITS-bit wrapping accumulator (written to WORKDIR, its model built and
@@ -18,7 +21,10 @@
  * GEMM driver. Both as one block (M = tokens) and token by token (M = 1, the
  * KV cache). Every partial sum, every GEMM's cycle count and the logits must be
  * identical, and every layer kind of every block must have been seen. The
- * comparison is shown able to fail: one corrupted partial sum must be named. */
+ * comparison is shown able to fail: one corrupted partial sum must be named.
+ * On block-scaled designs the partial sums are each block's integer sum, and
+ * the array's binary32 results (job->facc_out, the scale stage's output) must
+ * be identical too, bit for bit; a corrupted one must be named as well. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +45,7 @@ typedef struct gemm_capture {
     int id;
     size_t M, N, K, group, segs;
     int64_t *seg;          /* [segs][M][N] */
+    float *facc;           /* [M][N] binary32 results of a block-scaled design, or NULL */
     uint64_t cycles;
 } gemm_capture;
 
@@ -70,12 +77,21 @@ static void observe(void *ctx, int id, const nb_gemm_job *job, const int64_t *se
     if (!g->seg)
         abort();
     memcpy(g->seg, seg, count * sizeof *g->seg);
+    g->facc = NULL;
+    if (job->facc_out) {
+        g->facc = malloc(g->M * g->N * sizeof *g->facc);
+        if (!g->facc)
+            abort();
+        memcpy(g->facc, job->facc_out, g->M * g->N * sizeof *g->facc);
+    }
 }
 
 static void capture_free(capture *c)
 {
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
         free(c->g[i].seg);
+        free(c->g[i].facc);
+    }
     free(c->g);
     memset(c, 0, sizeof *c);
 }
@@ -109,6 +125,18 @@ static int compare(const nb_llama *m, const capture *a, const capture *b, char *
                                  x->N, s, r, n, (long long)x->seg[at], (long long)y->seg[at]);
                         return SUMS_DIFFER;
                     }
+                }
+        if (!x->facc != !y->facc) {
+            snprintf(why, len, "GEMM %zu (%s): binary32 results on one backend only", i, name);
+            return SUMS_DIFFER;
+        }
+        for (size_t r = 0; x->facc && r < x->M; r++)
+            for (size_t n = 0; n < x->N; n++)
+                if (memcmp(&x->facc[r * x->N + n], &y->facc[r * x->N + n], sizeof(float))) {
+                    snprintf(why, len, "GEMM %zu (%s, %zux%zux%zu): token %zu, output %zu: "
+                             "binary32 result fast model %a, RTL %a", i, name, x->M, x->K, x->N,
+                             r, n, (double)x->facc[r * x->N + n], (double)y->facc[r * x->N + n]);
+                    return SUMS_DIFFER;
                 }
         if (x->cycles != y->cycles && cycles_differ < 0) {
             cycles_differ = (int)i;
@@ -258,9 +286,13 @@ static int check_case(const nb_llama *m, const nb_design *d, const char *dir, co
                       int narrow_bits, const test_case *tc, const int *ids, size_t n)
 {
     nb_err err;
-    int wsel = nb_design_find_w(d, tc->w), asel = nb_design_find_a(d, tc->a);
+    /* a block-scaled design has one element format per side */
+    int wsel = d->block_scaled ? 0 : nb_design_find_w(d, tc->w),
+        asel = d->block_scaled ? 0 : nb_design_find_a(d, tc->a);
     char label[128], why[512];
-    if (tc->group)
+    if (d->block_scaled)
+        snprintf(label, sizeof label, "%s x %s (block-scaled)", tc->w, tc->a);
+    else if (tc->group)
         snprintf(label, sizeof label, "%s x %s g%zu", tc->w, tc->a, tc->group);
     else
         snprintf(label, sizeof label, "%s x %s channel", tc->w, tc->a);
@@ -309,6 +341,22 @@ static int check_case(const nb_llama *m, const nb_design *d, const char *dir, co
             printf("  corrupted on purpose -> %s\n", why);
         }
         g->seg[at] ^= 1;
+        /* and one binary32 result (its last bit) of the same GEMM */
+        if (!status && g->facc) {
+            uint32_t bits;
+            size_t last = g->M * g->N - 1;
+            memcpy(&bits, &g->facc[last], sizeof bits);
+            bits ^= 1;
+            memcpy(&g->facc[last], &bits, sizeof bits);
+            if (compare(m, &fast.cap, &rtl.cap, why, sizeof why) != SUMS_DIFFER) {
+                printf("FAIL: %s: a corrupted binary32 result went unnoticed\n", label);
+                status = 1;
+            } else {
+                printf("  corrupted on purpose -> %s\n", why);
+            }
+            bits ^= 1;
+            memcpy(&g->facc[last], &bits, sizeof bits);
+        }
     }
     /* the same formats with a narrower accumulator: its RTL must be caught */
     if (!status && narrow_bits)
@@ -323,12 +371,14 @@ static int check_case(const nb_llama *m, const nb_design *d, const char *dir, co
 int main(int argc, char **argv)
 {
     bool stories = argc >= 5 && strcmp(argv[3], "stories") == 0;
+    bool block = argc == 4 && strcmp(argv[3], "block") == 0;
     int narrow = 0;
     if (stories && argc == 7 && strcmp(argv[5], "--narrow-acc") == 0)
         narrow = atoi(argv[6]);
-    if (!(argc == 4 && strcmp(argv[3], "tiny") == 0) && !(stories && (argc == 5 || narrow > 1))) {
-        fprintf(stderr, "usage: test_rtl_partials DESIGN_DIR WORKDIR (tiny | stories SHARED_DIR "
-                        "[--narrow-acc BITS])\n");
+    if (!(argc == 4 && strcmp(argv[3], "tiny") == 0) && !block &&
+        !(stories && (argc == 5 || narrow > 1))) {
+        fprintf(stderr, "usage: test_rtl_partials DESIGN_DIR WORKDIR (tiny | block | stories "
+                        "SHARED_DIR [--narrow-acc BITS])\n");
         return 2;
     }
     const char *dir = argv[1], *work = argv[2], *where = argv[4];
@@ -388,6 +438,36 @@ int main(int argc, char **argv)
     }
     printf("design %s: %dx%d, %d-bit %s accumulator; %zu tokens\n", dir, d->rows, d->cols,
            d->acc_bits, d->acc_mode == NB_ACC_SATURATE ? "saturating" : "wrapping", n);
+    if (block) {
+        /* the fixture's block design, then UE4M3 (with NVFP4's tensor scale) x
+         * FP16 scales on a design written here (its model built once, cached);
+         * tiny: K = 16 and 40, so one short block, or blocks of 32 and 8 (16,
+         * 16 and 8), none filling the array's rows */
+        int status = 0;
+        if (!d->block_scaled) {
+            printf("FAIL: the design in %s is not block-scaled\n", dir);
+            status = 1;
+        } else {
+            test_case own = {d->weights_spec, d->acts_spec, 0};
+            status = check_case(&m, d, dir, work, 0, &own, ids, n);
+        }
+        char dir2[4400];
+        snprintf(dir2, sizeof dir2, "%s/nvfp4-fp16", work);
+        test_case mixed = {"nvfp4", "int4/fp16/16", 0};
+        nb_design *d2 = status ? NULL : pair_design(&mixed, NB_ACC_BITS_DEFAULT, dir2, &err);
+        if (!status && !d2) {
+            printf("FAIL: %s\n", err.msg);
+            status = 1;
+        }
+        if (d2)
+            status |= check_case(&m, d2, dir2, work, 0, &mixed, ids, n);
+        nb_design_free(d2);
+        nb_design_free(d);
+        nb_llama_free(&m);
+        if (!status)
+            printf("PASS\n");
+        return status;
+    }
     /* per channel, and groups whose last one is shorter and does not fill the
      * array's rows (stories: K = 64 and 172; tiny: K = 16 and 40) */
     static const test_case STORIES[] = {{"int4", "int8", 0}, {"e2m1", "int8", 32},
