@@ -357,8 +357,8 @@ static bool write_outputs(const eval_args *a, const nb_llama *m, size_t nrows, c
                 char gt[32], wn[NB_NAME_MAX + 96], an[NB_NAME_MAX + 96];
                 scaling_text(&v[i], gt, sizeof gt);
                 nb_csv_quoted(f, v[i].label, ",");
-                nb_csv_quoted(f, w_name(&v[i], wn, sizeof wn), ",");
-                nb_csv_quoted(f, a_name(&v[i], an, sizeof an), ",");
+                nb_csv_text(f, w_name(&v[i], wn, sizeof wn), ",");
+                nb_csv_text(f, a_name(&v[i], an, sizeof an), ",");
                 fprintf(f, "%s,", gt);
                 nb_csv_quoted(f, v[i].design, ",");
                 fprintf(f, "%d,%d,%d,%s,%.6f,%.6f,%.6g,%.6f,%zu\n", v[i].d->rows, v[i].d->cols,

@@ -53,6 +53,59 @@ ok 0 "eval: 4/4 sequences, [0-9]+ tokens/s, ETA [0-9]+ s" "$nibble" eval --model
     --tokenizer "$t" --text "$x"
 ok 0 "ids.npy: 2 sequences, 5 scored tokens" "$nibble" eval --model "$m" --tokens "$dir/ids.npy" -q
 
+# block-scaled designs (the array's scale stage): one variant per design (the
+# block is its scaling), a finite perplexity, the block formats and the rule
+# named in the table, CSV and JSON; --scale-rule changes the e8m0 rule
+ok 0 "mxfp4/rceil x mxfp4/rceil block32 4x4 acc32 +[0-9.]+ +[-+][0-9.]+" "$nibble" eval \
+    --model "$m" --tokenizer "$t" --text "$x" --weights mxfp4,mx:sf4/e8m0/32 --acts mxfp4 \
+    --rows 4 --cols 4 --csv "$dir/block.csv" --json "$dir/block.json" -q
+python3 - "$dir/block.json" "$dir/block.csv" <<'PY' || { echo "FAIL: block JSON/CSV"; fail=1; }
+import csv, json, math, sys
+d = json.load(open(sys.argv[1]))
+r = d["results"]
+assert len(r) == 3, r
+assert r[1]["weights"] == "mxfp4/rceil" and r[1]["acts"] == "mxfp4/rceil", r[1]
+assert r[1]["weight_format"] == "mx:e2m1/e8m0/32/rceil" and r[1]["block"] == 32, r[1]
+assert r[1]["weight_scale_format"] == "e8m0" and r[1]["act_scale_rule"] == "rceil", r[1]
+assert r[1]["block_scaled"] is True and r[1]["weight_scaling"] == "block32", r[1]
+assert r[2]["weights"] == "mx:sf4/e8m0/32/rceil" and r[2]["weight_element"] == "sf4", r[2]
+for x in r:
+    assert math.isfinite(x["perplexity"]) and x["perplexity"] > 1, x
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert rows[1]["weights"] == "mxfp4/rceil" and rows[1]["weight_scaling"] == "block32", rows[1]
+PY
+# the stepped C model's scale stage gives the same numbers as the fast model
+ok 0 "partial sums: c backend" "$nibble" eval --model "$m" --tokenizer "$t" --text "$x" \
+    --weights mxfp4,mx:sf4/e8m0/32 --acts mxfp4 --rows 4 --cols 4 --backend c \
+    --json "$dir/block_c.json" -q
+python3 - "$dir/block.json" "$dir/block_c.json" <<'PY' || { echo "FAIL: c backend differs"; fail=1; }
+import json, sys
+a = json.load(open(sys.argv[1]))["results"]
+b = json.load(open(sys.argv[2]))["results"]
+assert [x["label"] for x in a] == [x["label"] for x in b], (a, b)
+for x, y in zip(a, b):
+    assert x["perplexity"] == y["perplexity"] and x["mean_kl"] == y["mean_kl"], (x, y)
+PY
+ok 0 "nvfp4/nearest x nvfp4/nearest block16 4x4 acc32 +[0-9.]+" "$nibble" eval --model "$m" \
+    --tokenizer "$t" --text "$x" --weights nvfp4 --acts nvfp4 --rows 4 --cols 4 -q
+ok 0 "mx:int4/fp16/8/nearest x mx:int4/fp16/8/nearest block8 4x4 acc32 +[0-9.]+" "$nibble" eval \
+    --model "$m" --tokenizer "$t" --text "$x" --weights int4/fp16/8 --acts int4/fp16/8 --rows 4 \
+    --cols 4 -q
+ok 0 "mxfp4/floor x mxfp4/floor block32 4x4 acc32 +[0-9.]+" "$nibble" eval --model "$m" \
+    --tokenizer "$t" --text "$x" --weights mxfp4 --acts mxfp4 --rows 4 --cols 4 --scale-rule floor -q
+bad "--weights mxfp4 and --acts int8: a block-scaled design needs block formats .* on both operands" \
+    --model "$m" --tokenizer "$t" --text "$x" --weights mxfp4 --acts int8
+bad "--group channel,8 does not apply to the block-scaled design \{mxfp4\} x \{mxfp4\}: its blocks of 32 along K are its scaling; drop --group" \
+    --model "$m" --tokenizer "$t" --text "$x" --weights mxfp4 --acts mxfp4 --group channel,8 --rows 4
+bad "--scale-rule floor applies to block-scaled designs only; the design \{int4\} x \{int8\}" \
+    --model "$m" --tokenizer "$t" --text "$x" --weights int4 --scale-rule floor
+bad "scale rule nearest does not fit the design's scales \(e8m0 weights, e8m0 activations\)" \
+    --model "$m" --tokenizer "$t" --text "$x" --weights mxfp4 --acts mxfp4 --scale-rule nearest
+bad "unknown scale rule|scale rule 'up'" --model "$m" --tokenizer "$t" --text "$x" --weights mxfp4 \
+    --acts mxfp4 --scale-rule up
+bad "block size 32 is not a multiple of the array's 3 rows" --model "$m" --tokenizer "$t" \
+    --text "$x" --weights mxfp4 --acts mxfp4 --rows 3
+
 bad "truncated.bin: the header .* needs [0-9]+ bytes but the file has" --model "$dir/truncated.bin" \
     --tokenizer "$t" --text "$x"
 bad "header_mismatch.bin: the header \(dim 16, hidden 40, 3 layers.* needs" \
