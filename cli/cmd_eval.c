@@ -72,7 +72,7 @@ static void help(void)
            "                      the C model's fast-forward), verilator (the design's RTL\n"
            "                      compiled by Verilator, cycle by cycle: slow, for short\n"
            "                      sequences, e.g. --lines 1) or c (the stepped C model);\n"
-           "                      all give identical partial sums\n"
+           "                      all give identical partial sums (and binary32 results)\n"
            "  --overq-stats       instead of designs: per linear layer input, the zero\n"
            "                      fraction (float, and codes of each --acts format) and the\n"
            "                      OverQ coverage at cascade depths 0..4 in --rows-row tiles\n"
