@@ -30,7 +30,8 @@ static void help(void)
            "  --overq-mode M      range (default) or range+precision\n"
            "  --overq-encoder     put the OverQ encoder at the array edge (act_values_i in)\n"
            "  --scale-stages N    block-scaled designs: cycles of the scale stage, %d..%d\n"
-           "                      (default %d; 5 meets osu018's 10 ns clock, gen/README.md)\n"
+           "                      (default %d: meets osu018's 10 ns clock; 2 is the shortest,\n"
+           "                      gen/README.md \"Pipeline depth\")\n"
            "  -o, --output DIR    output directory\n"
            "  -h, --help          this text\n\n"
            "formats: %s\n",

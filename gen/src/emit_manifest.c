@@ -48,8 +48,8 @@ static int design_ports(const nb_design *d, port_desc *p)
         p[n++] = (port_desc){"scale_en_i", "input", 1,
                              "scale the block sum on out_psum_o in this cycle and add it to facc_i"};
         p[n++] = (port_desc){"facc_fwd_i", "input", 1,
-                             "take the accumulators from out_facc_o instead of facc_i, sampled one "
-                             "cycle after scale_en_i"};
+                             "take the accumulators from out_facc_o instead of facc_i, sampled in the "
+                             "addition's first cycle (gen/README.md)"};
         p[n++] = (port_desc){"w_scales_i", "input", d->cols * d->w_scale_bits,
                              "weight block scale code of column n at [n*w_scale_bits +: w_scale_bits], "
                              "sampled with scale_en_i"};
@@ -57,9 +57,11 @@ static int design_ports(const nb_design *d, port_desc *p)
                              "activation block scale code of the vector on out_psum_o, sampled with "
                              "scale_en_i"};
         p[n++] = (port_desc){"facc_i", "input", d->cols * 32,
-                             "binary32 accumulator of column n at [n*32 +: 32], sampled one cycle after scale_en_i"};
+                             "binary32 accumulator of column n at [n*32 +: 32], sampled in the addition's "
+                             "first cycle: 1 cycle after scale_en_i at scale_latency 2, else 2"};
         p[n++] = (port_desc){"out_facc_valid_o", "output", 1,
-                             "out_facc_o holds accumulators (two cycles after scale_en_i with out_valid_o)"};
+                             "out_facc_o holds accumulators (scale_latency cycles after scale_en_i with "
+                             "out_valid_o)"};
         p[n++] = (port_desc){"out_facc_o", "output", d->cols * 32,
                              "binary32 facc + RNE(block sum * scales) of column n at [n*32 +: 32]; 0 "
                              "when not valid"};

@@ -114,6 +114,9 @@ static void sweep(const nb_design *d)
 Test(block_sim, mxfp4_4x4)
 {
     nb_design *d = make("mxfp4", "mxfp4", 4, 4, 0);
+    /* no --scale-stages: the default, the 5 cycles that meet osu018's clock */
+    cr_assert_eq(d->scale_latency, NB_SCALE_STAGES_DEFAULT);
+    cr_assert_eq(d->scale_latency, 5);
     sweep(d);
     nb_design_free(d);
 }
@@ -156,10 +159,11 @@ Test(block_sim, short_blocks_back_to_back)
 
 Test(block_sim, pipelined_scale_stage)
 {
-    /* --scale-stages 3..5: the mxfp4 array, and short blocks on the fewest rows the
-     * addition's depth allows, where the next block of an output is scaled exactly
-     * scale_add_stages cycles after the previous one (forwarding) */
-    for (int n = 3; n <= 5; n++) {
+    /* every --scale-stages (the other tests run the default): the mxfp4 array, and
+     * short blocks on the fewest rows the addition's depth allows, where the next
+     * block of an output is scaled exactly scale_add_stages cycles after the
+     * previous one (forwarding) */
+    for (int n = NB_SCALE_STAGES_MIN; n <= NB_SCALE_STAGES_MAX; n++) {
         nb_design *d = make_staged("mxfp4", "mxfp4", 4, 4, 0, n);
         cr_assert_eq(d->scale_latency, n);
         cr_assert_eq(d->scale_term_stages + d->scale_add_stages, n);
@@ -168,7 +172,7 @@ Test(block_sim, pipelined_scale_stage)
         nb_design_free(d);
     }
     const char *specs[] = {"mx:e2m1/e8m0/3", "mx:e2m1/e8m0/6", "mx:e2m1/e8m0/4"};
-    for (int n = 3; n <= 5; n++)
+    for (int n = NB_SCALE_STAGES_MIN; n <= NB_SCALE_STAGES_MAX; n++)
         for (int sp = 0; sp < 3; sp++)
             for (int p = 0; p <= 2; p += 2) {
                 int rows = sp == 2 ? 4 : 3;

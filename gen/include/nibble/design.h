@@ -16,7 +16,9 @@
 #define NB_PIPELINE_MAX 2
 #define NB_SCALE_STAGES_MIN 2
 #define NB_SCALE_STAGES_MAX 5
-#define NB_SCALE_STAGES_DEFAULT 2
+/* 5: the fewest cycles that meet osu018's 10 ns clock (and sky130hd's 12.5
+ * ns); measured per library in gen/README.md, "Pipeline depth" */
+#define NB_SCALE_STAGES_DEFAULT 5
 #define NB_ACC_BITS_DEFAULT 32
 
 /* What the user asks for (strings as on the command line). */
