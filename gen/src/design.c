@@ -188,14 +188,19 @@ static bool parse_block_design(const nb_design_params *p, const nb_format_opts *
      * earliest (the host's schedule waits when needed). */
     if (!nb_design_scale_acc(p, d, err))
         return false;
-    /* the fixed-point stage has one depth (scale_acc.c checks --scale-stages) */
-    int n = d->scale_fixed ? 2 : p->scale_stages ? p->scale_stages : NB_SCALE_STAGES_DEFAULT;
+    /* the fixed-point stage: 2 cycles unless 3 are asked for (scale_acc.c) */
+    int n = d->scale_fixed ? (p->scale_stages ? p->scale_stages : 2)
+                           : p->scale_stages ? p->scale_stages : NB_SCALE_STAGES_DEFAULT;
     if (n < NB_SCALE_STAGES_MIN || n > NB_SCALE_STAGES_MAX)
         return nb_fail(err, "--scale-stages %d is impossible: the scale stage takes %d..%d cycles",
                        n, NB_SCALE_STAGES_MIN, NB_SCALE_STAGES_MAX);
     d->scale_latency = n;
     d->scale_term_stages = n >= 3 ? 2 : 1;
     d->scale_add_stages = n - d->scale_term_stages;
+    if (d->scale_fixed) { /* one term cycle; the conversion may take a cycle of its own */
+        d->scale_term_stages = 1;
+        d->scale_add_stages = n - 1;
+    }
     return true;
 }
 

@@ -39,6 +39,8 @@ void emit_f32_add_sum(vbuf *b, const nb_design *d);
 /* the fixed-point accumulator's stage (emit_scale_fixed.c, --scale-acc fixed) */
 int emit_fixed_term_bits(const nb_design *d);
 void emit_fixed_term(vbuf *b, const nb_design *d);
+void emit_fixed_sum(vbuf *b, const nb_design *d);
+void emit_fixed_f32(vbuf *b, const nb_design *d);
 void emit_fixed_add(vbuf *b, const nb_design *d);
 void emit_top_scale_fixed(vbuf *b, const nb_design *d);
 /* the scale stage inside nibble_top (emit_top_scale.c) */

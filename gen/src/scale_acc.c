@@ -77,10 +77,10 @@ bool nb_design_scale_acc(const nb_design_params *p, nb_design *d, nb_err *err)
                        "use --scale-acc fp32", text, p->weights,
                        nb_scale_fmt_name(d->wblock.scale), p->acts,
                        nb_scale_fmt_name(d->ablock.scale));
-    if (p->scale_stages && p->scale_stages != 2)
+    if (p->scale_stages && (p->scale_stages < 2 || p->scale_stages > 3))
         return nb_fail(err, "--scale-stages %d with --scale-acc %s: the fixed-point scale stage "
-                       "takes 2 cycles (the shift, then the addition and the conversion)",
-                       p->scale_stages, text);
+                       "takes 2 cycles (the shift, then the addition and the conversion) or 3 "
+                       "(the conversion in a cycle of its own)", p->scale_stages, text);
     d->scale_fixed = true;
     d->facc_bits = d->fixed.bits + 1;
     snprintf(d->scale_acc_spec, sizeof d->scale_acc_spec, "fixed:%d:%d:%s", d->fixed.bits,

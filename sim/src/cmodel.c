@@ -66,7 +66,7 @@ typedef struct cmodel {
      * and out_facc_o (out_f32_o is facc) */
     int64_t xterm[NB_ARRAY_DIM_MAX];
     bool xterm_nan[NB_ARRAY_DIM_MAX];
-    uint64_t xacc[NB_ARRAY_DIM_MAX];
+    uint64_t xacc[NB_ARRAY_DIM_MAX], xsum[NB_ARRAY_DIM_MAX]; /* xsum: sum_q (3 cycles) */
 
     /* Product rows: two slots per row, the current weights ("all" state) and
      * the ones before the latest load, so a vector that passes a row while it
@@ -377,15 +377,25 @@ static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
 
     /* ---- the clock edge at the end of cycle t ---- */
     if (d->scale_fixed) {
-        /* the fixed-point stage: the addition (and conversion) one cycle
-         * after the term; forwarding reads the output register before the
-         * edge rewrites it */
-        bool last = in->rst_n && m->term_valid[0];
-        uint64_t mask = (UINT64_C(1) << d->facc_bits) - 1;
+        /* the fixed-point stage: the addition one cycle after the term, the
+         * conversion in the same cycle or (3 cycles) the next; forwarding
+         * reads the output register before the edge rewrites it */
+        bool two = d->scale_add_stages == 2;
+        bool last = in->rst_n && (two ? m->sum_valid[0] : m->term_valid[0]);
+        uint64_t mask = (UINT64_C(1) << d->facc_bits) - 1, next[NB_ARRAY_DIM_MAX];
+        bool add = in->rst_n && m->term_valid[0];
         for (int n = 0; n < m->C; n++) {
             uint64_t acc = in->facc_fwd ? m->xacc[n] : in->xacc ? in->xacc[n] & mask : 0;
-            m->xacc[n] = last ? nb_scale_fixed_add(d, acc, m->xterm[n], m->xterm_nan[n]) : 0;
-            m->facc[n] = last ? nb_scale_fixed_f32(d, m->xacc[n]) : 0;
+            uint64_t sum = add ? nb_scale_fixed_add(d, acc, m->xterm[n], m->xterm_nan[n]) : 0;
+            next[n] = two ? m->xsum[n] : sum;
+            if (two)
+                m->xsum[n] = sum;
+        }
+        if (two)
+            m->sum_valid[0] = add;
+        for (int n = 0; n < m->C; n++) {
+            m->xacc[n] = last ? next[n] : 0;
+            m->facc[n] = last ? nb_scale_fixed_f32(d, next[n]) : 0;
         }
         m->facc_valid = last;
         bool fire = in->rst_n && m->out_valid && in->scale_en;

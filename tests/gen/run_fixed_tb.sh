@@ -29,7 +29,7 @@ print(acc, d["w_grid_frac"] + d["a_grid_frac"], f["bits"], f["lsb_exp"], f["mode
 ' "$out/design/manifest.json")
 "$vectors" "$1" "$2" "$3" "$4" "$5" "$seed" > "$out/vectors.txt"
 mkdir -p "$out/rtl"
-for f in nibble_f32_round.v nibble_fixed_term.v nibble_fixed_add.v; do cp "$out/design/$f" "$out/rtl/$f"; done
+for f in nibble_f32_round.v nibble_fixed_term.v nibble_fixed_sum.v nibble_fixed_f32.v nibble_fixed_add.v; do cp "$out/design/$f" "$out/rtl/$f"; done
 if [ -n "$broken" ]; then
     before=$(cat "$out/rtl/"*.v | cksum)
     sed -i "$broken" "$out/rtl/"*.v

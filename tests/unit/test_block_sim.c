@@ -44,8 +44,8 @@ static nb_design *make(const char *w, const char *a, int rows, int cols, int pip
     return make_staged(w, a, rows, cols, pipeline, 0);
 }
 
-static nb_design *make_fixed(const char *w, const char *a, int rows, int cols, int pipeline,
-                             const char *scale_acc)
+static nb_design *make_fixed_staged(const char *w, const char *a, int rows, int cols,
+                                    int pipeline, const char *scale_acc, int stages)
 {
     nb_design_params p = nb_design_params_default();
     p.weights = w;
@@ -54,12 +54,20 @@ static nb_design *make_fixed(const char *w, const char *a, int rows, int cols, i
     p.cols = cols;
     p.pipeline = pipeline;
     p.scale_acc = scale_acc;
+    p.scale_stages = stages;
     nb_err err;
     nb_design *d = nb_design_create(&p, &err);
     cr_assert(d, "%s", err.msg);
     cr_assert(d->scale_fixed);
-    cr_assert_eq(d->scale_latency, 2);
+    cr_assert_eq(d->scale_latency, stages ? stages : 2);
+    cr_assert_eq(d->scale_term_stages, 1);
     return d;
+}
+
+static nb_design *make_fixed(const char *w, const char *a, int rows, int cols, int pipeline,
+                             const char *scale_acc)
+{
+    return make_fixed_staged(w, a, rows, cols, pipeline, scale_acc, 0);
 }
 
 static bool same(float x, float y)
@@ -254,6 +262,22 @@ Test(block_sim, fixed_point_accumulator)
      * one (forwarding of out_facc_o) */
     for (int p = 0; p <= 2; p++) {
         d = make_fixed("mx:e2m1/e8m0/2", "mx:e2m1/e8m0/2", 1, 1, p, "fixed:24:-4:sat");
+        for (size_t M = 1; M <= 3; M++)
+            for (int v = 0; v < 4; v++)
+                run(d, M, 9, 2, v & 1, v < 2);
+        nb_design_free(d);
+    }
+}
+
+Test(block_sim, fixed_point_accumulator_3_cycles)
+{
+    /* the conversion in a cycle of its own: the next block of an output is
+     * scaled two cycles after the previous one at the earliest */
+    nb_design *d = make_fixed_staged("mxfp4", "mxfp4", 4, 4, 0, "fixed:40:-16:sat", 3);
+    sweep(d);
+    nb_design_free(d);
+    for (int p = 0; p <= 2; p++) {
+        d = make_fixed_staged("mx:e2m1/e8m0/2", "mx:e2m1/e8m0/2", 1, 1, p, "fixed", 3);
         for (size_t M = 1; M <= 3; M++)
             for (int v = 0; v < 4; v++)
                 run(d, M, 9, 2, v & 1, v < 2);
