@@ -166,9 +166,14 @@ void emit_fixed_f32(vbuf *b, const nb_design *d)
     vb_printf(b, "  wire [%d:0] mag = neg ? (~acc_i[%d:0] + %d'd1) : acc_i[%d:0];\n", bits - 1, bits - 1,
               bits, bits - 1);
     vb_puts(b, "  wire [31:0] rounded;\n");
-    vb_printf(b, "  nibble_f32_round #(.XW(%d)) u_round (.sign_i(neg), .mag_i(mag), .exp_i(%s14'sd%d),\n"
+    /* nibble_f32_round takes 3 bits or more: a narrower register is zero-extended */
+    int xw = bits < 3 ? 3 : bits;
+    char mag[64] = "mag";
+    if (xw > bits)
+        snprintf(mag, sizeof mag, "{%d'd0, mag}", xw - bits);
+    vb_printf(b, "  nibble_f32_round #(.XW(%d)) u_round (.sign_i(neg), .mag_i(%s), .exp_i(%s14'sd%d),\n"
                  "                                       .f32_o(rounded));\n",
-              bits, lsb < 0 ? "-" : "", lsb < 0 ? -lsb : lsb);
+              xw, mag, lsb < 0 ? "-" : "", lsb < 0 ? -lsb : lsb);
     vb_printf(b, "  assign f32_o = acc_i[%d] ? 32'h7FC00000 : rounded;\n", bits);
     vb_puts(b, "endmodule\n");
 }
