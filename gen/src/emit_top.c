@@ -21,8 +21,8 @@ void emit_top(vbuf *b, const nb_design *d)
                  "          block sum is on out_psum_o, and facc_i (or facc_fwd_i) in cycle s + 1\n"
                  "          give out_facc_o = facc + sum * scales in the fixed-point register\n"
                  "          %s and out_f32_o = its binary32 value with out_facc_valid_o\n"
-                 "          in s + 2 (nibble_fixed_term.v; gen/README.md, Fixed-point accumulator).\n",
-                 d->scale_acc_spec);
+                 "          in s + %d (nibble_fixed_term.v; gen/README.md, Fixed-point accumulator).\n",
+                 d->scale_acc_spec, d->scale_latency);
     snprintf(purpose, sizeof purpose,
              "Top level of a %dx%d weight-stationary array.\n"
              "Interface (all inputs are registered once at the boundary):\n"
