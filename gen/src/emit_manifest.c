@@ -62,8 +62,8 @@ static int design_ports(const nb_design *d, port_desc *p)
                                  "(bit facc_bits-1: NaN flag; below it two's complement, LSB 2^lsb_exp), "
                                  "sampled one cycle after scale_en_i"};
             p[n++] = (port_desc){"out_facc_valid_o", "output", 1,
-                                 "out_facc_o and out_f32_o hold results (two cycles after scale_en_i "
-                                 "with out_valid_o)"};
+                                 "out_facc_o and out_f32_o hold results (block.scale_latency cycles "
+                                 "after scale_en_i with out_valid_o)"};
             p[n++] = (port_desc){"out_facc_o", "output", d->cols * d->facc_bits,
                                  "fixed-point facc + block sum shifted by the scale exponents, wrapped "
                                  "or saturated, of column n at [n*facc_bits +: facc_bits]; 0 when not "
