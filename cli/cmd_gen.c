@@ -32,11 +32,15 @@ static void help(void)
            "  --scale-stages N    block-scaled designs: cycles of the scale stage, %d..%d\n"
            "                      (default %d: meets osu018's 10 ns clock; 2 is the shortest,\n"
            "                      gen/README.md \"Pipeline depth\")\n"
+           "  --scale-acc A       block-scaled designs: the accumulator, fp32 (default) or\n"
+           "                      fixed[:BITS[:LSB[:wrap|sat]]] (E8M0 scales only; default\n"
+           "                      fixed:%d:%d:wrap, gen/README.md \"Fixed-point accumulator\")\n"
            "  -o, --output DIR    output directory\n"
            "  -h, --help          this text\n\n"
            "formats: %s\n",
            NB_ACC_BITS_DEFAULT, NB_PIPELINE_MAX, NB_LUT_FRAC_BITS_DEFAULT, NB_SCALE_STAGES_MIN,
-           NB_SCALE_STAGES_MAX, NB_SCALE_STAGES_DEFAULT, nb_format_valid_names());
+           NB_SCALE_STAGES_MAX, NB_SCALE_STAGES_DEFAULT, NB_SCALE_FIXED_BITS_DEFAULT,
+           NB_SCALE_FIXED_LSB_DEFAULT, nb_format_valid_names());
 }
 
 /* The command line, for the provenance header of every generated file. The
@@ -84,6 +88,7 @@ int cmd_gen(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
         {"cascade", required_argument, NULL, 'C'},  {"overq-mode", required_argument, NULL, 'M'},
         {"overq-encoder", no_argument, NULL, 'E'}, {"scale-stages", required_argument, NULL, 'S'},
+        {"scale-acc", required_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     nb_design_params p = nb_design_params_default();
@@ -137,6 +142,9 @@ int cmd_gen(int argc, char **argv)
                                 &v, &err))
                 return cli_fail_err(CMD, &err);
             p.scale_stages = (int)v;
+            break;
+        case 'A':
+            p.scale_acc = optarg;
             break;
         case 'o':
             out = optarg;

@@ -134,12 +134,14 @@ static bool print_block_check(const nb_workload *wl, const block_result *r)
         printf("bit-exact vs golden block GEMM: could not check: %s\n", r->golden_err);
         return false;
     }
+    /* the fixed-point accumulator's golden is nb_block_gemm_fixed */
+    const char *acc = wl->fixed_acc ? "fixed-point accumulator" : "binary32";
     if (r->bad)
-        printf("bit-exact vs golden block GEMM (binary32): NO, %zu of %zu results differ (first: m "
-               "%zu, n %zu: got %a, golden %a)\n", r->bad, wl->M * wl->N, r->first / wl->N,
+        printf("bit-exact vs golden block GEMM (%s): NO, %zu of %zu results differ (first: m "
+               "%zu, n %zu: got %a, golden %a)\n", acc, r->bad, wl->M * wl->N, r->first / wl->N,
                r->first % wl->N, (double)r->got, (double)r->want);
     else
-        printf("bit-exact vs golden block GEMM (binary32): yes (%zu results)\n", wl->M * wl->N);
+        printf("bit-exact vs golden block GEMM (%s): yes (%zu results)\n", acc, wl->M * wl->N);
     bool cyc = r->cycles == r->want_cycles;
     printf("cycles vs integer GEMM + scale stage: %s (%llu, expected %llu)\n", cyc ? "yes" : "NO",
            (unsigned long long)r->cycles, (unsigned long long)r->want_cycles);

@@ -186,13 +186,21 @@ static bool parse_block_design(const nb_design_params *p, const nb_format_opts *
      * accumulator enters the addition's first cycle, so the next block of the
      * same outputs may be scaled scale_add_stages cycles later at the
      * earliest (the host's schedule waits when needed). */
-    int n = p->scale_stages ? p->scale_stages : NB_SCALE_STAGES_DEFAULT;
+    if (!nb_design_scale_acc(p, d, err))
+        return false;
+    /* the fixed-point stage: 2 cycles unless 3 are asked for (scale_acc.c) */
+    int n = d->scale_fixed ? (p->scale_stages ? p->scale_stages : 2)
+                           : p->scale_stages ? p->scale_stages : NB_SCALE_STAGES_DEFAULT;
     if (n < NB_SCALE_STAGES_MIN || n > NB_SCALE_STAGES_MAX)
         return nb_fail(err, "--scale-stages %d is impossible: the scale stage takes %d..%d cycles",
                        n, NB_SCALE_STAGES_MIN, NB_SCALE_STAGES_MAX);
     d->scale_latency = n;
     d->scale_term_stages = n >= 3 ? 2 : 1;
     d->scale_add_stages = n - d->scale_term_stages;
+    if (d->scale_fixed) { /* one term cycle; the conversion may take a cycle of its own */
+        d->scale_term_stages = 1;
+        d->scale_add_stages = n - 1;
+    }
     return true;
 }
 
@@ -222,11 +230,17 @@ nb_design *nb_design_create(const nb_design_params *p, nb_err *err)
     d->params.weights = d->weights_spec;
     d->params.acts = d->acts_spec;
     d->params.command = d->command;
+    d->params.scale_acc = NULL; /* a block-scaled design points it at scale_acc_spec */
 
     nb_format_opts fo = {.lut_frac_bits = p->lut_frac_bits};
     if (nb_block_spec_is_block(p->weights) || nb_block_spec_is_block(p->acts)) {
         if (!parse_block_design(p, &fo, d, err))
             goto fail;
+    } else if (p->scale_acc && strcmp(p->scale_acc, "fp32") != 0) {
+        nb_fail(err, "--scale-acc %s needs a block-scaled design (block formats such as mxfp4 on "
+                "--weights and --acts); %s x %s has no scale stage", p->scale_acc, p->weights,
+                p->acts);
+        goto fail;
     } else if (p->scale_stages) {
         nb_fail(err, "--scale-stages %d needs a block-scaled design (block formats such as mxfp4 "
                 "on --weights and --acts); %s x %s has no scale stage", p->scale_stages,

@@ -88,7 +88,9 @@ nb_design *nb_design_load(const char *path, nb_err *err)
     }
     p.overq_encoder = oq_encoder;
     json_t *blk = json_object_get(doc, "block");
-    if (blk && json_unpack_ex(blk, &jerr, 0, "{s:i}", "scale_latency", &p.scale_stages) != 0) {
+    /* "fixed" only with the fixed-point accumulator (--scale-acc) */
+    if (blk && (json_unpack_ex(blk, &jerr, 0, "{s:i}", "scale_latency", &p.scale_stages) != 0 ||
+                json_unpack_ex(blk, &jerr, 0, "{s?{s:s}}", "fixed", "scale_acc", &p.scale_acc) != 0)) {
         nb_fail(err, "manifest %s: malformed block section: %s", path, jerr.text);
         json_decref(doc);
         return NULL;

@@ -36,6 +36,13 @@ void emit_scale_prod(vbuf *b, const nb_design *d);
 int emit_scale_mag_bits(const nb_design *d);
 void emit_f32_add_align(vbuf *b, const nb_design *d);
 void emit_f32_add_sum(vbuf *b, const nb_design *d);
+/* the fixed-point accumulator's stage (emit_scale_fixed.c, --scale-acc fixed) */
+int emit_fixed_term_bits(const nb_design *d);
+void emit_fixed_term(vbuf *b, const nb_design *d);
+void emit_fixed_sum(vbuf *b, const nb_design *d);
+void emit_fixed_f32(vbuf *b, const nb_design *d);
+void emit_fixed_add(vbuf *b, const nb_design *d);
+void emit_top_scale_fixed(vbuf *b, const nb_design *d);
 /* the scale stage inside nibble_top (emit_top_scale.c) */
 void emit_top_scale_stage(vbuf *b, const nb_design *d);
 void emit_baseline(vbuf *b, const nb_design *d);

@@ -56,15 +56,32 @@ static int design_ports(const nb_design *d, port_desc *p)
         p[n++] = (port_desc){"a_scale_i", "input", d->a_scale_bits,
                              "activation block scale code of the vector on out_psum_o, sampled with "
                              "scale_en_i"};
-        p[n++] = (port_desc){"facc_i", "input", d->cols * 32,
-                             "binary32 accumulator of column n at [n*32 +: 32], sampled in the addition's "
-                             "first cycle: 1 cycle after scale_en_i at scale_latency 2, else 2"};
-        p[n++] = (port_desc){"out_facc_valid_o", "output", 1,
-                             "out_facc_o holds accumulators (scale_latency cycles after scale_en_i with "
-                             "out_valid_o)"};
-        p[n++] = (port_desc){"out_facc_o", "output", d->cols * 32,
-                             "binary32 facc + RNE(block sum * scales) of column n at [n*32 +: 32]; 0 "
-                             "when not valid"};
+        if (d->scale_fixed) {
+            p[n++] = (port_desc){"facc_i", "input", d->cols * d->facc_bits,
+                                 "fixed-point accumulator of column n at [n*facc_bits +: facc_bits] "
+                                 "(bit facc_bits-1: NaN flag; below it two's complement, LSB 2^lsb_exp), "
+                                 "sampled one cycle after scale_en_i"};
+            p[n++] = (port_desc){"out_facc_valid_o", "output", 1,
+                                 "out_facc_o and out_f32_o hold results (block.scale_latency cycles "
+                                 "after scale_en_i with out_valid_o)"};
+            p[n++] = (port_desc){"out_facc_o", "output", d->cols * d->facc_bits,
+                                 "fixed-point facc + block sum shifted by the scale exponents, wrapped "
+                                 "or saturated, of column n at [n*facc_bits +: facc_bits]; 0 when not "
+                                 "valid"};
+            p[n++] = (port_desc){"out_f32_o", "output", d->cols * 32,
+                                 "binary32 RNE(out_facc_o * 2^lsb_exp) of column n at [n*32 +: 32] "
+                                 "(0x7FC00000 when the NaN flag is set); 0 when not valid"};
+        } else {
+            p[n++] = (port_desc){"facc_i", "input", d->cols * 32,
+                                 "binary32 accumulator of column n at [n*32 +: 32], sampled in the addition's "
+                                 "first cycle: 1 cycle after scale_en_i at scale_latency 2, else 2"};
+            p[n++] = (port_desc){"out_facc_valid_o", "output", 1,
+                                 "out_facc_o holds accumulators (scale_latency cycles after scale_en_i with "
+                                 "out_valid_o)"};
+            p[n++] = (port_desc){"out_facc_o", "output", d->cols * 32,
+                                 "binary32 facc + RNE(block sum * scales) of column n at [n*32 +: 32]; 0 "
+                                 "when not valid"};
+        }
     }
     return n;
 }
@@ -131,15 +148,22 @@ bool emit_manifest(vbuf *b, const nb_design *d, const char *const *files, int nf
                                       nb_overq_mode_name(d->overq_mode), "encoder", d->overq_encoder,
                                       "tag_bits", d->tag_bits, "act_value_bits", d->act_value_bits,
                                       "select", d->overq_index));
-    if (d->block_scaled)
-        json_object_set_new(
-            doc, "block",
-            json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:s}", "weights",
-                      d->wblock.name, "acts", d->ablock.name, "block", d->block, "w_scale",
-                      nb_scale_fmt_name(d->wblock.scale), "a_scale",
-                      nb_scale_fmt_name(d->ablock.scale), "w_scale_bits", d->w_scale_bits,
-                      "a_scale_bits", d->a_scale_bits, "scale_latency", d->scale_latency,
-                      "accumulator", "binary32 rne"));
+    if (d->block_scaled) {
+        json_t *blk = json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:s}", "weights",
+                                d->wblock.name, "acts", d->ablock.name, "block", d->block, "w_scale",
+                                nb_scale_fmt_name(d->wblock.scale), "a_scale",
+                                nb_scale_fmt_name(d->ablock.scale), "w_scale_bits", d->w_scale_bits,
+                                "a_scale_bits", d->a_scale_bits, "scale_latency", d->scale_latency,
+                                "accumulator", d->scale_fixed ? "fixed" : "binary32 rne");
+        /* the fixed-point accumulator (gen/README.md, "Fixed-point accumulator") */
+        if (blk && d->scale_fixed)
+            json_object_set_new(
+                blk, "fixed",
+                json_pack("{s:s, s:i, s:i, s:s, s:i}", "scale_acc", d->scale_acc_spec, "bits",
+                          d->fixed.bits, "lsb_exp", d->fixed.lsb_exp, "mode",
+                          d->fixed.mode == NB_ACC_WRAP ? "wrap" : "sat", "facc_bits", d->facc_bits));
+        json_object_set_new(doc, "block", blk);
+    }
     if (!add_hashes(doc, hashed, nhashed, err)) {
         json_decref(doc);
         return false;
@@ -174,5 +198,8 @@ void emit_ports_header(vbuf *b, const nb_design *d)
               d->block_scaled ? 1 : 0);
     vb_printf(b, "#define NB_W_SCALE_BITS %d\n#define NB_A_SCALE_BITS %d\n", d->w_scale_bits,
               d->a_scale_bits);
+    vb_printf(b, "#define NB_SCALE_FIXED %d /* 1: fixed-point accumulator, out_f32_o */\n"
+                 "#define NB_FACC_BITS %d /* facc_i / out_facc_o bits per column */\n",
+              d->scale_fixed ? 1 : 0, d->block_scaled ? d->facc_bits : 32);
     vb_puts(b, "#endif\n");
 }

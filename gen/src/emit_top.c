@@ -15,6 +15,14 @@ void emit_top(vbuf *b, const nb_design *d)
              "          give out_facc_o = RNE(facc + RNE(sum * scales)) with out_facc_valid_o\n"
              "          in s + %d (nibble_scale_prod.v; gen/README.md, Block-scaled designs).\n",
              d->scale_term_stages, d->scale_latency);
+    if (d->scale_fixed)
+        snprintf(scale_line, sizeof scale_line,
+                 "  scale:  scale_en_i with w_scales_i and a_scale_i, presented in the cycle s a\n"
+                 "          block sum is on out_psum_o, and facc_i (or facc_fwd_i) in cycle s + 1\n"
+                 "          give out_facc_o = facc + sum * scales in the fixed-point register\n"
+                 "          %s and out_f32_o = its binary32 value with out_facc_valid_o\n"
+                 "          in s + %d (nibble_fixed_term.v; gen/README.md, Fixed-point accumulator).\n",
+                 d->scale_acc_spec, d->scale_latency);
     snprintf(purpose, sizeof purpose,
              "Top level of a %dx%d weight-stationary array.\n"
              "Interface (all inputs are registered once at the boundary):\n"
@@ -68,10 +76,14 @@ void emit_top(vbuf *b, const nb_design *d)
         vb_printf(b, "  input  wire [%d:0] w_scales_i,  // column n at [n*%d +: %d]\n",
                   C * d->w_scale_bits - 1, d->w_scale_bits, d->w_scale_bits);
         vb_printf(b, "  input  wire [%d:0] a_scale_i,\n", d->a_scale_bits - 1);
-        vb_printf(b, "  input  wire [%d:0] facc_i,  // binary32, column n at [n*32 +: 32]\n",
-                  C * 32 - 1);
+        int fb = d->facc_bits;
+        vb_printf(b, "  input  wire [%d:0] facc_i,  // %s, column n at [n*%d +: %d]\n",
+                  C * fb - 1, d->scale_fixed ? "{NaN flag, fixed-point register}" : "binary32", fb, fb);
         vb_puts(b, "  output reg  out_facc_valid_o,\n");
-        vb_printf(b, "  output reg  [%d:0] out_facc_o,\n", C * 32 - 1);
+        vb_printf(b, "  output reg  [%d:0] out_facc_o,\n", C * fb - 1);
+        if (d->scale_fixed)
+            vb_printf(b, "  output reg  [%d:0] out_f32_o,  // binary32 of out_facc_o, column n at [n*32 +: 32]\n",
+                      C * 32 - 1);
     }
     vb_puts(b, "  output reg  out_valid_o,\n");
     vb_printf(b, "  output reg  [%d:0] out_psum_o\n);\n", C * acc - 1);
@@ -199,7 +211,9 @@ void emit_top(vbuf *b, const nb_design *d)
     vb_puts(b, "    // a reset edge also clears the data, so invalid outputs always read 0\n");
     vb_puts(b, "    out_valid_o <= rst_ni && valid_aligned;\n");
     vb_puts(b, "    out_psum_o  <= (rst_ni && valid_aligned) ? psum_aligned : {COLS*ACC{1'b0}};\n  end\n");
-    if (d->block_scaled)
+    if (d->scale_fixed)
+        emit_top_scale_fixed(b, d);
+    else if (d->block_scaled)
         emit_top_scale_stage(b, d);
     vb_puts(b, "endmodule\n");
 }

@@ -84,7 +84,15 @@ static bool build_output(const nb_design *d, gen_output *o, nb_err *err)
     emit_array(add_file(o, "nibble_array.v", true), d);
     if (d->overq_encoder)
         emit_overq_encoder(add_file(o, "nibble_overq_encoder.v", true), d);
-    if (d->block_scaled) {
+    if (d->scale_fixed) {
+        emit_f32_round(add_file(o, "nibble_f32_round.v", true), d);
+        emit_fixed_term(add_file(o, "nibble_fixed_term.v", true), d);
+        emit_fixed_sum(add_file(o, "nibble_fixed_sum.v", true), d);
+        emit_fixed_f32(add_file(o, "nibble_fixed_f32.v", true), d);
+        /* the one-cycle whole only where nibble_top uses it */
+        if (d->scale_add_stages == 1)
+            emit_fixed_add(add_file(o, "nibble_fixed_add.v", true), d);
+    } else if (d->block_scaled) {
         emit_f32_round(add_file(o, "nibble_f32_round.v", true), d);
         emit_f32_add_align(add_file(o, "nibble_f32_add_align.v", true), d);
         emit_f32_add_sum(add_file(o, "nibble_f32_add_sum.v", true), d);

@@ -8,7 +8,7 @@
 /* p * 2^s fitted to the register: wrap keeps the low bits (exact modulo
  * 2^bits, since bits < 64), saturate clamps; s < 0 shifts right with
  * truncation toward minus infinity. */
-static int64_t shifted(int64_t p, long s, const nb_block_fixed_acc *f)
+int64_t nb_block_fixed_shifted(int64_t p, long s, const nb_block_fixed_acc *f)
 {
     if (p == 0)
         return 0;
@@ -24,6 +24,17 @@ static int64_t shifted(int64_t p, long s, const nb_block_fixed_acc *f)
     if (s >= 63 || mag > ((uint64_t)lim >> s))
         return p < 0 ? nb_acc_min(f->bits) : lim;
     return p * ((int64_t)1 << s);
+}
+
+long nb_block_fixed_shift(unsigned ew, unsigned ea, int frac, const nb_block_fixed_acc *f)
+{
+    return (long)ew + (long)ea - 2 * NB_E8M0_BIAS - frac - f->lsb_exp;
+}
+
+float nb_block_fixed_out(int64_t acc, const nb_block_fixed_acc *f)
+{
+    uint64_t mag = acc < 0 ? (uint64_t)0 - (uint64_t)acc : (uint64_t)acc;
+    return nb_f32_round_scaled(acc < 0 ? -1 : 1, 0, mag, f->lsb_exp);
 }
 
 bool nb_block_gemm_fixed(const nb_block_gemm_args *g, const nb_block_fixed_acc *fixed, float *out,
@@ -58,20 +69,14 @@ bool nb_block_gemm_fixed(const nb_block_gemm_args *g, const nb_block_fixed_acc *
                     nan[i] = 1;
                     continue;
                 }
-                long s = (long)ew + (long)ea - 2 * NB_E8M0_BIAS - frac - fixed->lsb_exp;
-                int64_t t = shifted(sums[i], s, fixed);
+                long s = nb_block_fixed_shift(ew, ea, frac, fixed);
+                int64_t t = nb_block_fixed_shifted(sums[i], s, fixed);
                 /* Both terms are within the register, so the sum fits int64. */
                 acc[i] = nb_acc_fit(acc[i] + t, fixed->bits, fixed->mode);
             }
     }
-    for (size_t i = 0; i < MN; i++) {
-        if (nan[i]) {
-            out[i] = NAN;
-            continue;
-        }
-        uint64_t mag = acc[i] < 0 ? (uint64_t)0 - (uint64_t)acc[i] : (uint64_t)acc[i];
-        out[i] = nb_f32_round_scaled(acc[i] < 0 ? -1 : 1, 0, mag, fixed->lsb_exp);
-    }
+    for (size_t i = 0; i < MN; i++)
+        out[i] = nan[i] ? NAN : nb_block_fixed_out(acc[i], fixed);
     free(sums);
     free(acc);
     free(nan);

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define NB_HARNESS_ABI_VERSION 4
+#define NB_HARNESS_ABI_VERSION 5
 
 /* Inputs of nibble_top for one cycle. Arrays are indexed by row / column. */
 typedef struct nb_port_in {
@@ -34,6 +34,10 @@ typedef struct nb_port_in {
     uint32_t a_scale;
     const uint16_t *w_scales;      /* [cols] weight block scale codes */
     const uint32_t *facc;          /* [cols] binary32 accumulators (bit patterns) */
+    /* With the fixed-point accumulator (NB_SCALE_FIXED, --scale-acc fixed):
+     * facc_i carries these instead of facc, each the register's bits with
+     * the NaN flag at bit facc_bits - 1 (gen/README.md). */
+    const uint64_t *xacc;          /* [cols] */
 } nb_port_in;
 
 /* Outputs of nibble_top during one cycle. */
@@ -41,7 +45,9 @@ typedef struct nb_port_out {
     bool out_valid;
     int64_t *psum;                 /* [cols], sign-extended; caller's buffer */
     bool facc_valid;               /* block-scaled designs: out_facc_valid_o */
-    uint32_t *facc;                /* [cols] out_facc_o, or NULL (not read) */
+    uint32_t *facc;                /* [cols] out_facc_o, or NULL (not read); with the
+                                    * fixed-point accumulator: out_f32_o */
+    uint64_t *xacc;                /* [cols] the fixed-point out_facc_o, or NULL */
 } nb_port_out;
 
 /* The sizes a model was compiled for (its nibble_ports.h). The loader
@@ -51,6 +57,7 @@ typedef struct nb_port_shape {
     int rows, cols, w_code_bits, a_code_bits, acc_bits, w_sel_bits, a_sel_bits, row_addr_bits,
         tag_bits, act_value_bits, latency;
     int block_scaled, w_scale_bits, a_scale_bits;  /* the scale stage (0, 0, 0 without) */
+    int scale_fixed, facc_bits;    /* fixed-point accumulator (1, bits + 1) or not (0, 32) */
 } nb_port_shape;
 
 /* Kinds of model a harness library can instantiate. */

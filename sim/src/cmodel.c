@@ -62,6 +62,11 @@ typedef struct cmodel {
      * inner ones (sum[k] after its cycle k + 1) and the output register facc */
     bool facc_valid, term_valid[2], sum_valid[2];
     uint32_t facc[NB_ARRAY_DIM_MAX], term[2][NB_ARRAY_DIM_MAX], sum[2][NB_ARRAY_DIM_MAX];
+    /* the fixed-point accumulator's: term_q (the shifted sum, its NaN bit)
+     * and out_facc_o (out_f32_o is facc) */
+    int64_t xterm[NB_ARRAY_DIM_MAX];
+    bool xterm_nan[NB_ARRAY_DIM_MAX];
+    uint64_t xacc[NB_ARRAY_DIM_MAX], xsum[NB_ARRAY_DIM_MAX]; /* xsum: sum_q (3 cycles) */
 
     /* Product rows: two slots per row, the current weights ("all" state) and
      * the ones before the latest load, so a vector that passes a row while it
@@ -367,9 +372,43 @@ static void cmodel_step(nb_backend *b, const nb_port_in *in, nb_port_out *out)
     out->facc_valid = m->facc_valid;
     if (out->facc)
         memcpy(out->facc, m->facc, (size_t)m->C * sizeof *out->facc);
+    if (out->xacc)
+        memcpy(out->xacc, m->xacc, (size_t)m->C * sizeof *out->xacc);
 
     /* ---- the clock edge at the end of cycle t ---- */
-    if (d->block_scaled) {
+    if (d->scale_fixed) {
+        /* the fixed-point stage: the addition one cycle after the term, the
+         * conversion in the same cycle or (3 cycles) the next; forwarding
+         * reads the output register before the edge rewrites it */
+        bool two = d->scale_add_stages == 2;
+        bool last = in->rst_n && (two ? m->sum_valid[0] : m->term_valid[0]);
+        uint64_t mask = (UINT64_C(1) << d->facc_bits) - 1, next[NB_ARRAY_DIM_MAX];
+        bool add = in->rst_n && m->term_valid[0];
+        for (int n = 0; n < m->C; n++) {
+            uint64_t acc = in->facc_fwd ? m->xacc[n] : in->xacc ? in->xacc[n] & mask : 0;
+            uint64_t sum = add ? nb_scale_fixed_add(d, acc, m->xterm[n], m->xterm_nan[n]) : 0;
+            next[n] = two ? m->xsum[n] : sum;
+            if (two)
+                m->xsum[n] = sum;
+        }
+        if (two)
+            m->sum_valid[0] = add;
+        for (int n = 0; n < m->C; n++) {
+            m->xacc[n] = last ? next[n] : 0;
+            m->facc[n] = last ? nb_scale_fixed_f32(d, next[n]) : 0;
+        }
+        m->facc_valid = last;
+        bool fire = in->rst_n && m->out_valid && in->scale_en;
+        for (int n = 0; n < m->C; n++) {
+            bool nan = false;
+            m->xterm[n] = fire ? nb_scale_fixed_term(d, m->out_psum[n],
+                                                     in->w_scales ? in->w_scales[n] & 0xFFu : 0,
+                                                     in->a_scale & 0xFFu, &nan)
+                               : 0;
+            m->xterm_nan[n] = nan;
+        }
+        m->term_valid[0] = fire;
+    } else if (d->block_scaled) {
         /* The values are the golden library's, computed once: the term when the
          * block is scaled, the sum in the addition's first cycle (the only one
          * that reads the accumulator); the other registers only delay them.
@@ -578,6 +617,8 @@ void nb_cmodel_outputs(const nb_backend *b, nb_port_out *out)
     out->facc_valid = m->facc_valid;
     if (out->facc)
         memcpy(out->facc, m->facc, (size_t)m->C * sizeof *out->facc);
+    if (out->xacc)
+        memcpy(out->xacc, m->xacc, (size_t)m->C * sizeof *out->xacc);
 }
 
 void nb_backend_free(nb_backend *b)

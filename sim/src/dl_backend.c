@@ -63,6 +63,8 @@ static bool shape_agrees(const nb_design *d, const nb_port_shape *s, const char 
         {"block_scaled", s->block_scaled, d->block_scaled ? 1 : 0},
         {"w_scale_bits", s->w_scale_bits, d->w_scale_bits},
         {"a_scale_bits", s->a_scale_bits, d->a_scale_bits},
+        {"scale_fixed", s->scale_fixed, d->scale_fixed ? 1 : 0},
+        {"facc_bits", s->facc_bits, d->block_scaled ? d->facc_bits : 32},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (f[i].compiled != f[i].manifest)

@@ -42,9 +42,15 @@ void nb_gemm_block_combine(const nb_design *d, const nb_gemm_job *job, const int
     for (size_t m = 0; m < M; m++)
         for (size_t n = 0; n < N; n++) {
             uint32_t acc = 0;
-            for (size_t s = 0; s < segs; s++)
-                acc = nb_scale_stage(d, seg_out[(s * M + m) * N + n], job->w_scales[n * segs + s],
-                                     job->a_scales[m * segs + s], acc);
+            uint64_t xacc = 0; /* the fixed-point register, --scale-acc fixed */
+            for (size_t s = 0; s < segs; s++) {
+                int64_t p = seg_out[(s * M + m) * N + n];
+                unsigned ws = job->w_scales[n * segs + s], as = job->a_scales[m * segs + s];
+                if (d->scale_fixed)
+                    acc = nb_scale_fixed_f32(d, xacc = nb_scale_fixed_stage(d, p, ws, as, xacc));
+                else
+                    acc = nb_scale_stage(d, p, ws, as, acc);
+            }
             memcpy(&facc_out[m * N + n], &acc, sizeof acc);
         }
 }
@@ -141,6 +147,11 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     /* per vector row: when it was presented on the previous block's last tile */
     int64_t *block_t = calloc(scaled ? M : 1, sizeof *block_t);
     uint32_t *facc_in = calloc(C, sizeof *facc_in), *facc_o = calloc(C, sizeof *facc_o);
+    /* the fixed-point registers (--scale-acc fixed): facc_i / out_facc_o carry
+     * them, out_f32_o (facc_o) their binary32 values */
+    bool fixed = scaled && d->scale_fixed;
+    uint64_t *xacc_acc = calloc(fixed ? M * N : 1, sizeof *xacc_acc);
+    uint64_t *xacc_in = calloc(C, sizeof *xacc_in), *xacc_o = calloc(C, sizeof *xacc_o);
     uint16_t *w_scales = calloc(C, sizeof *w_scales);
     in_flight *sfifo = malloc((size_t)(d->latency + 4) * sizeof *sfifo);
     size_t sfifo_head = 0, sfifo_len = 0;
@@ -156,6 +167,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     if (!block_t || !tiles || !received || !load_base || !last_vector || !fifo || !w_codes || !a_codes ||
         !a_tags || !a_values || !psum_in || !psum_out) {
         free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
+        free(xacc_acc), free(xacc_in), free(xacc_o);
         free(block_t);
         free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
         free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
@@ -168,14 +180,16 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     nb_port_in in = {.rst_n = false, .wfmt_sel = (uint32_t)job->wsel, .afmt_sel = (uint32_t)job->asel,
                      .w_codes = w_codes, .act_codes = a_codes, .psum = psum_in,
                      .act_tags = a_tags, .act_values = a_values, .w_scales = w_scales,
-                     .facc = facc_in};
-    nb_port_out out = {.psum = psum_out, .facc = facc_o};
-    if (!facc_acc || !blocks_done || !facc_in || !facc_o || !w_scales || !sfifo)
+                     .facc = facc_in, .xacc = fixed ? xacc_in : NULL};
+    nb_port_out out = {.psum = psum_out, .facc = facc_o, .xacc = fixed ? xacc_o : NULL};
+    if (!facc_acc || !blocks_done || !facc_in || !facc_o || !w_scales || !sfifo || !xacc_acc ||
+        !xacc_in || !xacc_o)
         ok_alloc = false;
     if (!ok_alloc) {
         free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
         free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
         free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
+        free(xacc_acc), free(xacc_in), free(xacc_o);
         free(block_t);
         return nb_fail(err, "out of memory for a %zu-tile GEMM", ntiles);
     }
@@ -282,8 +296,11 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
                 break;
             }
             in.facc_fwd = fwd;
-            for (size_t n = 0; n < C; n++)
+            for (size_t n = 0; n < C; n++) {
                 facc_in[n] = n < tl->ncols ? facc_acc[at + n] : 0;
+                if (fixed)
+                    xacc_in[n] = n < tl->ncols ? xacc_acc[at + n] : 0;
+            }
         }
         /* ---- scale stage, first cycle: a block's last tile leaves ---- */
         in.scale_en = false;
@@ -312,6 +329,8 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
             const nb_tile *tl = &tiles[f.tile];
             for (size_t n = 0; n < tl->ncols; n++) {
                 facc_acc[f.m * N + tl->n0 + n] = facc_o[n];
+                if (fixed)
+                    xacc_acc[f.m * N + tl->n0 + n] = xacc_o[n];
                 blocks_done[f.m * N + tl->n0 + n]++;
             }
         } else if (sfifo_len && fifo_len == 0 && si >= ntiles && idle > d->scale_latency + 1) {
@@ -354,6 +373,7 @@ bool nb_gemm_run(nb_backend *b, const nb_gemm_job *job, int64_t *seg_out, nb_gem
     free(tiles), free(received), free(load_base), free(last_vector), free(fifo);
     free(w_codes), free(a_codes), free(a_tags), free(a_values), free(psum_in), free(psum_out);
     free(facc_acc), free(blocks_done), free(facc_in), free(facc_o), free(w_scales), free(sfifo);
+    free(xacc_acc), free(xacc_in), free(xacc_o);
         free(block_t);
     return ok;
 }

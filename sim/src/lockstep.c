@@ -10,6 +10,7 @@ typedef struct lockstep {
     nb_backend *a, *b;
     int64_t *psum_b;
     uint32_t facc_a[NB_ARRAY_DIM_MAX], facc_b[NB_ARRAY_DIM_MAX];
+    uint64_t xacc_a[NB_ARRAY_DIM_MAX], xacc_b[NB_ARRAY_DIM_MAX]; /* fixed-point out_facc_o */
     uint64_t cycle;
     nb_mismatch first;
 } lockstep;
@@ -17,16 +18,22 @@ typedef struct lockstep {
 static void lockstep_step(nb_backend *self, const nb_port_in *in, nb_port_out *out)
 {
     lockstep *l = (lockstep *)self;
-    nb_port_out ob = {.psum = l->psum_b, .facc = l->facc_b};
+    bool fixed = self->design->scale_fixed;
+    nb_port_out ob = {.psum = l->psum_b, .facc = l->facc_b, .xacc = fixed ? l->xacc_b : NULL};
     /* the scale stage's outputs are compared even when the caller does not
      * read them */
     uint32_t *caller_facc = out->facc;
+    uint64_t *caller_xacc = out->xacc;
     out->facc = l->facc_a;
+    out->xacc = fixed ? l->xacc_a : NULL;
     nb_backend_step(l->a, in, out);
     nb_backend_step(l->b, in, &ob);
     out->facc = caller_facc;
+    out->xacc = caller_xacc;
     if (caller_facc)
         memcpy(caller_facc, l->facc_a, (size_t)self->design->cols * sizeof *caller_facc);
+    if (caller_xacc && fixed)
+        memcpy(caller_xacc, l->xacc_a, (size_t)self->design->cols * sizeof *caller_xacc);
     if (!l->first.found) {
         int col = -2;
         if (out->out_valid != ob.out_valid)
@@ -42,6 +49,13 @@ static void lockstep_step(nb_backend *self, const nb_port_in *in, nb_port_out *o
             for (int n = 0; n < self->design->cols && col == -2; n++)
                 if (l->facc_a[n] != l->facc_b[n])
                     col = n;
+            /* the fixed-point register (out_facc_o), reported as its bits */
+            for (int n = 0; fixed && n < self->design->cols && col == -2; n++)
+                if (l->xacc_a[n] != l->xacc_b[n]) {
+                    l->first = (nb_mismatch){true, l->cycle, n, out->facc_valid, ob.facc_valid,
+                                             (int64_t)l->xacc_a[n], (int64_t)l->xacc_b[n], true};
+                    break;
+                }
             if (col != -2) {
                 l->first = (nb_mismatch){true, l->cycle, col, out->facc_valid, ob.facc_valid,
                                          col >= 0 ? l->facc_a[col] : 0,

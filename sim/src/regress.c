@@ -53,6 +53,22 @@ static int cfg_scale_stages(const rcfg *cfg)
     return 0;
 }
 
+/* Block-scaled configurations with the fixed-point accumulator (--scale-acc;
+ * a side table too). A narrow saturating register: the wide scale codes
+ * shift block sums out of it both ways (truncated to -1/0, saturated), the
+ * medium ones overflow it now and then. */
+static const struct {
+    const char *name, *scale_acc;
+} SCALE_ACC[] = {{"block-4x4-mxfp4-fixed", "fixed:30:-12:sat"}};
+
+static const char *cfg_scale_acc(const rcfg *cfg)
+{
+    for (size_t i = 0; i < sizeof SCALE_ACC / sizeof *SCALE_ACC; i++)
+        if (strcmp(SCALE_ACC[i].name, cfg->name) == 0)
+            return SCALE_ACC[i].scale_acc;
+    return NULL;
+}
+
 /* Element formats from specs (num/README.md): every code of every one, as a
  * weight and as an activation, in the exhaustive PE check. fp:e5m2 x fp:e5m2
  * needs a 65-bit product, beyond the widest accumulator, so each side pairs
@@ -106,6 +122,9 @@ static const rcfg CONFIGS[] = {
      * the default 5 cycles (the osu018 10 ns one) */
     {"block-4x4-mxfp4", "mxfp4", "mxfp4", 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_BLOCK | T_CHAOS, false,
      true, -1, RANGE, false},
+    /* the same with the fixed-point accumulator (SCALE_ACC) */
+    {"block-4x4-mxfp4-fixed", "mxfp4", "mxfp4", 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_BLOCK | T_CHAOS,
+     false, true, -1, RANGE, false},
     /* the same with the shortest scale stage, 2 cycles (one-cycle addition) */
     {"block-4x4-mxfp4-s2", "mxfp4", "mxfp4", 4, 4, 0, NB_ACC_WRAP, 32, T_GEMM | T_BLOCK | T_CHAOS,
      false, true, -1, RANGE, false},
@@ -452,8 +471,10 @@ static void test_block(ctx *c, nb_backend *b, const nb_design *d, const char *la
         nb_gemm_stats st = {0}, fst = {0};
         nb_err err;
         nb_lockstep_clear(b);
+        /* the fixed-point accumulator's golden: nb_block_gemm_fixed */
         bool ok = nb_gemm_run(b, &job, got, &st, &err) && nb_gemm_fast(d, &fjob, fast, &fst, &err) &&
-                  nb_block_gemm(&g, gold, &err);
+                  (d->scale_fixed ? nb_block_gemm_fixed(&g, &d->fixed, gold, &err)
+                                  : nb_block_gemm(&g, gold, &err));
         size_t bad = 0, first = 0;
         if (ok) {
             nb_gemm_golden(d, &job, want);
@@ -504,8 +525,9 @@ static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *la
     int64_t *ps = calloc((size_t)C, sizeof *ps), *out = calloc((size_t)C, sizeof *out);
     uint16_t ws[NB_ARRAY_DIM_MAX];
     uint32_t fa[NB_ARRAY_DIM_MAX];
+    uint64_t xa[NB_ARRAY_DIM_MAX]; /* fixed-point registers (with the NaN flag) */
     nb_port_in in = {.w_codes = wc, .act_codes = ac, .psum = ps, .act_tags = tg, .act_values = av,
-                     .w_scales = ws, .facc = fa};
+                     .w_scales = ws, .facc = fa, .xacc = d->scale_fixed ? xa : NULL};
     nb_port_out o = {.psum = out};
     for (int t = 0; t < cycles; t++) {
         /* block-scaled designs: any scale code, any binary32 accumulator */
@@ -515,6 +537,8 @@ static void test_chaos(ctx *c, nb_backend *b, const nb_design *d, const char *la
         for (int n = 0; n < C; n++) {
             ws[n] = (uint16_t)nb_rng_below(rng, 256);
             fa[n] = nb_rng_below(rng, 0xffffffffu);
+            xa[n] = ((uint64_t)nb_rng_below(rng, 0xffffffffu) << 32 | nb_rng_below(rng, 0xffffffffu)) &
+                    ((UINT64_C(1) << (d->facc_bits < 64 ? d->facc_bits : 63)) - 1);
         }
         in.rst_n = t >= 2 && nb_rng_below(rng, 700) != 0;
         if (nb_rng_below(rng, 30) == 0)
@@ -730,6 +754,7 @@ static nb_design *make_design(ctx *c, const rcfg *cfg, char *dir, size_t len, nb
     p.overq_mode = cfg->overq_mode;
     p.overq_encoder = cfg->encoder;
     p.scale_stages = cfg_scale_stages(cfg);
+    p.scale_acc = cfg_scale_acc(cfg);
     p.command = "nibble regress";
     nb_design *d = nb_design_create(&p, err);
     if (d && !cfg->acc_bits) {

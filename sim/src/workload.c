@@ -121,6 +121,8 @@ static bool make_block(const nb_design *d, const nb_workload_spec *spec, nb_work
     size_t M = wl->M, N = wl->N, K = wl->K;
     wl->block = true;
     wl->group = (size_t)d->block;
+    wl->fixed_acc = d->scale_fixed;
+    wl->fixed = d->fixed;
     wl->facc = calloc(M * N, sizeof *wl->facc);
     if (!wl->facc)
         return nb_fail(err, "out of memory for a %zux%zux%zu workload", M, K, N);
@@ -257,7 +259,7 @@ void nb_workload_block_output(const nb_workload *wl, const float *facc, float *o
 bool nb_workload_block_golden(const nb_workload *wl, float *out, nb_err *err)
 {
     nb_block_gemm_args g = block_args(wl);
-    return nb_block_gemm(&g, out, err);
+    return wl->fixed_acc ? nb_block_gemm_fixed(&g, &wl->fixed, out, err) : nb_block_gemm(&g, out, err);
 }
 
 bool nb_workload_matches(const nb_design *d, const nb_workload *wl, const int64_t *seg_out,

@@ -15,6 +15,13 @@
 
 #include "nb_sc_types.hpp"
 #include "nibble_ports.h"
+// designs generated before the fixed-point accumulator (--scale-acc) existed
+#ifndef NB_SCALE_FIXED
+#define NB_SCALE_FIXED 0
+#endif
+#ifndef NB_FACC_BITS
+#define NB_FACC_BITS 32
+#endif
 
 extern "C" {
 #include "nibble/sim.h"
@@ -57,6 +64,9 @@ class CModelSc : public sc_core::sc_module {
     sc_core::sc_in<port_data_t<decltype(std::declval<Rtl &>().facc_i)>> facc_i;
     sc_core::sc_out<bool> out_facc_valid_o;
     sc_core::sc_out<port_data_t<decltype(std::declval<Rtl &>().out_facc_o)>> out_facc_o;
+#if NB_SCALE_FIXED
+    sc_core::sc_out<port_data_t<decltype(std::declval<Rtl &>().out_f32_o)>> out_f32_o;
+#endif
 #endif
 
     SC_HAS_PROCESS(CModelSc);
@@ -84,9 +94,13 @@ class CModelSc : public sc_core::sc_module {
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
           scale_en_i("scale_en_i"), facc_fwd_i("facc_fwd_i"), w_scales_i("w_scales_i"), a_scale_i("a_scale_i"),
           facc_i("facc_i"), out_facc_valid_o("out_facc_valid_o"), out_facc_o("out_facc_o"),
+#if NB_SCALE_FIXED
+          out_f32_o("out_f32_o"),
+#endif
 #endif
           w_codes_(NB_COLS), act_codes_(NB_ROWS), act_tags_(NB_ROWS), act_values_(NB_ROWS),
-          w_scales_(NB_COLS), facc_(NB_COLS), facc_out_(NB_COLS), psum_(NB_COLS), out_(NB_COLS)
+          w_scales_(NB_COLS), facc_(NB_COLS), facc_out_(NB_COLS), xacc_(NB_COLS), xacc_out_(NB_COLS),
+          psum_(NB_COLS), out_(NB_COLS)
     {
         nb_err err;
         design_ = nb_design_load(manifest, &err);
@@ -152,16 +166,22 @@ class CModelSc : public sc_core::sc_module {
         auto fin = facc_i.read();
         for (int n = 0; n < NB_COLS; n++) {
             w_scales_[size_t(n)] = uint16_t(get_bits(wsc, n * NB_W_SCALE_BITS, NB_W_SCALE_BITS));
+#if NB_SCALE_FIXED
+            xacc_[size_t(n)] = get_bits(fin, n * NB_FACC_BITS, NB_FACC_BITS);
+#else
             facc_[size_t(n)] = uint32_t(get_bits(fin, n * 32, 32));
+#endif
         }
         in.w_scales = w_scales_.data();
         in.facc = facc_.data();
+        in.xacc = NB_SCALE_FIXED ? xacc_.data() : nullptr;
 #endif
 
         // step() reports this cycle's outputs; the registers then hold the next ones.
         nb_port_out out = {};
         out.psum = out_.data();
         out.facc = facc_out_.data();
+        out.xacc = NB_SCALE_FIXED ? xacc_out_.data() : nullptr;
         nb_backend_step(model_, &in, &out);
         nb_cmodel_outputs(model_, &out);
         out_valid_o.write(out.out_valid);
@@ -172,8 +192,18 @@ class CModelSc : public sc_core::sc_module {
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
         out_facc_valid_o.write(out.facc_valid);
         port_data_t<decltype(std::declval<Rtl &>().out_facc_o)> f{};
+#if NB_SCALE_FIXED
+        // out_facc_o: the fixed-point registers; out_f32_o: their binary32 values
+        for (int n = 0; n < NB_COLS; n++)
+            put_bits(f, n * NB_FACC_BITS, NB_FACC_BITS, xacc_out_[size_t(n)]);
+        port_data_t<decltype(std::declval<Rtl &>().out_f32_o)> g{};
+        for (int n = 0; n < NB_COLS; n++)
+            put_bits(g, n * 32, 32, facc_out_[size_t(n)]);
+        out_f32_o.write(g);
+#else
         for (int n = 0; n < NB_COLS; n++)
             put_bits(f, n * 32, 32, facc_out_[size_t(n)]);
+#endif
         out_facc_o.write(f);
 #endif
     }
@@ -184,6 +214,7 @@ class CModelSc : public sc_core::sc_module {
     std::vector<uint16_t> act_values_;
     std::vector<uint16_t> w_scales_;
     std::vector<uint32_t> facc_, facc_out_;
+    std::vector<uint64_t> xacc_, xacc_out_;
     std::vector<int64_t> psum_, out_;
 };
 

@@ -47,6 +47,9 @@ struct Testbench {
     NB_SIGNAL(a_scale_i);
     NB_SIGNAL(facc_i);
     NB_SIGNAL(out_facc_o);
+#if NB_SCALE_FIXED
+    NB_SIGNAL(out_f32_o);
+#endif
 #endif
     sc_core::sc_trace_file *trace = nullptr;
 
@@ -84,6 +87,9 @@ struct Testbench {
         d.facc_i(facc_i);
         d.out_facc_valid_o(out_facc_valid_o);
         d.out_facc_o(out_facc_o);
+#if NB_SCALE_FIXED
+        d.out_f32_o(out_f32_o);
+#endif
 #endif
     }
 };
@@ -106,7 +112,8 @@ void nb_harness_shape(nb_port_shape *s)
     *s = nb_port_shape{NB_ROWS,          NB_COLS,          NB_W_CODE_BITS, NB_A_CODE_BITS,
                        NB_ACC_BITS,      NB_W_SEL_BITS,    NB_A_SEL_BITS,  NB_ROW_ADDR_BITS,
                        NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY,
-                       NB_BLOCK_SCALED,  NB_W_SCALE_BITS,  NB_A_SCALE_BITS};
+                       NB_BLOCK_SCALED,  NB_W_SCALE_BITS,  NB_A_SCALE_BITS,
+                       NB_SCALE_FIXED,   NB_FACC_BITS};
 }
 
 // SystemC writes its waveform itself when the trace file is closed (destroy).
@@ -238,7 +245,11 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
     {
         nb::port_data_t<decltype(std::declval<Vnibble_top &>().facc_i)> v{};
         for (int n = 0; n < NB_COLS; n++)
+#if NB_SCALE_FIXED
+            put_bits(v, n * NB_FACC_BITS, NB_FACC_BITS, in->xacc ? in->xacc[n] : 0);
+#else
             put_bits(v, n * 32, 32, in->facc ? in->facc[n] : 0);
+#endif
         tb->facc_i.write(v);
     }
 #endif
@@ -250,11 +261,24 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
         out->psum[n] = nb::sign_extend(get_bits(ps, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
     out->facc_valid = tb->out_facc_valid_o.read();
+#if NB_SCALE_FIXED
+    if (out->facc) {
+        auto fo = tb->out_f32_o.read();
+        for (int n = 0; n < NB_COLS; n++)
+            out->facc[n] = uint32_t(get_bits(fo, n * 32, 32));
+    }
+    if (out->xacc) {
+        auto xo = tb->out_facc_o.read();
+        for (int n = 0; n < NB_COLS; n++)
+            out->xacc[n] = get_bits(xo, n * NB_FACC_BITS, NB_FACC_BITS);
+    }
+#else
     if (out->facc) {
         auto fo = tb->out_facc_o.read();
         for (int n = 0; n < NB_COLS; n++)
             out->facc[n] = uint32_t(get_bits(fo, n * 32, 32));
     }
+#endif
 #else
     out->facc_valid = false;
 #endif

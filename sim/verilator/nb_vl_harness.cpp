@@ -14,6 +14,13 @@
 #include "nb_harness.h"
 #include "nb_port_bits.hpp"
 #include "nibble_ports.h"
+// designs generated before the fixed-point accumulator (--scale-acc) existed
+#ifndef NB_SCALE_FIXED
+#define NB_SCALE_FIXED 0
+#endif
+#ifndef NB_FACC_BITS
+#define NB_FACC_BITS 32
+#endif
 #include "verilated.h"
 #ifdef NB_TRACE
 #include "verilated_vcd_c.h"
@@ -129,8 +136,11 @@ bool ports_agree()
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
         {"w_scales_i", sizeof(Vnibble_top::w_scales_i), NB_COLS * NB_W_SCALE_BITS},
         {"a_scale_i", sizeof(Vnibble_top::a_scale_i), NB_A_SCALE_BITS},
-        {"facc_i", sizeof(Vnibble_top::facc_i), NB_COLS * 32},
-        {"out_facc_o", sizeof(Vnibble_top::out_facc_o), NB_COLS * 32},
+        {"facc_i", sizeof(Vnibble_top::facc_i), NB_COLS * NB_FACC_BITS},
+        {"out_facc_o", sizeof(Vnibble_top::out_facc_o), NB_COLS * NB_FACC_BITS},
+#if NB_SCALE_FIXED
+        {"out_f32_o", sizeof(Vnibble_top::out_f32_o), NB_COLS * 32},
+#endif
 #endif
     };
     for (const auto &p : ports)
@@ -156,7 +166,8 @@ void nb_harness_shape(nb_port_shape *s)
     *s = nb_port_shape{NB_ROWS,          NB_COLS,          NB_W_CODE_BITS, NB_A_CODE_BITS,
                        NB_ACC_BITS,      NB_W_SEL_BITS,    NB_A_SEL_BITS,  NB_ROW_ADDR_BITS,
                        NB_TAG_BITS,      NB_ACT_VALUE_BITS, NB_LATENCY,
-                       NB_BLOCK_SCALED,  NB_W_SCALE_BITS,  NB_A_SCALE_BITS};
+                       NB_BLOCK_SCALED,  NB_W_SCALE_BITS,  NB_A_SCALE_BITS,
+                       NB_SCALE_FIXED,   NB_FACC_BITS};
 }
 
 void *nb_harness_create(int kind, const char *manifest, const char *trace_path)
@@ -239,7 +250,12 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
     for (int n = 0; n < NB_COLS; n++) {
         put_bits(t.w_scales_i, n * NB_W_SCALE_BITS, NB_W_SCALE_BITS,
                  in->w_scales ? in->w_scales[n] : 0);
+#if NB_SCALE_FIXED
+        // the fixed-point registers (with the NaN flag) instead of binary32
+        put_bits(t.facc_i, n * NB_FACC_BITS, NB_FACC_BITS, in->xacc ? in->xacc[n] : 0);
+#else
         put_bits(t.facc_i, n * 32, 32, in->facc ? in->facc[n] : 0);
+#endif
     }
 #endif
     t.eval();
@@ -250,9 +266,18 @@ void nb_harness_step(void *handle, const nb_port_in *in, nb_port_out *out)
         out->psum[n] = nb::sign_extend(get_bits(t.out_psum_o, n * NB_ACC_BITS, NB_ACC_BITS), NB_ACC_BITS);
 #if defined(NB_BLOCK_SCALED) && NB_BLOCK_SCALED
     out->facc_valid = t.out_facc_valid_o;
+#if NB_SCALE_FIXED
+    if (out->facc)
+        for (int n = 0; n < NB_COLS; n++)
+            out->facc[n] = uint32_t(get_bits(t.out_f32_o, n * 32, 32));
+    if (out->xacc)
+        for (int n = 0; n < NB_COLS; n++)
+            out->xacc[n] = get_bits(t.out_facc_o, n * NB_FACC_BITS, NB_FACC_BITS);
+#else
     if (out->facc)
         for (int n = 0; n < NB_COLS; n++)
             out->facc[n] = uint32_t(get_bits(t.out_facc_o, n * 32, 32));
+#endif
 #else
     out->facc_valid = false;
 #endif

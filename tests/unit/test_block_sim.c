@@ -3,7 +3,9 @@
  * (nb_block_gemm) bit for bit, for E8M0 (mxfp4), UE4M3 (nvfp4), FP16/BF16
  * group scales and mixed scales, with several blocks per output, K not a multiple of the block and
  * scale codes over the whole range (NaN codes included); the cycle counts of
- * both modes agree and exceed the integer GEMM's by the stage's two cycles. */
+ * both modes agree and exceed the integer GEMM's by the stage's two cycles.
+ * With the fixed-point accumulator (--scale-acc fixed) the golden is
+ * nb_block_gemm_fixed: wrap and saturate, wide and narrow registers. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -40,6 +42,32 @@ static nb_design *make_staged(const char *w, const char *a, int rows, int cols, 
 static nb_design *make(const char *w, const char *a, int rows, int cols, int pipeline)
 {
     return make_staged(w, a, rows, cols, pipeline, 0);
+}
+
+static nb_design *make_fixed_staged(const char *w, const char *a, int rows, int cols,
+                                    int pipeline, const char *scale_acc, int stages)
+{
+    nb_design_params p = nb_design_params_default();
+    p.weights = w;
+    p.acts = a;
+    p.rows = rows;
+    p.cols = cols;
+    p.pipeline = pipeline;
+    p.scale_acc = scale_acc;
+    p.scale_stages = stages;
+    nb_err err;
+    nb_design *d = nb_design_create(&p, &err);
+    cr_assert(d, "%s", err.msg);
+    cr_assert(d->scale_fixed);
+    cr_assert_eq(d->scale_latency, stages ? stages : 2);
+    cr_assert_eq(d->scale_term_stages, 1);
+    return d;
+}
+
+static nb_design *make_fixed(const char *w, const char *a, int rows, int cols, int pipeline,
+                             const char *scale_acc)
+{
+    return make_fixed_staged(w, a, rows, cols, pipeline, scale_acc, 0);
 }
 
 static bool same(float x, float y)
@@ -79,7 +107,10 @@ static void run(const nb_design *d, size_t M, size_t K, size_t N, bool wide, boo
     nb_block_gemm_args g = {.M = M, .N = N, .K = K, .wf = &d->wblock, .af = &d->ablock,
                             .w_codes = w, .w_scales = ws, .a_codes = a, .a_scales = as,
                             .w_tensor_scale = 1.0f, .a_tensor_scale = 1.0f};
-    cr_assert(nb_block_gemm(&g, gold, &err), "%s", err.msg);
+    if (d->scale_fixed)
+        cr_assert(nb_block_gemm_fixed(&g, &d->fixed, gold, &err), "%s", err.msg);
+    else
+        cr_assert(nb_block_gemm(&g, gold, &err), "%s", err.msg);
     for (size_t i = 0; i < M * N; i++) {
         cr_assert(same(got[i], gold[i]), "%s %zux%zux%zu output %zu: stepped %a, golden %a",
                   d->wblock.name, M, K, N, i, (double)got[i], (double)gold[i]);
@@ -215,4 +246,45 @@ Test(block_sim, refuses_wrong_group)
     cr_assert_not(nb_gemm_fast(d, &job, seg, NULL, &err));
     cr_assert(strstr(err.msg, "runs blocks of 32 along K (got groups of 16)"), "%s", err.msg);
     nb_design_free(d);
+}
+
+Test(block_sim, fixed_point_accumulator)
+{
+    /* the default register, narrow ones that wrap and saturate (the scale
+     * codes near 2^0 overflow them; the wide ones shift block sums out both
+     * ways), an int4 x e2m1 pair with a high LSB */
+    const char *accs[] = {"fixed", "fixed:20:-6:wrap", "fixed:20:-6:sat", "fixed:62:-200:sat"};
+    for (size_t i = 0; i < sizeof accs / sizeof accs[0]; i++) {
+        nb_design *d = make_fixed("mxfp4", "mxfp4", 4, 4, 0, accs[i]);
+        sweep(d);
+        nb_design_free(d);
+    }
+    nb_design *d = make_fixed("mx:int4/e8m0/16", "mx:e2m1/e8m0/16", 8, 2, 1, "fixed:16:3:sat");
+    sweep(d);
+    nb_design_free(d);
+    /* short blocks: the next block of an output one cycle after the previous
+     * one (forwarding of out_facc_o) */
+    for (int p = 0; p <= 2; p++) {
+        d = make_fixed("mx:e2m1/e8m0/2", "mx:e2m1/e8m0/2", 1, 1, p, "fixed:24:-4:sat");
+        for (size_t M = 1; M <= 3; M++)
+            for (int v = 0; v < 4; v++)
+                run(d, M, 9, 2, v & 1, v < 2);
+        nb_design_free(d);
+    }
+}
+
+Test(block_sim, fixed_point_accumulator_3_cycles)
+{
+    /* the conversion in a cycle of its own: the next block of an output is
+     * scaled two cycles after the previous one at the earliest */
+    nb_design *d = make_fixed_staged("mxfp4", "mxfp4", 4, 4, 0, "fixed:40:-16:sat", 3);
+    sweep(d);
+    nb_design_free(d);
+    for (int p = 0; p <= 2; p++) {
+        d = make_fixed_staged("mx:e2m1/e8m0/2", "mx:e2m1/e8m0/2", 1, 1, p, "fixed", 3);
+        for (size_t M = 1; M <= 3; M++)
+            for (int v = 0; v < 4; v++)
+                run(d, M, 9, 2, v & 1, v < 2);
+        nb_design_free(d);
+    }
 }

@@ -8,6 +8,7 @@
 
 #include "nibble/arith.h"
 #include "nibble/block_format.h"
+#include "nibble/block_gemm.h"
 #include "nibble/format.h"
 #include "nibble/overq.h"
 
@@ -20,6 +21,9 @@
  * ns); measured per library in gen/README.md, "Pipeline depth" */
 #define NB_SCALE_STAGES_DEFAULT 5
 #define NB_ACC_BITS_DEFAULT 32
+/* --scale-acc fixed without sizes (gen/README.md, "Fixed-point accumulator") */
+#define NB_SCALE_FIXED_BITS_DEFAULT 48
+#define NB_SCALE_FIXED_LSB_DEFAULT (-24)
 
 /* What the user asks for (strings as on the command line). */
 typedef struct nb_design_params {
@@ -35,6 +39,8 @@ typedef struct nb_design_params {
     bool overq_mode_given;    /* --overq-mode was said (an error without overq) */
     bool overq_encoder;       /* put the OverQ encoder at the array edge */
     int scale_stages;         /* block-scaled: scale stage cycles, 2..5 (0: default 2) */
+    const char *scale_acc;    /* block-scaled accumulator: NULL or "fp32", or
+                               * "fixed[:BITS[:LSB[:wrap|sat]]]" (E8M0 only) */
     const char *command;      /* the command line, recorded in headers */
 } nb_design_params;
 
@@ -82,11 +88,24 @@ typedef struct nb_design {
     int scale_latency;              /* cycles from out_psum_o to out_facc_o (--scale-stages) */
     int scale_term_stages;          /* of which the block term (1 or 2) ... */
     int scale_add_stages;           /* ... and the binary32 addition (1..3) */
+    /* --scale-acc fixed:BITS:LSB:MODE (E8M0 x E8M0 only): a wide fixed-point
+     * accumulator (nb_block_gemm_fixed) instead of the binary32 one; the
+     * accumulator ports carry facc_bits = bits + 1 per column (bit `bits`:
+     * the NaN flag) and out_f32_o the binary32 conversion (gen/README.md,
+     * "Fixed-point accumulator"). */
+    bool scale_fixed;
+    nb_block_fixed_acc fixed;
+    int facc_bits;                  /* 32 (binary32) or fixed.bits + 1 */
+    char scale_acc_spec[64];        /* canonical: "fp32" or "fixed:48:-24:wrap" */
 
     /* Timing at the top-level boundary (see gen/README.md):
      * a vector presented at cycle t leaves at cycle t + latency. */
     int latency;
 } nb_design;
+
+/* --scale-acc of a block-scaled design whose scale formats are parsed:
+ * fills scale_fixed, fixed, facc_bits, scale_acc_spec (gen/src/scale_acc.c). */
+bool nb_design_scale_acc(const nb_design_params *p, nb_design *d, nb_err *err);
 
 /* Validate params, parse formats and derive everything. NULL on error. */
 nb_design *nb_design_create(const nb_design_params *p, nb_err *err);

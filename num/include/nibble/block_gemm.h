@@ -64,6 +64,16 @@ bool nb_block_gemm(const nb_block_gemm_args *g, float *out, nb_err *err);
 bool nb_block_gemm_fixed(const nb_block_gemm_args *g, const nb_block_fixed_acc *fixed, float *out,
                          nb_err *err);
 
+/* The fixed accumulator's steps alone (the hardware's C model calls them):
+ * the shift s = ew + ea - 254 - frac - lsb_exp of a block with E8M0 codes
+ * ew, ea (not 0xFF); p * 2^s as added to the register (left shifts wrapped
+ * or saturated to `bits`, right shifts truncated toward minus infinity and
+ * not fitted: acc + term is fitted after the addition); the output
+ * RNE_fp32(acc * 2^lsb_exp) of a non-NaN register. */
+long nb_block_fixed_shift(unsigned ew, unsigned ea, int frac, const nb_block_fixed_acc *f);
+int64_t nb_block_fixed_shifted(int64_t p, long s, const nb_block_fixed_acc *f);
+float nb_block_fixed_out(int64_t acc, const nb_block_fixed_acc *f);
+
 /* Step 3 alone: RNE_fp32(p * scale(wcode) * scale(acode) * 2^-frac). */
 float nb_block_term(int64_t p, int frac, nb_scale_fmt wsf, unsigned wcode, nb_scale_fmt asf,
                     unsigned acode);

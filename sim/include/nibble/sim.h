@@ -52,6 +52,19 @@ uint32_t nb_scale_stage(const nb_design *d, int64_t psum, unsigned w_scale, unsi
 uint32_t nb_scale_term(const nb_design *d, int64_t psum, unsigned w_scale, unsigned a_scale);
 uint32_t nb_scale_add(uint32_t facc, uint32_t term);
 
+/* The fixed-point accumulator's stage (--scale-acc fixed; gen/README.md,
+ * "Fixed-point accumulator"), the golden steps of nb_block_gemm_fixed with
+ * the ports' encoding: a register value is its `bits` low bits (two's
+ * complement) with the NaN flag at bit `bits`. The block term (the shifted
+ * block sum; *nan for a 0xFF scale code), one addition into a register, the
+ * register's binary32 (0x7FC00000 when NaN), and the three in a row. */
+int64_t nb_scale_fixed_term(const nb_design *d, int64_t psum, unsigned w_scale, unsigned a_scale,
+                            bool *nan);
+uint64_t nb_scale_fixed_add(const nb_design *d, uint64_t xacc, int64_t term, bool term_nan);
+uint32_t nb_scale_fixed_f32(const nb_design *d, uint64_t xacc);
+uint64_t nb_scale_fixed_stage(const nb_design *d, int64_t psum, unsigned w_scale, unsigned a_scale,
+                              uint64_t xacc);
+
 /* Which compiled model to load. */
 typedef enum nb_backend_kind {
     NB_BACKEND_C,           /* the C cycle model */

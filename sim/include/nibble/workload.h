@@ -25,6 +25,10 @@ typedef struct nb_workload {
     nb_block_format wbf, abf;
     nb_block_qtensor wbq, abq;
     float *facc;                  /* [M][N] */
+    /* the design's fixed-point accumulator (--scale-acc fixed): the golden
+     * is then nb_block_gemm_fixed */
+    bool fixed_acc;
+    nb_block_fixed_acc fixed;
 } nb_workload;
 
 /* Shapes and sources. group 0 = one group over all of K. */
@@ -71,7 +75,8 @@ bool nb_workload_block_formats(const nb_design *d, bool rule_set, nb_scale_rule 
  * wl->facc. The GEMM's result is those accumulators times the per-tensor
  * scales (NVFP4's FP32 epilogue, done by the host); this gives it from facc. */
 void nb_workload_block_output(const nb_workload *wl, const float *facc, float *out);
-/* The golden result of the same GEMM (nb_block_gemm, epilogue included). */
+/* The golden result of the same GEMM (nb_block_gemm, epilogue included;
+ * nb_block_gemm_fixed on a design with the fixed-point accumulator). */
 bool nb_workload_block_golden(const nb_workload *wl, float *out, nb_err *err);
 /* Whether a run's results are the golden ones: the integer segment sums
  * seg_out against nb_gemm_golden, and on block designs the binary32 results
