@@ -16,9 +16,12 @@ static void help(void)
            "pair of the design, that the generated PE (its decoders, multiplier and\n"
            "accumulator, OverQ neighbour path included) adds exactly the golden library's\n"
            "product to any incoming partial sum, for every pair of codes, and that it does\n"
-           "so in the right cycle through its pipeline registers.\n"
-           "Exit status: 0 every pair proved, 1 a pair disproved (its counterexample is\n"
-           "printed), 2 the check could not run.\n\n"
+           "so in the right cycle through its pipeline registers. On a block-scaled\n"
+           "design it also proves the scale stage's obligations (its rounder against\n"
+           "the IEEE definition, the block term, facts of its binary32 addition, its\n"
+           "pipeline; flows/README.md, Formal check).\n"
+           "Exit status: 0 everything proved, 1 a pair or obligation disproved (its\n"
+           "counterexample is printed) or undecided, 2 the check could not run.\n\n"
            "  --config PATH       the design (manifest.json or its directory)\n"
            "  --work DIR          where the check's Verilog, script and log go\n"
            "                      (default: DIR/formal beside the design; must be new,\n"
@@ -74,9 +77,22 @@ int cmd_formal(int argc, char **argv)
         if (!p->proved)
             printf("    counterexample (Yosys model):\n%s", p->counterexample);
     }
-    int bad = r->npairs - r->nproved;
-    printf("%s: %d of %d pairs proved equal to the golden table in %.1f s (files in %s)\n",
-           bad ? "formal check FAILED" : "formal check passed", r->nproved, r->npairs, r->seconds, r->work);
+    if (r->nstage)
+        printf("  scale stage (block-scaled design):\n");
+    for (int i = 0; i < r->nstage; i++) {
+        const nb_formal_obligation *o = &r->stage[i];
+        printf("    %-12s %-10s %6.1f s  %s\n", o->name,
+               o->proved ? "proved" : o->timed_out ? "UNDECIDED" : "DISPROVED", o->seconds, o->claim);
+        if (!o->proved)
+            printf("%s%s", o->timed_out ? "" : "      counterexample (Yosys model):\n",
+                   o->counterexample);
+    }
+    int bad = r->npairs - r->nproved + r->nstage - r->nstage_proved;
+    printf("%s: %d of %d pairs proved equal to the golden table", bad ? "formal check FAILED" : "formal check passed",
+           r->nproved, r->npairs);
+    if (r->nstage)
+        printf(", %d of %d scale-stage obligations proved", r->nstage_proved, r->nstage);
+    printf(" in %.1f s (files in %s)\n", r->seconds, r->work);
     free(r);
     return bad ? EXIT_CHECK_FAILED : 0;
 }

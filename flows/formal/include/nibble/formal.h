@@ -21,16 +21,30 @@ typedef struct nb_formal_pair {
     char counterexample[512];  /* which proof failed, and Yosys's model */
 } nb_formal_pair;
 
+/* One proof obligation of a block-scaled design's scale stage (flows/README.md
+ * "Formal check", "The scale stage"). */
+#define NB_FORMAL_MAX_STAGE 16
+typedef struct nb_formal_obligation {
+    char name[32];             /* e.g. "term", "add-comm", "pipeline" */
+    char claim[200];           /* what is proved */
+    bool proved, timed_out;
+    double seconds;
+    char counterexample[1536]; /* Yosys's model when disproved */
+} nb_formal_obligation;
+
 typedef struct nb_formal_result {
     nb_formal_pair pairs[NB_FORMAL_MAX_PAIRS];
     int npairs, nproved;
+    nb_formal_obligation stage[NB_FORMAL_MAX_STAGE]; /* block-scaled designs only */
+    int nstage, nstage_proved;
     char work[4096];           /* the check's Verilog, script and log */
     double seconds;
 } nb_formal_result;
 
-/* Prove every pair of the design in design_dir; work_dir receives the check
- * files (created). False only when the check could not run (err); a disproved
- * pair is a result (nproved < npairs). */
+/* Prove every pair of the design in design_dir, and on a block-scaled design
+ * the obligations of its scale stage; work_dir receives the check files
+ * (created). False only when the check could not run (err); a disproved pair
+ * or obligation is a result (nproved < npairs, nstage_proved < nstage). */
 bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_result *r, FILE *log,
                      nb_err *err);
 
