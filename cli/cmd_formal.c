@@ -11,7 +11,7 @@ static const char *CMD = "formal";
 
 static void help(void)
 {
-    printf("usage: nibble formal --config DIR/manifest.json [--work DIR]\n\n"
+    printf("usage: nibble formal --config DIR/manifest.json [--work DIR] [--stage LIST]\n\n"
            "Proves with Yosys's SAT solver, for every (weight format, activation format)\n"
            "pair of the design, that the generated PE (its decoders, multiplier and\n"
            "accumulator, OverQ neighbour path included) adds exactly the golden library's\n"
@@ -26,6 +26,10 @@ static void help(void)
            "  --work DIR          where the check's Verilog, script and log go\n"
            "                      (default: DIR/formal beside the design; must be new,\n"
            "                      empty or an earlier work directory nibble marked)\n"
+           "  --stage LIST        block-scaled designs: prove only these scale-stage\n"
+           "                      obligations (comma list of round-term, round-add,\n"
+           "                      term, add-comm, add-zero, add-cancel, add-special,\n"
+           "                      pipeline; default all)\n"
            CLI_ALLOW_EDITED_RTL_HELP
            "  -h, --help          this text\n");
 }
@@ -35,17 +39,19 @@ int cmd_formal(int argc, char **argv)
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"work", required_argument, NULL, 'w'},
+        {"stage", required_argument, NULL, 's'},
         {"allow-edited-rtl", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *config = NULL, *work = NULL;
+    const char *config = NULL, *work = NULL, *stage = NULL;
     bool allow_edited = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config = optarg; break;
         case 'w': work = optarg; break;
+        case 's': stage = optarg; break;
         case 'E': allow_edited = true; break;
         case 'h': help(); return 0;
         default: return cli_bad_option(CMD, argv);
@@ -67,7 +73,7 @@ int cmd_formal(int argc, char **argv)
     nb_formal_result *r = malloc(sizeof *r);
     if (!r)
         return cli_fail(CMD, "out of memory");
-    if (!nb_formal_check(dir, work_dir, r, stdout, &err)) {
+    if (!nb_formal_check_only(dir, work_dir, stage, r, stdout, &err)) {
         free(r);
         return cli_fail_err(CMD, &err);
     }

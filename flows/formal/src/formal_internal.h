@@ -29,12 +29,14 @@ int formal_stage_mag_bits(const nb_design *d);
 /* Prove the scale stage's obligations (formal_stage.c): one Yosys run each,
  * results into r->stage. */
 bool formal_stage_check(const nb_design *d, const char *design_dir, const char *work_dir,
-                        nb_formal_result *r, FILE *log, nb_err *err);
+                        const char *only, nb_formal_result *r, FILE *log, nb_err *err);
+/* Is every name of the comma list `only` an obligation's? */
+bool formal_stage_names_valid(const char *only, nb_err *err);
 
-/* Append the model of a failed Yosys proof ("name value" per line) from the
- * log text starting at section; for a sequence only the rows of time step
- * `step`. */
-void formal_copy_model(const char *section, int step, char *out, size_t size);
+/* Append the model of a failed Yosys proof ("name value" per line, decimal,
+ * or hex with `hex` and for signals over 32 bits) from the log text starting
+ * at section; for a sequence only the rows of time step `step`. */
+void formal_copy_model(const char *section, int step, bool hex, char *out, size_t size);
 
 double formal_now(void);
 

@@ -148,14 +148,54 @@ static bool run_one(const obligation *o, const nb_design *d, const char *design_
                  "    no answer: the SAT solver gave up after %d s (log %s)\n", STAGE_SAT_TIMEOUT,
                  logp);
     else if (!res->proved)
-        formal_copy_model(sat, d->scale_latency + 1, res->counterexample,
+        formal_copy_model(sat, d->scale_latency + 1, true, res->counterexample,
                           sizeof res->counterexample);
     free(text);
     return true;
 }
 
+static const char *const NAMES[] = {"round-term", "round-add",  "term",        "add-comm",
+                                    "add-zero",   "add-cancel", "add-special", "pipeline"};
+#define NNAMES ((int)(sizeof NAMES / sizeof *NAMES))
+
+const char *nb_formal_stage_names(void)
+{
+    return "round-term,round-add,term,add-comm,add-zero,add-cancel,add-special,pipeline";
+}
+
+/* Is `name` in the comma list? */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p = comma ? comma + 1 : NULL;
+    }
+    return false;
+}
+
+bool formal_stage_names_valid(const char *only, nb_err *err)
+{
+    for (const char *p = only;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        bool known = false;
+        for (int i = 0; i < NNAMES; i++)
+            known = known || (strlen(NAMES[i]) == len && strncmp(p, NAMES[i], len) == 0);
+        if (!known)
+            return nb_fail(err, "--stage: unknown scale-stage obligation '%.*s': the names are %s",
+                           (int)len, p, nb_formal_stage_names());
+        if (!comma)
+            return true;
+        p = comma + 1;
+    }
+}
+
 bool formal_stage_check(const nb_design *d, const char *design_dir, const char *work_dir,
-                        nb_formal_result *r, FILE *log, nb_err *err)
+                        const char *only, nb_formal_result *r, FILE *log, nb_err *err)
 {
     char check[4300], standins[4300], round_top[64], round_show[64];
     snprintf(check, sizeof check, "%s/nibble_formal_stage.v", work_dir);
@@ -163,13 +203,13 @@ bool formal_stage_check(const nb_design *d, const char *design_dir, const char *
     int xw = formal_stage_mag_bits(d);
     snprintf(round_top, sizeof round_top, "nibble_formal_round_%d", xw);
     snprintf(round_show, sizeof round_show, "sign_i,mag_i,exp_i,f32_o");
-    const obligation obs[] = {
+    const obligation obs[NNAMES] = {
         {"round-term", round_top, "ok_o", round_show, false},
         {"round-add", "nibble_formal_round_28", "ok_o", round_show, false},
         {"term", "nibble_formal_term", "ok_o", "psum_i,w_scale_i,a_scale_i,term_o", false},
-        {"add-comm", "nibble_formal_add", "comm_ok_o", "a_i,b_i,sum_o", false},
-        {"add-zero", "nibble_formal_add", "zero_ok_o", "a_i,sum_o", false},
-        {"add-cancel", "nibble_formal_add", "cancel_ok_o", "a_i,sum_o", false},
+        {"add-comm", "nibble_formal_add", "comm_ok_o", "a_i,b_i,sum_o,swapped_o", false},
+        {"add-zero", "nibble_formal_add", "zero_ok_o", "a_i,plus_zero_o,zero_plus_o", false},
+        {"add-cancel", "nibble_formal_add", "cancel_ok_o", "a_i,minus_self_o", false},
         {"add-special", "nibble_formal_add", "special_ok_o", "a_i,b_i,sum_o", false},
         {"pipeline", "nibble_formal_pipe", "ok_o", "", true},
     };
@@ -196,6 +236,8 @@ bool formal_stage_check(const nb_design *d, const char *design_dir, const char *
         return false;
     int nobs = (int)(sizeof obs / sizeof *obs);
     for (int i = 0; i < nobs && r->nstage < NB_FORMAL_MAX_STAGE; i++) {
+        if (only && !listed(only, obs[i].name))
+            continue;
         nb_formal_obligation *res = &r->stage[r->nstage];
         memset(res, 0, sizeof *res);
         snprintf(res->name, sizeof res->name, "%s", obs[i].name);

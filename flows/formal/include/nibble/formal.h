@@ -48,4 +48,14 @@ typedef struct nb_formal_result {
 bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_result *r, FILE *log,
                      nb_err *err);
 
+/* The same, with only the scale-stage obligations named in the comma list
+ * `stage_only` (NULL: all of them; names as nb_formal_stage_names lists; an
+ * unknown name, or a list on a design without a scale stage, is an error
+ * before anything runs). */
+bool nb_formal_check_only(const char *design_dir, const char *work_dir, const char *stage_only,
+                          nb_formal_result *r, FILE *log, nb_err *err);
+
+/* The scale-stage obligations' names, comma-separated, in proof order. */
+const char *nb_formal_stage_names(void);
+
 #endif
