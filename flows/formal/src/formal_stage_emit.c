@@ -91,6 +91,7 @@ static const char RNE_SPEC[] =
  * the golden decoding of all 65536 codes. */
 static bool emit_scale_table(FILE *f, nb_scale_fmt sf, const char *name, nb_err *err)
 {
+    uint32_t mant_limit = 1u << mant_bits(sf);
     int bits = nb_scale_fmt_bits(sf);
     int fb = bits == 8 ? 0 : sf == NB_SF_FP16 ? 10 : 7; /* fraction field bits */
     int hb = bits - fb;
@@ -142,7 +143,7 @@ static bool emit_scale_table(FILE *f, nb_scale_fmt sf, const char *name, nb_err 
         bool same;
         if (fin)
             same = fin0 && sg == sg0 && ex == ex0 && mant == ((mant0 >> fb << fb) | frac) &&
-                   mant < 2048;
+                   mant < mant_limit;
         else if (nan)
             same = !fin0 && (nan0 || (fb && frac != 0));
         else
@@ -221,8 +222,12 @@ static void emit_round_miter(FILE *f, int xw)
  * the golden tables, IEEE specials. */
 static void emit_term_miter(FILE *f, const nb_design *d)
 {
-    int acc = d->acc_bits, frac = d->w_grid_frac + d->a_grid_frac;
-    int rw = acc + 22; /* |P| <= 2^(acc-1), times two 11-bit significands */
+    int acc = d->acc_bits, frac = d->w_grid_frac + d->a_grid_frac, xw = formal_stage_mag_bits(d);
+    int mw = mant_bits(d->wblock.scale), ma = mant_bits(d->ablock.scale);
+    /* |P| < 2^acc and the golden significands fit mw / ma bits (checked when
+     * the tables are written), so the product below is exact; written as the
+     * generated stage writes it, so that SAT sweeping can match the two
+     * multipliers once it has matched their operands */
     fprintf(f, "// the block term == RNE_fp32(P * Sw * Sa * 2^-%d) (nb_block_term)\n"
                "module nibble_formal_term (\n  input  wire [%d:0] psum_i,\n"
                "  input  wire [%d:0] w_scale_i,\n  input  wire [%d:0] a_scale_i,\n"
@@ -236,8 +241,10 @@ static void emit_term_miter(FILE *f, const nb_design *d)
                "  nibble_formal_ascale u_a (.code_i(a_scale_i), .nan_o(a_nan), .inf_o(a_inf),\n"
                "    .sign_o(a_sign), .mant_o(a_mant), .exp_o(a_exp));\n"
                "  wire neg = psum_i[%d];\n"
-               "  wire [%d:0] p_abs = neg ? -{psum_i[%d], psum_i} : {1'b0, psum_i};\n"
-               "  wire [%d:0] mag = p_abs * w_mant * a_mant;\n"
+               "  wire [%d:0] p_abs = neg ? -psum_i : psum_i;  // unsigned: 2^%d fits\n"
+               "  wire [%d:0] w_m = w_mant[%d:0];\n  wire [%d:0] a_m = a_mant[%d:0];\n"
+               "  wire [%d:0] m_prod = w_m * a_m;\n"
+               "  wire [%d:0] mag = p_abs * m_prod;\n"
                "  wire sign = neg ^ w_sign ^ a_sign;\n"
                "  wire fin_ok;\n"
                "  nibble_formal_rne_spec #(.XW(%d)) u_spec (.sign_i(sign), .mag_i(mag),\n"
@@ -247,8 +254,8 @@ static void emit_term_miter(FILE *f, const nb_design *d)
                "  assign ok_o = (w_nan || a_nan) ? term_o == 32'h7FC00000\n"
                "              : (w_inf || a_inf) ? term_o == (zero ? 32'h7FC00000 : {sign, 8'hFF, 23'd0})\n"
                "              : fin_ok;\nendmodule\n\n",
-            frac, acc - 1, d->w_scale_bits - 1, d->a_scale_bits - 1, acc - 1, acc, acc - 1, rw - 1, rw,
-            frac, acc);
+            frac, acc - 1, d->w_scale_bits - 1, d->a_scale_bits - 1, acc - 1, acc - 1, acc - 1,
+            mw - 1, mw - 1, ma - 1, ma - 1, mw + ma - 1, xw - 1, xw, frac, acc);
 }
 
 /* add-*: algebraic facts of IEEE binary32 addition under RNE, one output
