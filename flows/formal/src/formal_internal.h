@@ -25,6 +25,9 @@ bool formal_emit_stage_check(const nb_design *d, const char *path, nb_err *err);
 bool formal_emit_stage_standins(const nb_design *d, const char *path, nb_err *err);
 /* Width of nibble_scale_prod's magnitude in the design. */
 int formal_stage_mag_bits(const nb_design *d);
+/* Does the term proof cover the exact product (E8M0 x E8M0 scales), or take
+ * it from the design's nibble_scale_prod? */
+bool formal_stage_term_full(const nb_design *d);
 
 /* Prove the scale stage's obligations (formal_stage.c): one Yosys run each,
  * results into r->stage. */
