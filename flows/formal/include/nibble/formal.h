@@ -3,8 +3,11 @@
  * incoming partial sum (a proof, not a simulation), that the generated
  * decoders and the generated PE (nibble_pe: decode, multiply, accumulate, with
  * its weight loaded) match a product table computed by the golden library,
- * and that the clocked PE, pipeline stages included, settles on that value
- * (see flows/README.md "Formal check"). */
+ * and that the clocked PE, pipeline stages included, settles on that value;
+ * on a block-scaled design also the obligations of its scale stage (rounder
+ * against the IEEE RNE definition, block term, facts of the binary32
+ * addition, the clocked stage's registers) (see flows/README.md "Formal
+ * check"). */
 #ifndef NIBBLE_FORMAL_H
 #define NIBBLE_FORMAL_H
 
