@@ -2,6 +2,8 @@
 #ifndef NIBBLE_FORMAL_INTERNAL_H
 #define NIBBLE_FORMAL_INTERNAL_H
 
+#include <stddef.h>
+
 #include "nibble/design.h"
 #include "nibble/files.h"
 #include "nibble/formal.h"
@@ -14,5 +16,31 @@ bool formal_emit_check(const nb_design *d, const char *path, nb_err *err);
 
 /* Write the techmap file that shorts flip-flops (Q = D). */
 bool formal_emit_short_map(const char *path, nb_err *err);
+
+/* Block-scaled designs: write nibble_formal_stage.v (the RNE specification,
+ * golden scale tables, the stage's paths and the miters). */
+bool formal_emit_stage_check(const nb_design *d, const char *path, nb_err *err);
+/* Write the stand-ins of the stage's arithmetic modules for the pipeline
+ * proof (formal_stage.c). */
+bool formal_emit_stage_standins(const nb_design *d, const char *path, nb_err *err);
+/* Width of nibble_scale_prod's magnitude in the design. */
+int formal_stage_mag_bits(const nb_design *d);
+/* Does the term proof cover the exact product (E8M0 x E8M0 scales), or take
+ * it from the design's nibble_scale_prod? */
+bool formal_stage_term_full(const nb_design *d);
+
+/* Prove the scale stage's obligations (formal_stage.c): one Yosys run each,
+ * results into r->stage. */
+bool formal_stage_check(const nb_design *d, const char *design_dir, const char *work_dir,
+                        const char *only, nb_formal_result *r, FILE *log, nb_err *err);
+/* Is every name of the comma list `only` an obligation's? */
+bool formal_stage_names_valid(const char *only, nb_err *err);
+
+/* Append the model of a failed Yosys proof ("name value" per line, decimal,
+ * or hex with `hex` and for signals over 32 bits) from the log text starting
+ * at section; for a sequence only the rows of time step `step`. */
+void formal_copy_model(const char *section, int step, bool hex, char *out, size_t size);
+
+double formal_now(void);
 
 #endif

@@ -25,7 +25,7 @@ static void assert_no_state(FILE *f, const char *module)
     fputc('\n', f);
 }
 
-static double now(void)
+double formal_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -115,7 +115,7 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 /* The model of a failed proof, "name value" per line. Yosys prints a table
  * (Signal Name, Dec, Hex, Bin; with -seq a Time column first): keep the
  * decimal values, and for a sequence only the rows of time step `step`. */
-static void copy_model(const char *section, int step, char *out, size_t size)
+void formal_copy_model(const char *section, int step, bool hex, char *out, size_t size)
 {
     const char *m = strstr(section, "Signal Name");
     if (!m)
@@ -146,7 +146,11 @@ static void copy_model(const char *section, int step, char *out, size_t size)
             memmove(tok[1], tok[2], sizeof tok[1]);
         }
         const char *name = tok[0][0] == '\\' ? tok[0] + 1 : tok[0];
-        append(out, size, "      %-16s %s\n", name, tok[1]);
+        /* over 32 bits Yosys prints "--" as the decimal value: take the hex */
+        if ((hex || strcmp(tok[1], "--") == 0) && nt >= 3 + timed && strcmp(tok[2 + timed], "--") != 0)
+            append(out, size, "      %-16s 0x%s\n", name, tok[2 + timed]);
+        else
+            append(out, size, "      %-16s %s\n", name, tok[1]);
     }
 }
 
@@ -196,7 +200,7 @@ static bool parse_log(const nb_design *d, const char *log_path, nb_formal_result
                            "    timing: clocked PE, psum_o at step %d != ref_o (settled; psum_in "
                            "given at step %d):\n",
                            steps, 3 + d->pipeline);
-                copy_model(sec, steps, fp->counterexample, sizeof fp->counterexample);
+                formal_copy_model(sec, steps, false, fp->counterexample, sizeof fp->counterexample);
             }
             fp->proved = fp->proved && ok;
             if (end)
@@ -211,13 +215,28 @@ static bool parse_log(const nb_design *d, const char *log_path, nb_formal_result
 bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_result *r, FILE *log,
                      nb_err *err)
 {
-    double t0 = now();
+    return nb_formal_check_only(design_dir, work_dir, NULL, r, log, err);
+}
+
+bool nb_formal_check_only(const char *design_dir, const char *work_dir, const char *stage_only,
+                          nb_formal_result *r, FILE *log, nb_err *err)
+{
+    double t0 = formal_now();
     memset(r, 0, sizeof *r);
     char manifest[4200], check[4300], shortmap[4300], script[4300], logp[4300], outp[4300];
     snprintf(manifest, sizeof manifest, "%s/manifest.json", design_dir);
     nb_design *d = nb_design_load(manifest, err);
     if (!d)
         return false;
+    if (stage_only && !d->block_scaled) {
+        nb_design_free(d);
+        return nb_fail(err, "--stage %s: %s is not block-scaled, so it has no scale stage to prove",
+                       stage_only, design_dir);
+    }
+    if (stage_only && !formal_stage_names_valid(stage_only, err)) {
+        nb_design_free(d);
+        return false;
+    }
     if (d->nw * d->na > NB_FORMAL_MAX_PAIRS) {
         nb_design_free(d);
         return nb_fail(err, "%d format pairs: the formal check handles at most %d", d->nw * d->na,
@@ -257,7 +276,9 @@ bool nb_formal_check(const char *design_dir, const char *work_dir, nb_formal_res
         }
     }
     ok = ok && parse_log(d, logp, r, err);
+    if (ok && d->block_scaled)
+        ok = formal_stage_check(d, design_dir, work_dir, stage_only, r, log, err);
     nb_design_free(d);
-    r->seconds = now() - t0;
+    r->seconds = formal_now() - t0;
     return ok;
 }
