@@ -22,7 +22,7 @@ mode=${3:-quick}
 rm -rf "$work"
 mkdir -p "$work"
 gen() { "$nibble" gen --weights mxfp4 --acts mxfp4 --rows 1 --cols 1 "$@" >/dev/null || exit 1; }
-gen -o "$work/s2"
+gen --scale-stages 2 -o "$work/s2"
 gen --scale-stages 5 -o "$work/s5"
 
 # bad --stage lists: exit 2, the reason, nothing written
@@ -39,6 +39,21 @@ status=$?
 printf '%s' "$out" | grep -q "is not block-scaled, so it has no scale stage to prove" ||
     { echo "FAIL: --stage on an integer design: message: $out"; exit 1; }
 [ ! -e "$work/int/formal" ] || { echo "FAIL: --stage on an integer design wrote its work directory"; exit 1; }
+
+# a fixed-point accumulator design: its stage is not among the proofs; said,
+# and --stage refused
+gen --scale-acc fixed -o "$work/fixed"
+out=$("$nibble" formal --config "$work/fixed" --stage term 2>&1)
+status=$?
+[ "$status" -eq 2 ] || { echo "FAIL: --stage on a fixed-point design: exit $status, expected 2"; exit 1; }
+printf '%s' "$out" | grep -q "has the fixed-point accumulator (--scale-acc fixed), whose stage these proofs do not cover" ||
+    { echo "FAIL: --stage on a fixed-point design: message: $out"; exit 1; }
+[ ! -e "$work/fixed/formal" ] || { echo "FAIL: --stage on a fixed-point design wrote its work directory"; exit 1; }
+out=$("$nibble" formal --config "$work/fixed" 2>&1)
+status=$?
+[ "$status" -eq 0 ] || { echo "FAIL: fixed-point design: exit $status: $out"; exit 1; }
+printf '%s' "$out" | grep -q "the fixed-point accumulator is not proved here" ||
+    { echo "FAIL: fixed-point design: the unproved stage is not said: $out"; exit 1; }
 
 # intact designs
 if [ "$mode" = all ]; then
