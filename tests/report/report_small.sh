@@ -8,7 +8,7 @@ nibble=$1
 work=$2
 rm -rf "$work"
 out="$work/report"
-"$nibble" report -o "$out" --formats int4,sf4,e2m1 --overq 1 --rows 2 --cols 2 --no-power -j 2 ||
+"$nibble" report -o "$out" --formats int4,sf4,e2m1 --overq 1 --blocks '' --rows 2 --cols 2 --no-power -j 2 ||
     { echo "FAIL: report"; exit 1; }
 for f in report.html report.md accuracy.csv designs.csv report.json plots/area_vs_sqnr.svg \
          plots/area_vs_sqnr.png plots/weight_sqnr.svg plots/weight_sqnr.png; do
