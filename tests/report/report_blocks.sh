@@ -113,7 +113,7 @@ for e in elems:
                                     check=True, capture_output=True, text=True).stdout)["results"]
     for spec, q in zip(specs, res):
         row = [r for r in rules if r["kind"] == "tensor" and r["format"] == e and r["block_format"] == spec]
-        assert len(row) == 1 and close(row[0]["sqnr_db"], q["sqnr_db"], 1e-6), (spec, row, q)
+        assert len(row) == 1 and close(row[0]["sqnr_db"], q["sqnr_db"], 1e-4), (spec, row, q)
 assert len(rep["scale_rules"]) == len(rules)
 # floor clips every SF4 block maximum that is not a power of two: it must lose
 sf = {r["rule"]: float(r["sqnr_db"]) for r in rules if r["kind"] == "tensor" and r["format"] == "sf4"}
