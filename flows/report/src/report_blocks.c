@@ -413,6 +413,23 @@ static const char *scale_reason(const rp_design *d)
            "maximum, almost where an FP32 scale does";
 }
 
+/* Why the hardware's scales beat FP32 software scales (absmax / max|value|). */
+static const char *ahead_reason(const rp_design *d)
+{
+    nb_format f;
+    nb_err ignored;
+    bool one_sided = nb_format_parse(d->w_elem, NULL, &f, &ignored) && f.num_values > 0 &&
+                     -f.values[0] != f.max_positive;
+    if (one_sided)
+        return "the weight element's largest magnitude exists with one sign only (a supernormal "
+               "level), so the software scale, which maps each block's largest magnitude onto "
+               "it, clips every block whose largest magnitude has the other sign (a bias that "
+               "adds up along K with non-negative activations); the block scale rounded up to a "
+               "power of two usually leaves that maximum below the one-sided level";
+    return "the block scale rounded up to a power of two leaves the block maximum below the "
+           "element maximum, where the element's levels suit this distribution better";
+}
+
 void rp_block_findings(rp_report *r, size_t *n)
 {
     text t = {r->block_findings, sizeof r->block_findings, 0};
@@ -448,9 +465,11 @@ void rp_block_findings(rp_report *r, size_t *n)
         say(&t, ". GEMM SQNR %.2f dB with the array's own scales against %.2f dB for the same "
             "elements with FP32 software scales in groups of %zu (%+.2f dB): ", q, qt,
             d->block_size, q - qt);
-        if (q >= qt)
-            say(&t, "the hardware scales lose nothing here; the stage buys scales in the array "
-                "(no software pass over the partial sums).\n");
+        if (fabs(q - qt) <= 0.05)
+            say(&t, "the same to within 0.05 dB: the scale hardware costs no accuracy and saves "
+                "the software pass over every block's partial sums.\n");
+        else if (q > qt)
+            say(&t, "the array's scales are ahead here: %s.\n", ahead_reason(d));
         else
             say(&t, "%s.\n", scale_reason(d));
         /* what the scale rule costs this design's GEMM */
@@ -474,8 +493,9 @@ void rp_block_findings(rp_report *r, size_t *n)
             x->format, r->tensors[0].name, fl, rc, ev);
         double top = pow(2, bf.emax + 1);
         if (one)
-            say(&t, "floor costs %.2f dB against rceil: its largest element is 1, so floor maps "
-                "every block maximum that is not a power of two above 1 and clips it", rc - fl);
+            say(&t, "floor costs %.2f dB against rceil: its largest element is 1, so floor's scale "
+                "2^floor(log2 amax) leaves every block maximum that is not a power of two above "
+                "1, and it clips", rc - fl);
         else if (rc - fl >= 0)
             say(&t, "floor costs %.2f dB against rceil (it clips the block maxima between %g and "
                 "%g times a power of two)", rc - fl, bf.elem.max_abs, top);
