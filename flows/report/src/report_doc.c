@@ -490,7 +490,7 @@ static void body(doc *d)
     /* the lists have no length limit: the paragraph is allocated to fit */
     char *intro = NULL;
     if (asprintf(&intro,
-             "Weight formats %s; activation formats %s%s%s; %dx%d weight-stationary arrays and "
+             "Weight formats %s; activation formats %s%s%s%s%s; %dx%d weight-stationary arrays and "
              "their PEs with 24-bit accumulators, synthesized by Yosys onto library %s (%s) "
              "(area, OpenSTA timing, power from gate-level toggles of a t-distributed GEMM). "
              "Accuracy: quantization SQNR on synthetic %s weights and %s activations%s, and "
@@ -498,7 +498,9 @@ static void body(doc *d)
              "(the frontiers use groups of 128 along K). Scales are absmax times the clipping "
              "quantile %g unless a column says otherwise. Seed %llu; generated in %.0f s.",
              o->formats, o->acts, o->overq && *o->overq ? "; OverQ depths " : "",
-             o->overq ? o->overq : "", o->rows, o->cols, r->libs[0].name,
+             o->overq ? o->overq : "",
+             rp_has_blocks(r) ? "; block-scaled designs (scale stage in the array) " : "",
+             rp_has_blocks(r) ? o->blocks : "", o->rows, o->cols, r->libs[0].name,
              r->ndesigns ? r->designs[0].syn_array.prov.liberty_file : "", o->weight_dist, o->act_dist,
              r->ntensors > 2 ? " and the given real tensors" : "", o->clip, (unsigned long long)o->seed,
              r->seconds) < 0)
