@@ -17,10 +17,21 @@ mkdir -p "$work"
 out="$work/report"
 pw=--no-power
 [ "$power" = power ] && pw=
+# a real weight tensor whose K (101) is not a multiple of the blocks
+python3 - "$work/w.npy" <<'PY'
+import random, struct, sys
+random.seed(3)
+rows, cols = 6, 101
+hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
+vals = [random.gauss(0, 1) for _ in range(rows * cols)]
+open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() +
+                              struct.pack("<%df" % len(vals), *vals))
+PY
 # nvfp4 and mxfp4 share the twin e2m1 x e2m1, an ordinary design of the
 # report (--acts e2m1); sf4 x e2m1 exists only as a twin
 "$nibble" report -o "$out" --rows 2 --cols 1 --formats int4,e2m1 --acts int4,e2m1 --overq '' \
-    --blocks mxfp4,nvfp4,mx:sf4/e8m0/32@mxfp4 $pw -j 2 -q >"$work/log" 2>&1 ||
+    --blocks mxfp4,nvfp4,mx:sf4/e8m0/32@mxfp4 --tensors "$work/w.npy" $pw -j 2 -q >"$work/log" 2>&1 ||
     { tail -20 "$work/log"; echo "FAIL: report --blocks"; exit 1; }
 for f in report.html report.md designs.csv accuracy.csv scale_rules.csv report.json; do
     [ -s "$out/$f" ] || { echo "FAIL: $f missing"; exit 1; }
@@ -102,6 +113,12 @@ for name, (w, a, twin, bs) in block.items():
             assert close(r["sqnr_db"], d["gemm_sqnr_db"], 1e-4), r
     print("ok: %s %.2f dB (twin %s %.2f dB in groups of %d), stage %+.0f um^2"
           % (name, q, twin, qt, bs, ab - at))
+# the real tensor: each block design's GEMM with its weights (K = 101)
+real = [t["name"] for t in rep["tensors"][2:]]
+assert len(real) == 1, real
+for name, (w, a, twin, bs) in block.items():
+    row = [r for r in acc if r["tensor"] == real[0] and r["format"] == name and r["role"] == "gemm"]
+    assert len(row) == 1 and row[0]["scaling"] == "block%d" % bs and math.isfinite(float(row[0]["sqnr_db"])), (name, row)
 # the element formats under E8M0 rules: nibble quantize on the report's
 # synthetic weights (256 x 4096, t:5, seed 1)
 elems = sorted({r["format"] for r in rules if r["kind"] == "tensor"})
