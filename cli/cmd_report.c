@@ -30,6 +30,18 @@ static void help(const nb_report_opts *d)
            "  --acts LIST         activation formats of the designs (default %s)\n"
            "  --overq LIST        OverQ cascade depths added as int4 x overq designs\n"
            "                      (default %s; '' for none)\n"
+           "  --blocks LIST       block-scaled designs, each W (weights and activations W)\n"
+           "                      or W@A, block formats with the same block size, a\n"
+           "                      multiple of --rows ('' for none; default\n"
+           "                      %s):\n"
+           "                      the array with its scale stage, beside its software twin\n"
+           "                      (the element formats, e.g. e2m1 x e2m1, with FP32 scales\n"
+           "                      in software in groups of the block size); adds the\n"
+           "                      section Block scales in hardware and scale_rules.csv\n"
+           "                      (every scale rule: floor, rceil, even; nearest); with\n"
+           "                      power the block and twin arrays are simulated and a\n"
+           "                      block design's energy is its twin PE's plus the stage's\n"
+           "                      share (PE+stage, see flows/README.md)\n"
            "  --tensors FILE      a .safetensors or .npy file of weights (repeatable); each\n"
            "                      tensor is fitted with Student's t and gets SF4 at its nu\n"
            "  --select LIST       tensor names or globs to use from those files\n"
@@ -58,7 +70,7 @@ static void help(const nb_report_opts *d)
            "                      sizes (default 128, the GEMM frontiers' scaling)\n"
            "  -q, --quiet         no progress lines\n"
            "  -h, --help          this text\n",
-           d->out_dir, d->formats, d->acts, d->overq, d->rows, d->cols, d->weight_dist, d->act_dist,
+           d->out_dir, d->formats, d->acts, d->overq, d->blocks, d->rows, d->cols, d->weight_dist, d->act_dist,
            d->jobs);
 }
 
@@ -67,6 +79,7 @@ int cmd_report(int argc, char **argv)
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},         {"formats", required_argument, NULL, 'F'},
         {"acts", required_argument, NULL, 'A'},        {"overq", required_argument, NULL, 'Q'},
+        {"blocks", required_argument, NULL, 'B'},
         {"tensors", required_argument, NULL, 't'},     {"select", required_argument, NULL, 's'},
         {"rows", required_argument, NULL, 'R'},        {"cols", required_argument, NULL, 'C'},
         {"weight-dist", required_argument, NULL, 'w'}, {"act-dist", required_argument, NULL, 'a'},
@@ -96,6 +109,7 @@ int cmd_report(int argc, char **argv)
         case 'b': o.library = optarg; break;
         case 'A': o.acts = optarg; break;
         case 'Q': o.overq = optarg; break;
+        case 'B': o.blocks = optarg; break;
         case 't':
             if (ntensors == MAX_TENSOR_FILES)
                 return cli_fail(CMD, "at most %d --tensors files", MAX_TENSOR_FILES);

@@ -43,6 +43,21 @@ run "--formats is empty. give at least one format" --formats ''
 run "--acts is empty" --acts ','
 run "--acts: give OverQ activations with --overq DEPTHS" --acts uint4,overq
 run "sf4:0x10: '0x10' is not a decimal number" --formats int4,sf4:0x10
+# --blocks: block formats only, one block size per design, a multiple of the
+# rows, each design once; --formats and --acts point at --blocks
+run "--blocks int4: 'int4' is not a block-scaled format. give plain formats with --formats" --blocks int4
+run "--blocks mxfp4@e2m1: 'e2m1' is not a block-scaled format" --blocks mxfp4@e2m1
+run "--blocks mxfp4@nvfp4: the weights mxfp4 have blocks of 32 and the activations nvfp4 blocks of 16 along K" --blocks mxfp4@nvfp4
+run "--blocks nvfp4: block size 16 is not a multiple of the array's 3 rows \(--rows 3\). give --rows dividing 16, or --blocks '' for no block designs" --blocks nvfp4 --rows 3 --overq ''
+run "--blocks: mxfp4 and mx:e2m1/e8m0/32@mxfp4 are the same design" --blocks mxfp4,mx:e2m1/e8m0/32@mxfp4
+run "--blocks mx:e2m1/e8m0/0: block format 'mx:e2m1/e8m0/0': block size '0' is zero" --blocks mx:e2m1/e8m0/0
+run "--blocks mxfp4@: a format is missing" --blocks mxfp4@
+run "--blocks mx:e2m1/e9m0/32: block format 'mx:e2m1/e9m0/32'" --blocks mx:e2m1/e9m0/32
+run "--formats int4,mxfp4: 'mxfp4' is a block-scaled format. block designs go in --blocks" --formats int4,mxfp4
+run "--acts nvfp4: 'nvfp4' is a block-scaled format. block designs go in --blocks" --acts nvfp4
+# the default block list does not fit 3 rows: the message names the design
+run "--blocks mxfp4: block size 32 is not a multiple of the array's 3 rows" --rows 3 --overq ''
+"$expect" 0 "--blocks LIST" "$nibble" report --help || fail=1
 # an existing directory that is not a report is never replaced
 mkdir -p "$work/keep" && echo precious > "$work/keep/file"
 "$expect" 2 "keep is not empty and was not made by nibble" "$nibble" report -o "$work/keep" --no-power -q || fail=1

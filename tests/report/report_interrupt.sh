@@ -12,7 +12,7 @@ export NIBBLE_CACHE_DIR="$work/cache"
 # an "earlier report": nibble replaces a directory only if its marker says it is a report
 mkdir -p "$work/out" && echo '{}' > "$work/out/report.json" &&
     printf 'nibble-owned-output v1\nkind: report\n' > "$work/out/.nibble-output"
-"$nibble" report -o "$work/out" --formats int4,sf4 --overq "" --rows 2 --cols 2 --no-power \
+"$nibble" report -o "$work/out" --formats int4,sf4 --overq "" --blocks "" --rows 2 --cols 2 --no-power \
     > "$work/log" 2>&1 &
 pid=$!
 sleep 3

@@ -52,7 +52,7 @@ bad "'\.\./x' is not a library name" --library osu018,../x
 [ $fail = 0 ] || exit 1
 
 out="$work/two"
-"$nibble" report -o "$out" --library osu018,osu018x2 --formats int4,e2m1 --overq "" --rows 2 --cols 2 -j 2 \
+"$nibble" report -o "$out" --library osu018,osu018x2 --formats int4,e2m1 --overq "" --blocks "" --rows 2 --cols 2 -j 2 \
     >"$work/two.log" 2>&1 || { echo "FAIL: report --library osu018,osu018x2"; tail -20 "$work/two.log"; exit 1; }
 for f in libraries.csv plots/libraries.svg plots/libraries.png; do
     [ -s "$out/$f" ] || { echo "FAIL: $f missing"; exit 1; }
@@ -60,7 +60,7 @@ done
 grep -q "Libraries side by side" "$out/report.html" || { echo "FAIL: no library section in report.html"; exit 1; }
 grep -q "Libraries side by side" "$out/report.md" || { echo "FAIL: no library section in report.md"; exit 1; }
 out2="$work/swapped"
-"$nibble" report -o "$out2" --library osu018x2 --formats int4,e2m1 --overq "" --rows 2 --cols 2 --no-power -q -j 2 \
+"$nibble" report -o "$out2" --library osu018x2 --formats int4,e2m1 --overq "" --blocks "" --rows 2 --cols 2 --no-power -q -j 2 \
     >"$work/swapped.log" 2>&1 || { echo "FAIL: report --library osu018x2"; tail -20 "$work/swapped.log"; exit 1; }
 XO=$(xxhsum -H2 "$osu" | cut -d' ' -f1) XD=$(xxhsum -H2 "$work/double.lib" | cut -d' ' -f1) \
 python3 - "$out" "$out2" <<'PY' || exit 1
@@ -118,7 +118,7 @@ print("ok: %d PEs on 2 libraries; ordering %s" % (len(pes), [(l["name"], l["pape
 PY
 # without power: no energy panel or figure, the rest as before
 out3="$work/nopower"
-"$nibble" report -o "$out3" --library osu018,osu018x2 --formats int4 --overq "" --rows 2 --cols 2 --no-power -q -j 2 \
+"$nibble" report -o "$out3" --library osu018,osu018x2 --formats int4 --overq "" --blocks "" --rows 2 --cols 2 --no-power -q -j 2 \
     >"$work/nopower.log" 2>&1 || { echo "FAIL: report --library osu018,osu018x2 --no-power"; tail -20 "$work/nopower.log"; exit 1; }
 [ -s "$out3/plots/libraries.svg" ] || { echo "FAIL: no library plot without power"; exit 1; }
 grep -q "^- Library osu018x2 .*ordering" "$out3/report.md" || { echo "FAIL: no ordering finding without power"; exit 1; }

@@ -24,7 +24,7 @@ rm -rf "$work"
 mkdir -p "$work"
 export NIBBLE_LIBERTY_DIR="$shared/liberty"
 out="$work/report"
-"$nibble" report -o "$out" --library osu018,nangate45,sky130hd --formats int4,e2m1 --overq "" \
+"$nibble" report -o "$out" --library osu018,nangate45,sky130hd --formats int4,e2m1 --overq "" --blocks "" \
     --rows 2 --cols 2 -j 2 >"$work/report.log" 2>&1 ||
     { echo "FAIL: report on three libraries"; tail -30 "$work/report.log"; exit 1; }
 XO=$(xxhsum -H2 /usr/share/qflow/tech/osu018/osu018_stdcells.lib | cut -d' ' -f1) \

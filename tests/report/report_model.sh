@@ -17,7 +17,7 @@ mkdir -p "$work/fx" || exit 1
 m="$work/fx/tiny.bin" t="$work/fx/tok.bin" x="$work/fx/text.txt"
 fail=0
 out="$work/report"
-"$nibble" report -o "$out" --formats int4 --acts int8,uint4 --overq 1 --rows 2 --cols 2 --no-power \
+"$nibble" report -o "$out" --formats int4 --acts int8,uint4 --overq 1 --blocks "" --rows 2 --cols 2 --no-power \
     -j 2 --model "$m" --tokenizer "$t" --text "$x" --lines 3 --model-group channel,8 \
     >"$work/log" 2>&1 || { cat "$work/log"; echo "FAIL: report --model"; exit 1; }
 grep -qE "\[report\] model accuracy: 3 designs x 2 weight scalings on 3 sequences" "$work/log" ||

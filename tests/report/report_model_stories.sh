@@ -13,7 +13,7 @@ done
 rm -rf "$work"
 mkdir -p "$work"
 out="$work/report"
-"$nibble" report -o "$out" --formats int4,nf4 --acts int8 --overq "" --rows 2 --cols 2 -j 2 \
+"$nibble" report -o "$out" --formats int4,nf4 --acts int8 --overq "" --blocks "" --rows 2 --cols 2 -j 2 \
     --model "$shared/models/stories260K.bin" --tokenizer "$shared/models/tok512.bin" \
     --text "$shared/data/tinystories_val.txt" --lines 50 >"$work/log" 2>&1 ||
     { tail -20 "$work/log"; echo "FAIL: report --model stories260K"; exit 1; }

@@ -8,7 +8,7 @@ nibble=$1
 work=$2
 rm -rf "$work"
 out="$work/report"
-"$nibble" report -o "$out" --formats int4,sf4,e2m1 --overq 1 --rows 2 --cols 2 --no-power -j 2 ||
+"$nibble" report -o "$out" --formats int4,sf4,e2m1 --overq 1 --blocks '' --rows 2 --cols 2 --no-power -j 2 ||
     { echo "FAIL: report"; exit 1; }
 for f in report.html report.md accuracy.csv designs.csv report.json plots/area_vs_sqnr.svg \
          plots/area_vs_sqnr.png plots/weight_sqnr.svg plots/weight_sqnr.png; do
@@ -62,7 +62,7 @@ PY
 else
     echo "note: chromium not installed, no screenshot"
 fi
-"$nibble" report -o "$out" --formats int4 --overq "" --rows 2 --cols 2 --no-power -q || { echo "FAIL: re-run"; exit 1; }
+"$nibble" report -o "$out" --formats int4 --overq "" --blocks "" --rows 2 --cols 2 --no-power -q || { echo "FAIL: re-run"; exit 1; }
 [ "$(grep -c . "$out/designs.csv")" -eq 2 ] || { echo "FAIL: re-run did not replace the report"; exit 1; }
 ls -d "$out".tmp-* "$out".old-* "$out".nibble-tmp-* 2>/dev/null && { echo "FAIL: temporaries left"; exit 1; }
 echo "ok: report complete and consistent"

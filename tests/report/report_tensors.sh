@@ -40,7 +40,7 @@ with open(work + "/proj.npy", "wb") as f:
     f.write(b"".join(struct.pack("<f", v) for v in w_c))
 PY
 out="$work/report"
-"$nibble" report -o "$out" --formats int4,nf4,sf4 --overq "" --rows 2 --cols 2 --no-power -q \
+"$nibble" report -o "$out" --formats int4,nf4,sf4 --overq "" --blocks "" --rows 2 --cols 2 --no-power -q \
     --tensors "$work/model.safetensors" --tensors "$work/proj.npy" --select "layers.*,proj" ||
     { echo "FAIL: report on tensors"; exit 1; }
 python3 - "$out" <<'PY' || exit 1

@@ -116,7 +116,7 @@ stop_test sweep 2 "interrupted after 0 of 2 jobs" "$(marker)" \
     sweep -o "$work/sweep" --weights int4 --acts int4 --sizes 1x1,2x1 --no-power -j 2
 pgrep -f "nibble.* synth --config $work/sweep" >/dev/null && { echo "FAIL: sweep jobs survived"; fail=1; }
 stop_test report 2 "interrupted" "$(marker)" \
-    report -o "$work/report" --formats int4,sf4 --overq "" --rows 2 --cols 2 --no-power
+    report -o "$work/report" --formats int4,sf4 --overq "" --blocks "" --rows 2 --cols 2 --no-power
 pgrep -f "nibble.* synth --config $work/report" >/dev/null && { echo "FAIL: report jobs survived"; fail=1; }
 
 # ---- a liberty file cut inside a quoted string: refused at once ---------------

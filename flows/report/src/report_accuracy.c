@@ -32,6 +32,13 @@ typedef rp_scaling scaling;
 static bool push_row(rp_report *r, const char *tensor, const char *format, const char *scaling_name,
                      const char *role, nb_error_stats e, nb_err *err);
 
+bool rp_push_acc(rp_report *r, const char *tensor, const char *format, const char *scaling_name,
+                 const char *role, double sqnr_db, double mse, nb_err *err)
+{
+    return push_row(r, tensor, format, scaling_name, role,
+                    (nb_error_stats){.mse = mse, .sqnr_db = sqnr_db}, err);
+}
+
 static bool add_row(rp_report *r, const rp_tensor *t, const char *format, const scaling *s,
                     const char *role, nb_err *err)
 {
@@ -224,6 +231,28 @@ bool rp_gemm_accuracy(rp_report *r, nb_err *err)
         size_t n = (size_t)snprintf(line, sizeof line, "GEMM SQNR of %s (%dx%d, %d-bit accumulator):",
                                     d->label, d->array.rows, d->array.cols, d->array.acc_bits);
         bool ok = true;
+        if (d->block) {
+            /* the array's own scale stage at the design's default rule: one
+             * figure, on the synthetic weights and on each real tensor
+             * (group and clipping do not apply to block formats) */
+            char name[32];
+            snprintf(name, sizeof name, "block%zu", d->block_size);
+            scaling bs = {name, name, NB_SCALE_GROUP, 0, 1};
+            for (int t = 0; ok && t < r->ntensors; t++) {
+                if (t == 1)
+                    continue; /* the activation tensor */
+                nb_gemm_accuracy g;
+                ok = gemm_row(r, des, d, &r->tensors[t], t == 0, &bs, &base, &g, err);
+                if (ok && t == 0)
+                    d->gemm = g;
+            }
+            nb_design_free(des);
+            if (!ok)
+                return false;
+            rp_progress(r, "GEMM SQNR of %s (%dx%d, scale stage in the array): %.2f dB", d->label,
+                        d->array.rows, d->array.cols, d->gemm.sqnr_db);
+            continue;
+        }
         /* synthetic weights at every unclipped scaling; groups of 128 are the
          * design's headline figure (the frontiers use it) */
         for (int s = 0; ok && s < NSCALINGS; s++) {
@@ -250,5 +279,5 @@ bool rp_gemm_accuracy(rp_report *r, nb_err *err)
             line[n - 1] = '\0'; /* the last comma */
         rp_progress(r, "%s", line);
     }
-    return true;
+    return rp_block_accuracy(r, &base, err);
 }

@@ -6,23 +6,53 @@
 #include "nibble/pareto.h"
 #include "report_internal.h"
 
+/* A block design's "PE+stage" figures need its twin's PE and both arrays
+ * simulated. */
+static bool stage_measured(const rp_design *d)
+{
+    return d->block && d->twin && d->twin->has_pe && d->twin->syn_pe.has_power &&
+           d->syn_array.has_power && d->twin->syn_array.has_power;
+}
+
 const char *rp_power_of(const rp_design *d)
 {
-    return d->syn_array.has_power ? "array" : d->has_pe && d->syn_pe.has_power ? "PE" : "";
+    if (d->array_power)
+        return d->syn_array.has_power ? "array" : "";
+    if (d->block)
+        return stage_measured(d) ? "PE+stage" : "";
+    return d->has_pe && d->syn_pe.has_power ? "PE" : "";
+}
+
+const nb_synth_result *rp_power_result(const rp_design *d)
+{
+    const char *of = rp_power_of(d);
+    return !strcmp(of, "PE") ? &d->syn_pe : &d->syn_array;
 }
 
 double rp_power_mw(const rp_design *d)
 {
-    return d->syn_array.has_power ? d->syn_array.power_mw
-           : d->has_pe && d->syn_pe.has_power ? d->syn_pe.power_mw
-                                              : NAN;
+    const char *of = rp_power_of(d);
+    if (!strcmp(of, "array"))
+        return d->syn_array.power_mw;
+    if (!strcmp(of, "PE"))
+        return d->syn_pe.power_mw;
+    if (!strcmp(of, "PE+stage")) /* the stage's power spread over the array's PEs */
+        return d->twin->syn_pe.power_mw + (d->syn_array.power_mw - d->twin->syn_array.power_mw) /
+                                              (double)(d->array.rows * d->array.cols);
+    return NAN;
 }
 
 double rp_energy_pj(const rp_design *d)
 {
-    return d->syn_array.has_power ? d->syn_array.energy_per_mac_pj
-           : d->has_pe && d->syn_pe.has_power ? d->syn_pe.energy_per_mac_pj
-                                              : NAN;
+    const char *of = rp_power_of(d);
+    if (!strcmp(of, "array"))
+        return d->syn_array.energy_per_mac_pj;
+    if (!strcmp(of, "PE"))
+        return d->syn_pe.energy_per_mac_pj;
+    if (!strcmp(of, "PE+stage")) /* the stage's share per MAC, as measured in the real arrays */
+        return d->twin->syn_pe.energy_per_mac_pj +
+               (d->syn_array.energy_per_mac_pj - d->twin->syn_array.energy_per_mac_pj);
+    return NAN;
 }
 
 void rp_pareto(rp_report *r)
@@ -60,7 +90,8 @@ static double weight_sqnr(const rp_report *r, const char *format, const char *sc
 static double gemm_sqnr(const rp_report *r, const char *weights, const char *scaling)
 {
     for (int d = 0; d < r->ndesigns; d++) {
-        if (strcmp(r->designs[d].array.weights, weights) || strstr(r->designs[d].array.acts, "overq"))
+        if (strcmp(r->designs[d].array.weights, weights) || strstr(r->designs[d].array.acts, "overq") ||
+            r->designs[d].twin_only)
             continue;
         for (int i = 0; i < r->nacc; i++)
             if (!strcmp(r->acc[i].role, "gemm") && !strcmp(r->acc[i].tensor, r->tensors[0].name) &&
@@ -148,7 +179,8 @@ void rp_findings(rp_report *r)
                           *pe_sp = extra(r, "e2m1-sp");
     const nb_synth_result *pe_i4 = NULL;
     for (int i = 0; i < r->ndesigns; i++)
-        if (!strcmp(r->designs[i].array.weights, "int4") && r->designs[i].has_pe)
+        if (!strcmp(r->designs[i].array.weights, "int4") && r->designs[i].has_pe &&
+            !r->designs[i].twin_only)
             pe_i4 = &r->designs[i].syn_pe;
     if (pe_e && pe_sr && pe_e->area_pe > 0) {
         SAY("- PE area on %s: ", pe_e->library);
@@ -230,6 +262,7 @@ void rp_findings(rp_report *r)
                 "the tag decode and a shift); depth adds only to the encoder, which runs in "
                 "software by default (nibble gen --overq-encoder measures it).\n");
     }
+    rp_block_findings(r, &n);
     int best = -1;
     for (int i = 0; i < r->ndesigns; i++)
         if (r->designs[i].front_area && (best < 0 || r->designs[i].gemm.sqnr_db > r->designs[best].gemm.sqnr_db))

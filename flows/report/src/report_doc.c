@@ -135,9 +135,8 @@ static void figure(doc *d, const char *name, const char *caption)
     free(svg);
 }
 
-static void findings(doc *d)
+static void findings_text(doc *d, const char *p)
 {
-    const char *p = d->r->findings;
     if (d->html)
         fputs("<ul>\n", d->f);
     while (*p) {
@@ -160,6 +159,11 @@ static void findings(doc *d)
     fputs(d->html ? "</ul>\n" : "\n", d->f);
 }
 
+static void findings(doc *d)
+{
+    findings_text(d, d->r->findings);
+}
+
 static void designs_table(doc *d)
 {
     static const char *const COLS[] = {"design", "GEMM SQNR (dB)", "array area (um^2)",
@@ -170,7 +174,8 @@ static void designs_table(doc *d)
         const rp_design *x = &d->r->designs[i];
         const nb_synth_result *pe = x->has_pe ? &x->syn_pe : &x->syn_array;
         char c[9][CELL];
-        snprintf(c[0], CELL, "%s", x->label);
+        snprintf(c[0], CELL, "%s%s%s", x->block ? "[B] " : "", x->label,
+                 x->twin_only ? " (twin)" : "");
         fmtnum(c[1], x->gemm.sqnr_db, "%.2f");
         fmtnum(c[2], x->syn_array.area_array, "%.0f");
         fmtnum(c[3], x->syn_array.fmax_mhz, "%.1f");
@@ -369,6 +374,113 @@ static void model_section(doc *d)
     table_end(d);
 }
 
+/* Block designs next to their software twins, and what the scale rule costs. */
+static void blocks_section(doc *d)
+{
+    const rp_report *r = d->r;
+    char text[2048];
+    h(d, 2, "Block scales in hardware");
+    snprintf(text, sizeof text,
+             "Each block-scaled design ([B]) is the %dx%d array of its element formats with the "
+             "scale stage below its columns (gen/README.md, Block-scaled designs): the exact "
+             "integer sum of one K-block is multiplied by the product of the weight and "
+             "activation block scales and added into a binary32 accumulator per output. Its "
+             "software twin is the same element formats on an ordinary integer array whose "
+             "group scales (FP32, absmax over groups of the block size along K) are applied in "
+             "software. GEMM SQNR: the block design's own result through the C model of its "
+             "array (scale stage included) at its default scale rule, the twin's with scales in "
+             "groups of the block size; same synthetic tensors and seed as every design. Area: "
+             "the block array (stage included) and the twin array; stage = the difference. "
+             "Energy per MAC: the block design's is its twin PE's plus (block array - twin array) "
+             "per MAC, both arrays simulated at gate level on their own workloads (PE+stage); "
+             "with --array-power both are whole arrays.",
+             r->o->rows, r->o->cols);
+    para(d, text);
+    static const char *const COLS[] = {"block design", "scales (w x a), block", "stage cycles",
+                                       "software twin", "block array (um^2)", "twin array (um^2)",
+                                       "stage (um^2)", "pJ/MAC block", "pJ/MAC twin",
+                                       "GEMM SQNR hardware scales (dB)",
+                                       "twin SQNR, FP32 scales (dB)", "difference (dB)"};
+    table_head(d, COLS, 12);
+    for (int i = 0; i < r->ndesigns; i++) {
+        const rp_design *x = &r->designs[i];
+        if (!x->block)
+            continue;
+        const rp_design *t = x->twin;
+        char c[12][CELL];
+        snprintf(c[0], CELL, "%s", x->label);
+        snprintf(c[1], CELL, "%s x %s, %zu (%s)", x->w_scale, x->a_scale, x->block_size, x->rule);
+        snprintf(c[2], CELL, "%d", x->scale_latency);
+        snprintf(c[3], CELL, "%s", t->label);
+        fmtnum(c[4], x->syn_array.area_array, "%.0f");
+        fmtnum(c[5], t->syn_array.area_array, "%.0f");
+        double st = x->syn_array.area_array - t->syn_array.area_array;
+        fmtnum(c[6], st, "%+.0f");
+        if (isfinite(st) && t->syn_array.area_array > 0)
+            snprintf(c[6] + strlen(c[6]), CELL - strlen(c[6]), " (%+.1f%%)",
+                     100 * st / t->syn_array.area_array);
+        fmtnum(c[7], rp_energy_pj(x), "%.3f");
+        fmtnum(c[8], rp_energy_pj(t), "%.3f");
+        fmtnum(c[9], x->gemm.sqnr_db, "%.2f");
+        snprintf(c[10], CELL, "-");
+        if (isfinite(x->twin_sqnr_block))
+            snprintf(c[10], CELL, "%.2f (groups of %zu)", x->twin_sqnr_block, x->block_size);
+        fmtnum(c[11], x->gemm.sqnr_db - x->twin_sqnr_block, "%+.2f");
+        table_row(d, c, 12, x->front_area);
+    }
+    table_end(d);
+    h(d, 3, "What the scale rule costs");
+    snprintf(text, sizeof text,
+             "floor: the OCP MX rule (shared exponent floor(log2 amax) - emax of the element; "
+             "block maxima above the element maximum times that power of two clip); rceil: "
+             "2^ceil(log2(amax / max element)), never clips (NVIDIA's libraries, Triton, "
+             "torchao); even: amax rounded to the element's precision first, then floor; "
+             "nearest: ue4m3, fp16 and bf16 scales rounded to nearest. First each block "
+             "design's GEMM SQNR (dB) under every rule its scales take (* = its default), then "
+             "each element format's quantization SQNR on %s in E8M0 blocks of 32 "
+             "(mx:ELEM/e8m0/32/RULE). Rows: scale_rules.csv.", r->tensors[0].name);
+    para(d, text);
+    static const char *const RULES[] = {"floor", "rceil", "even", "nearest"};
+    static const char *const RC[] = {"design or element", "floor", "rceil", "even", "nearest",
+                                     "floor - rceil"};
+    table_head(d, RC, 6);
+    for (int kind = 0; kind < 2; kind++)
+        for (int i = 0; i < r->nrules; i++) {
+            const rp_rule_row *x = &r->rules[i];
+            if (strcmp(x->kind, kind ? "tensor" : "gemm"))
+                continue;
+            bool first = true; /* one row per format: its first rule row */
+            for (int j = 0; j < i && first; j++)
+                if (!strcmp(r->rules[j].kind, x->kind) && !strcmp(r->rules[j].format, x->format))
+                    first = false;
+            if (!first)
+                continue;
+            char c[6][CELL];
+            snprintf(c[0], CELL, "%s%s", x->format, kind ? " (tensor)" : " (GEMM)");
+            double fl = NAN, rc = NAN;
+            for (int k = 0; k < 4; k++) {
+                snprintf(c[1 + k], CELL, "-");
+                for (int j = 0; j < r->nrules; j++) {
+                    const rp_rule_row *y = &r->rules[j];
+                    if (strcmp(y->kind, x->kind) || strcmp(y->format, x->format) ||
+                        strcmp(y->rule, RULES[k]))
+                        continue;
+                    fmtnum(c[1 + k], y->sqnr_db, "%.2f");
+                    if (y->is_default && kind == 0)
+                        snprintf(c[1 + k] + strlen(c[1 + k]), CELL - strlen(c[1 + k]), "*");
+                    if (k == 0)
+                        fl = y->sqnr_db;
+                    if (k == 1)
+                        rc = y->sqnr_db;
+                }
+            }
+            fmtnum(c[5], fl - rc, "%+.2f");
+            table_row(d, c, 6, false);
+        }
+    table_end(d);
+    findings_text(d, r->block_findings);
+}
+
 static void body(doc *d)
 {
     const rp_report *r = d->r;
@@ -378,7 +490,7 @@ static void body(doc *d)
     /* the lists have no length limit: the paragraph is allocated to fit */
     char *intro = NULL;
     if (asprintf(&intro,
-             "Weight formats %s; activation formats %s%s%s; %dx%d weight-stationary arrays and "
+             "Weight formats %s; activation formats %s%s%s%s%s; %dx%d weight-stationary arrays and "
              "their PEs with 24-bit accumulators, synthesized by Yosys onto library %s (%s) "
              "(area, OpenSTA timing, power from gate-level toggles of a t-distributed GEMM). "
              "Accuracy: quantization SQNR on synthetic %s weights and %s activations%s, and "
@@ -386,7 +498,9 @@ static void body(doc *d)
              "(the frontiers use groups of 128 along K). Scales are absmax times the clipping "
              "quantile %g unless a column says otherwise. Seed %llu; generated in %.0f s.",
              o->formats, o->acts, o->overq && *o->overq ? "; OverQ depths " : "",
-             o->overq ? o->overq : "", o->rows, o->cols, r->libs[0].name,
+             o->overq ? o->overq : "",
+             rp_has_blocks(r) ? "; block-scaled designs (scale stage in the array) " : "",
+             rp_has_blocks(r) ? o->blocks : "", o->rows, o->cols, r->libs[0].name,
              r->ndesigns ? r->designs[0].syn_array.prov.liberty_file : "", o->weight_dist, o->act_dist,
              r->ntensors > 2 ? " and the given real tensors" : "", o->clip, (unsigned long long)o->seed,
              r->seconds) < 0)
@@ -397,7 +511,7 @@ static void body(doc *d)
     findings(d);
     h(d, 2, "Pareto frontiers");
     figure(d, "area_vs_sqnr", "Array area against GEMM SQNR; the frontier in red");
-    figure(d, "power_vs_sqnr", "Power (of the PE, or of the array with --array-power) against GEMM SQNR");
+    figure(d, "power_vs_sqnr", rp_has_blocks(r) ? "Power (of the PE, PE + scale stage share for block designs [B], or of the array with --array-power) against GEMM SQNR" : "Power (of the PE, or of the array with --array-power) against GEMM SQNR");
     figure(d, "energy_vs_sqnr", "Energy per MAC against GEMM SQNR");
     if (r->model) {
         figure(d, "area_vs_ppl", "Array area against model perplexity (lower is better)");
@@ -407,6 +521,8 @@ static void body(doc *d)
     designs_table(d);
     h(d, 3, "GEMM SQNR by scaling (synthetic weights)");
     accuracy_table(d, r->tensors[0].name, "gemm");
+    if (rp_has_blocks(r))
+        blocks_section(d);
     if (r->model) {
         h(d, 2, "Model accuracy");
         model_section(d);
@@ -452,12 +568,13 @@ static void body(doc *d)
     h(d, 2, "Tools");
     para(d, r->versions);
     provenance(d);
-    para(d, r->model ? "Tables: accuracy.csv, designs.csv, model.csv, report.json; synthesis rows: "
-                       "synth/arrays/synth.csv and synth/pes/synth.csv; plot sources in plots/ "
-                       "(gnuplot)."
-                     : "Tables: accuracy.csv, designs.csv, report.json; synthesis rows: "
-                       "synth/arrays/synth.csv and synth/pes/synth.csv; plot sources in plots/ "
-                       "(gnuplot).");
+    snprintf(text, sizeof text, "Tables: accuracy.csv, designs.csv, %s%sreport.json; synthesis "
+             "rows: synth/arrays/synth.csv%s and synth/pes/synth.csv; plot sources in plots/ "
+             "(gnuplot).", rp_has_blocks(r) ? "scale_rules.csv, " : "", r->model ? "model.csv, " : "",
+             rp_has_blocks(r) && r->o->power && !r->o->array_power
+                 ? ", synth/block_arrays/synth.csv (block designs and their twins, with power)"
+                 : "");
+    para(d, text);
 }
 
 static bool write_doc(const rp_report *r, bool html, const char *name, nb_err *err)

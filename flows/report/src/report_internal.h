@@ -13,6 +13,8 @@
 #include "nibble/workload.h"
 
 #define RP_MAX 256
+/* Accumulator width of every design of the report */
+#define RP_ACC_BITS 24
 
 /* A tensor the accuracy is measured on: synthetic or from a file. */
 typedef struct rp_tensor {
@@ -49,7 +51,29 @@ typedef struct rp_design {
     nb_gemm_accuracy gemm;
     /* frontiers */
     bool front_area, front_power, front_energy;
+    bool array_power;          /* --array-power: the headline power is the whole array's */
+    /* Block-scaled designs (--blocks, report_blocks.c): the array includes the
+     * scale stage below its columns; twin is the same element formats on an
+     * ordinary integer array, its group scales applied in software */
+    bool block;
+    bool is_twin, twin_only;   /* some block design's twin; added only as one */
+    const struct rp_design *twin;  /* block: its twin (an entry of rp_report.designs) */
+    size_t block_size;
+    char w_scale[16], a_scale[16], rule[16]; /* scale formats, default scale rule */
+    char w_elem[NB_NAME_MAX], a_elem[NB_NAME_MAX];
+    int scale_latency, scale_term_stages, scale_add_stages;
+    double twin_sqnr_block;    /* block: the twin's GEMM SQNR in groups of block_size */
 } rp_design;
+
+/* A row of the scale-rule tables (scale_rules.csv): a block design's GEMM
+ * under one scale rule (kind "gemm", format = design label), or an element
+ * format's quantization SQNR on the synthetic weights under
+ * mx:ELEM/e8m0/32/RULE (kind "tensor", format = element). */
+typedef struct rp_rule_row {
+    char kind[8], format[640], block_format[NB_NAME_MAX + 64], rule[16];
+    bool is_default;
+    double sqnr_db, mse;
+} rp_rule_row;
 
 /* A library of --library; the first drives the report. With two or more, pe
  * holds its results for the compared PEs (rp_report.cmp, in that order). */
@@ -76,7 +100,10 @@ typedef struct rp_report {
     int nlibs;
     nb_sweep_point cmp[RP_MAX]; /* PEs compared across libraries */
     int ncmp;
-    char findings[8192];
+    rp_rule_row *rules;
+    int nrules, rules_cap;
+    char findings[16384];
+    char block_findings[8192]; /* the "Block scales in hardware" section's sentences */
     char versions[1024];
     double seconds;
     struct rp_model *model;    /* --model given: the model accuracy (report_model.c) */
@@ -99,16 +126,24 @@ typedef struct rp_model {
     int nrows;
 } rp_model;
 
-/* A design's measured power and energy per MAC: the whole array's when it
- * was simulated (--array-power), else its PE's; NaN when neither was. */
+/* A design's measured power and energy per MAC: the whole array's with
+ * --array-power, else its PE's; a block design's (without --array-power) is
+ * "PE+stage": its twin's PE plus the scale stage's share measured in the
+ * real arrays, (block array - twin array) per MAC (energy) or per PE (power);
+ * NaN when not measured. The one place this is decided. */
 double rp_power_mw(const rp_design *d);
 double rp_energy_pj(const rp_design *d);
-const char *rp_power_of(const rp_design *d);  /* "array", "PE" or "" */
+const char *rp_power_of(const rp_design *d);  /* "array", "PE", "PE+stage" or "" */
+/* The synthesis result the power figures come from (its provenance) */
+const nb_synth_result *rp_power_result(const rp_design *d);
 
 void rp_progress(const rp_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 bool rp_load_tensors(rp_report *r, nb_err *err);
 bool rp_plan_designs(rp_report *r, nb_err *err);
+/* Append the design w x a (an OverQ one with a = "overq" and its depth) with
+ * its PE (report_synth.c). */
+bool rp_add_design(rp_report *r, const char *w, const char *a, int cascade, nb_err *err);
 bool rp_tensor_accuracy(rp_report *r, nb_err *err);
 bool rp_gemm_accuracy(rp_report *r, nb_err *err);
 bool rp_synthesize(rp_report *r, nb_err *err);
@@ -170,6 +205,22 @@ bool rp_model_plots(const rp_report *r, const char *dir, nb_err *err);
 
 /* --formats, --acts and --overq are well-formed (report_opts.c). */
 bool rp_check_opts(const nb_report_opts *o, nb_err *err);
+
+/* Block-scaled designs (report_blocks.c): --blocks checked before any work
+ * (rows the array size); the block designs and their twins planned; their
+ * GEMM accuracy (headline at the default rule, every admitted rule, the
+ * twin in groups of the block size) and the element formats under E8M0
+ * rules on the synthetic weights; findings; scale_rules.csv and JSON. */
+bool rp_check_blocks(const char *blocks, int rows, nb_err *err);
+bool rp_has_blocks(const rp_report *r);
+bool rp_plan_blocks(rp_report *r, nb_err *err);
+bool rp_block_accuracy(rp_report *r, const nb_workload_spec *base, nb_err *err);
+void rp_block_findings(rp_report *r, size_t *n);
+bool rp_write_block_table(const rp_report *r, nb_err *err);
+json_t *rp_blocks_json(const rp_report *r);
+/* Append an accuracy row (report_accuracy.c). */
+bool rp_push_acc(rp_report *r, const char *tensor, const char *format, const char *scaling,
+                 const char *role, double sqnr_db, double mse, nb_err *err);
 
 /* A number for report.json; NaN and infinities (no JSON spelling) are null
  * (report_tables.c). */

@@ -3,6 +3,7 @@
  * with no weight formats or a depth-0 OverQ design. */
 #include <string.h>
 
+#include "nibble/block_format.h"
 #include "nibble/format.h"
 #include "nibble/list.h"
 #include "nibble/overq.h"
@@ -20,6 +21,12 @@ static bool check_formats(const char *opt, const char *list, bool acts, nb_err *
         if (acts && strcmp(l.items[i], "overq") == 0) {
             ok = nb_fail(err, "%s: give OverQ activations with --overq DEPTHS, not as a format",
                          opt);
+            break;
+        }
+        if (nb_block_spec_is_block(l.items[i])) {
+            ok = nb_fail(err, "%s %s: '%s' is a block-scaled format; block designs go in --blocks "
+                         "(e.g. --blocks %s or W@A), plain formats in --formats and --acts", opt,
+                         list, l.items[i], l.items[i]);
             break;
         }
         nb_format f;
@@ -49,5 +56,5 @@ bool rp_check_opts(const nb_report_opts *o, nb_err *err)
                                    l.items[i], max, o->rows);
     }
     nb_list_free(&l);
-    return ok;
+    return ok && rp_check_blocks(o->blocks, o->rows, err);
 }

@@ -173,17 +173,25 @@ static bool write_plot(const rp_report *r, const plot *p, const char *dir, nb_er
     static double x[RP_MAX], y[RP_MAX];
     static bool on[RP_MAX];
     static const char *label[RP_MAX];
+    static char marked[RP_MAX][660];
     for (int i = 0; i < r->ndesigns; i++) {
         x[i] = metric(&r->designs[i], p->metric, &on[i]);
         y[i] = r->designs[i].gemm.sqnr_db;
-        label[i] = r->designs[i].label;
+        /* block-scaled designs (scale stage in the array) are marked */
+        snprintf(marked[i], sizeof marked[i], "%s%s", r->designs[i].block ? "[B] " : "",
+                 r->designs[i].label);
+        label[i] = marked[i];
     }
-    char what[96];
+    char what[160];
     if (p->metric == 0)
-        snprintf(what, sizeof what, "%dx%d arrays", r->o->rows, r->o->cols);
+        snprintf(what, sizeof what, "%dx%d arrays%s", r->o->rows, r->o->cols,
+                 rp_has_blocks(r) ? "; [B] scale stage in the array" : "");
     else
         snprintf(what, sizeof what, "%s; SQNR of the %dx%d array",
-                 r->o->array_power ? "whole arrays" : "PEs", r->o->rows, r->o->cols);
+                 r->o->array_power   ? "whole arrays"
+                 : rp_has_blocks(r) ? "PEs, [B] PE + scale stage share"
+                                     : "PEs",
+                 r->o->rows, r->o->cols);
     rp_scatter s = {p->name, p->title, what, p->xlabel, "GEMM SQNR (dB)", "higher-left", p->unit,
                     r->ndesigns, x, y, on, label};
     return rp_plot_scatter(&s, dir, err);

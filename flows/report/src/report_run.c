@@ -25,6 +25,10 @@ nb_report_opts nb_report_opts_default(void)
         .formats = "int4,e2m1,e2m1-sr,e2m1-sp,nf4,sf4,apot4",
         .acts = "uint4",
         .overq = "1,2,3",
+        /* block-scaled designs: OCP MXFP4, NVFP4, the paper's FP16 group
+         * scales, and E8M0 scales on elements no one else has built */
+        .blocks = "mxfp4,nvfp4,int4/fp16/128,mx:e2m1/fp16/128,mx:e2m1-sr/e8m0/32@mxfp4,"
+                  "mx:e2m1-sp/e8m0/32@mxfp4,mx:sf4/e8m0/32@mxfp4",
         .rows = 8,
         .cols = 8,
         .weight_dist = "t:5",
@@ -106,7 +110,8 @@ static bool steps(rp_report *r, nb_err *err)
     rp_library_findings(r);
     r->seconds = now() - t0;
     rp_progress(r, "step 4/4: tables, plots, HTML and Markdown");
-    return rp_write_tables(r, err) && (!r->model || rp_model_table(r, err)) &&
+    return rp_write_tables(r, err) && rp_write_block_table(r, err) &&
+           (!r->model || rp_model_table(r, err)) &&
            rp_write_library_table(r, err) && rp_write_plots(r, err) &&
            rp_write_library_plot(r, err) && rp_write_markdown(r, err) && rp_write_html(r, err);
 }
@@ -149,14 +154,16 @@ bool nb_report_run(const nb_report_opts *o, nb_err *err)
         snprintf(r->tmp_dir, sizeof r->tmp_dir, "%s", out.tmp);
         ok = steps(r, err) && nb_output_dir_commit(&out, err);
         if (ok)
-            rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, %sreport.json "
-                        "and plots/ (%.0f s)", out.dir, r->model ? "model.csv, " : "", r->seconds);
+            rp_progress(r, "wrote %s/report.html, report.md, accuracy.csv, designs.csv, %s%sreport.json "
+                        "and plots/ (%.0f s)", out.dir, rp_has_blocks(r) ? "scale_rules.csv, " : "",
+                        r->model ? "model.csv, " : "", r->seconds);
         else
             nb_output_dir_abort(&out);
     }
     for (int i = 0; i < r->ntensors; i++)
         free(r->tensors[i].data);
     free(r->acc);
+    free(r->rules);
     rp_free_libraries(r);
     rp_model_free(r->model);
     free(r);

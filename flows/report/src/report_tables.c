@@ -52,6 +52,27 @@ json_t *rp_design_json(const rp_design *d)
                           "front_area", d->front_area, "front_power", d->front_power,
                           "front_energy", d->front_energy);
     sqnr_note(j, "gemm_sqnr_note", d->gemm.sqnr_db);
+    if (j) {
+        json_object_set_new(j, "power_of", json_string(rp_power_of(d)));
+        json_object_set_new(j, "power_mw", rp_json_num(rp_power_mw(d)));
+        json_object_set_new(j, "energy_per_mac_pj", rp_json_num(rp_energy_pj(d)));
+        json_object_set_new(j, "block", json_boolean(d->block));
+        json_object_set_new(j, "twin_of_block", json_boolean(d->is_twin));
+    }
+    if (j && d->block) {
+        const rp_design *t = d->twin;
+        json_object_set_new(j, "block_scaled",
+                            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o}",
+                                      "block_size", (json_int_t)d->block_size, "w_scale", d->w_scale,
+                                      "a_scale", d->a_scale, "scale_rule", d->rule, "w_elem",
+                                      d->w_elem, "a_elem", d->a_elem, "scale_latency",
+                                      d->scale_latency, "scale_term_stages", d->scale_term_stages,
+                                      "scale_add_stages", d->scale_add_stages, "twin", t->label,
+                                      "twin_array_area_um2", rp_json_num(t->syn_array.area_array),
+                                      "stage_area_um2",
+                                      rp_json_num(d->syn_array.area_array - t->syn_array.area_array),
+                                      "twin_gemm_sqnr_block_db", rp_json_num(d->twin_sqnr_block)));
+    }
     return j;
 }
 
@@ -97,6 +118,9 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
     fputs("design,weights,acts,rows,cols,cascade,gemm_sqnr_db,array_area_um2,array_cells,"
           "array_fmax_mhz,pe_area_um2,pe_baseline_area_um2,power_mw,energy_per_mac_pj,power_of,"
           "front_area,front_power,front_energy,", f);
+    /* block-scaled designs (--blocks) and their software twins */
+    fputs("block,twin_of_block,block_size,w_scale,a_scale,scale_rule,scale_latency,twin_design,"
+          "twin_array_area_um2,stage_area_um2,twin_gemm_sqnr_block_db,", f);
     /* provenance, appended: the library, clock and the power figures' source */
     fputs("library,clock_ns,", f);
     nb_synth_csv_provenance_header(f);
@@ -115,11 +139,21 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
         nb_csv_number(f, rp_energy_pj(d), ",");
         fprintf(f, "%s,", rp_power_of(d));
         fprintf(f, "%d,%d,%d,", d->front_area, d->front_power, d->front_energy);
-        /* the result the power figures come from (the array's otherwise):
-         * report.json holds every result's own provenance */
-        const nb_synth_result *src = d->syn_array.has_power          ? &d->syn_array
-                                     : d->has_pe && d->syn_pe.has_power ? &d->syn_pe
-                                                                        : &d->syn_array;
+        fprintf(f, "%d,%d,", d->block, d->is_twin);
+        if (d->block) {
+            fprintf(f, "%zu,%s,%s,%s,%d,", d->block_size, d->w_scale, d->a_scale, d->rule,
+                    d->scale_latency);
+            nb_csv_quoted(f, d->twin->label, ",");
+            nb_csv_number(f, d->twin->syn_array.area_array, ",");
+            nb_csv_number(f, d->syn_array.area_array - d->twin->syn_array.area_array, ",");
+            nb_csv_number(f, d->twin_sqnr_block, ",");
+        } else {
+            fputs(",,,,,,,,,", f);
+        }
+        /* the result the power figures come from (the array's otherwise;
+         * a block design's PE+stage: its array): report.json holds every
+         * result's own provenance */
+        const nb_synth_result *src = rp_power_result(d);
         fprintf(f, "%s,%.6g,", src->library, src->clock_ns);
         nb_synth_csv_provenance(f, src);
         fputc('\n', f);
@@ -176,6 +210,9 @@ bool rp_write_tables(const rp_report *r, nb_err *err)
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", l ? "," : "",
                      r->libs[l].name);
         json_object_set_new(json_object_get(doc, "config"), "library", json_string(names));
+        json_object_set_new(json_object_get(doc, "config"), "blocks",
+                            json_string(o->blocks ? o->blocks : ""));
+        json_object_set_new(doc, "scale_rules", rp_blocks_json(r));
         json_object_set_new(doc, "libraries", rp_libraries_json(r));
     }
     if (doc && r->model && json_object_set_new(doc, "model_accuracy", rp_model_json(r)) != 0) {

@@ -19,6 +19,9 @@ typedef struct nb_report_opts {
     const char *formats;        /* weight formats, comma separated */
     const char *acts;           /* activation formats of the designs */
     const char *overq;          /* OverQ cascade depths to add as designs ("" none) */
+    const char *blocks;         /* block-scaled designs, comma separated, each W (weights and
+                                 * activations W) or W@A; each gets its software twin, the
+                                 * element formats with software scales ("" none) */
     const char *const *tensors; /* .safetensors / .npy files (weights) */
     int ntensors;
     const char *select;         /* tensor names or globs, NULL all */
