@@ -38,7 +38,7 @@ typedef struct nb_design_params {
     nb_overq_mode overq_mode;
     bool overq_mode_given;    /* --overq-mode was said (an error without overq) */
     bool overq_encoder;       /* put the OverQ encoder at the array edge */
-    int scale_stages;         /* block-scaled: scale stage cycles, 2..5 (0: default 2) */
+    int scale_stages;         /* block-scaled: scale stage cycles, 2..5 (0: the default, 5 for binary32, 2 for fixed) */
     const char *scale_acc;    /* block-scaled accumulator: NULL or "fp32", or
                                * "fixed[:BITS[:LSB[:wrap|sat]]]" (E8M0 only) */
     const char *command;      /* the command line, recorded in headers */
