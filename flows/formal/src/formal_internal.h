@@ -36,6 +36,9 @@ bool formal_stage_check(const nb_design *d, const char *design_dir, const char *
 /* Is every name of the comma list `only` an obligation's? */
 bool formal_stage_names_valid(const char *only, nb_err *err);
 
+/* Append to a fixed buffer, dropping what does not fit (counterexamples). */
+void formal_append(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Append the model of a failed Yosys proof ("name value" per line, decimal,
  * or hex with `hex` and for signals over 32 bits) from the log text starting
  * at section; for a sequence only the rows of time step `step`. */

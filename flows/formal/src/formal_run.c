@@ -101,7 +101,7 @@ static bool write_script(const nb_design *d, const char *design_dir, const char 
 }
 
 /* Append to a fixed buffer, dropping what does not fit. */
-static void append(char *buf, size_t size, const char *fmt, ...)
+void formal_append(char *buf, size_t size, const char *fmt, ...)
 {
     size_t n = strlen(buf);
     if (n + 1 >= size)
@@ -148,9 +148,9 @@ void formal_copy_model(const char *section, int step, bool hex, char *out, size_
         const char *name = tok[0][0] == '\\' ? tok[0] + 1 : tok[0];
         /* over 32 bits Yosys prints "--" as the decimal value: take the hex */
         if ((hex || strcmp(tok[1], "--") == 0) && nt >= 3 + timed && strcmp(tok[2 + timed], "--") != 0)
-            append(out, size, "      %-16s 0x%s\n", name, tok[2 + timed]);
+            formal_append(out, size, "      %-16s 0x%s\n", name, tok[2 + timed]);
         else
-            append(out, size, "      %-16s %s\n", name, tok[1]);
+            formal_append(out, size, "      %-16s %s\n", name, tok[1]);
     }
 }
 
@@ -192,11 +192,11 @@ static bool parse_log(const nb_design *d, const char *log_path, nb_formal_result
             bool ok = strstr(sec, "SUCCESS!") != NULL;
             if (!ok && fp->proved) {
                 if (k == 0)
-                    append(fp->counterexample, sizeof fp->counterexample,
+                    formal_append(fp->counterexample, sizeof fp->counterexample,
                            "    datapath: table vs decoders x ideal * (dec_ok_o), vs the settled "
                            "PE (pe_ok_o):\n");
                 else
-                    append(fp->counterexample, sizeof fp->counterexample,
+                    formal_append(fp->counterexample, sizeof fp->counterexample,
                            "    timing: clocked PE, psum_o at step %d != ref_o (settled; psum_in "
                            "given at step %d):\n",
                            steps, 3 + d->pipeline);

@@ -3,7 +3,6 @@
  * gets its own result, time and counterexample. What each one proves and
  * rules out is in flows/README.md, "Formal check". */
 #define _POSIX_C_SOURCE 200809L
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,18 +94,6 @@ static bool write_seq_script(const char *path, const nb_design *d, const char *d
     return ok;
 }
 
-/* Append to a fixed buffer, dropping what does not fit. */
-static void add_text(char *buf, size_t size, const char *fmt, ...)
-{
-    size_t n = strlen(buf);
-    if (n + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + n, size - n, fmt, ap);
-    va_end(ap);
-}
-
 static bool run_one(const obligation *o, const nb_design *d, const char *design_dir,
                     const char *work_dir, const char *check, const char *standins,
                     nb_formal_obligation *res, FILE *log, nb_err *err)
@@ -145,7 +132,7 @@ static bool run_one(const obligation *o, const nb_design *d, const char *design_
     res->proved = strstr(sat, "SUCCESS!") != NULL;
     res->timed_out = !res->proved && strstr(sat, "TIMEOUT") != NULL;
     if (res->timed_out)
-        add_text(res->counterexample, sizeof res->counterexample,
+        formal_append(res->counterexample, sizeof res->counterexample,
                  "    no answer: the SAT solver gave up after %d s (log %s)\n", STAGE_SAT_TIMEOUT,
                  logp);
     else if (!res->proved)
