@@ -36,6 +36,12 @@ bool formal_stage_check(const nb_design *d, const char *design_dir, const char *
 /* Is every name of the comma list `only` an obligation's? */
 bool formal_stage_names_valid(const char *only, nb_err *err);
 
+/* The read_verilog lines of a design (its files.f, those in the
+ * NULL-terminated `skip` left out) and then of `extra`; an error naming the
+ * design when it has no files.f. */
+bool formal_read_sources(FILE *f, const char *design_dir, const char *const *extra, int nextra,
+                         const char *const *skip, nb_err *err);
+
 /* Append to a fixed buffer, dropping what does not fit (counterexamples). */
 void formal_append(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

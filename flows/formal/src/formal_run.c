@@ -65,8 +65,10 @@ static void script_pair(FILE *f, const nb_design *d, const char *shortmap, int w
     fputs("ref_o,psum_o\n", f);
 }
 
-static bool write_script(const nb_design *d, const char *design_dir, const char *check,
-                         const char *shortmap, const char *path, nb_err *err)
+/* Every design file of files.f but those in `skip` (NULL-terminated, or
+ * NULL), then the `extra` files, as read_verilog lines. */
+bool formal_read_sources(FILE *f, const char *design_dir, const char *const *extra, int nextra,
+                         const char *const *skip, nb_err *err)
 {
     char list[4300], line[512];
     snprintf(list, sizeof list, "%s/files.f", design_dir);
@@ -74,24 +76,38 @@ static bool write_script(const nb_design *d, const char *design_dir, const char 
     if (!fl)
         return nb_fail(err, "%s is not a generated design (no files.f): run 'nibble gen' first",
                        design_dir);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        fclose(fl);
-        return nb_fail(err, "out of memory");
-    }
-    fputs("# nibble formal check (see flows/formal): per format pair, the decoders and the\n"
-          "# generated PE against the golden product table (datapath), and the clocked PE\n"
-          "# against its settled copy (timing)\n", f);
     while (fgets(line, sizeof line, fl)) {
         line[strcspn(line, "\n")] = '\0';
-        if (line[0])
+        bool skipped = false;
+        for (int i = 0; skip && skip[i]; i++)
+            skipped = skipped || strcmp(line, skip[i]) == 0;
+        if (line[0] && !skipped)
             fprintf(f, "read_verilog %s/%s\n", design_dir, line);
     }
     fclose(fl);
-    fprintf(f, "read_verilog %s\ncopy nibble_pe nibble_pe_ref\ndesign -save nibble_formal_read\n",
-            check);
+    for (int i = 0; i < nextra; i++)
+        fprintf(f, "read_verilog %s\n", extra[i]);
+    return true;
+}
+
+static bool write_script(const nb_design *d, const char *design_dir, const char *check,
+                         const char *shortmap, const char *path, nb_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return nb_fail(err, "out of memory");
+    fputs("# nibble formal check (see flows/formal): per format pair, the decoders and the\n"
+          "# generated PE against the golden product table (datapath), and the clocked PE\n"
+          "# against its settled copy (timing)\n", f);
+    const char *const extra[] = {check};
+    if (!formal_read_sources(f, design_dir, extra, 1, NULL, err)) {
+        fclose(f);
+        free(text);
+        return false;
+    }
+    fputs("copy nibble_pe nibble_pe_ref\ndesign -save nibble_formal_read\n", f);
     for (int wi = 0; wi < d->nw; wi++)
         for (int ai = 0; ai < d->na; ai++)
             script_pair(f, d, shortmap, wi, ai);

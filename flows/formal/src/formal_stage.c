@@ -19,30 +19,6 @@ typedef struct obligation {
     const char *prep; /* commands after flatten, or NULL */ /* the pipeline proof: sat -seq over the stage's latency */
 } obligation;
 
-/* Every design file, then the check's. */
-static bool read_sources(FILE *f, const char *design_dir, const char *const *extra, int nextra,
-                         const char *const *skip, nb_err *err)
-{
-    char list[4300], line[512];
-    snprintf(list, sizeof list, "%s/files.f", design_dir);
-    FILE *fl = fopen(list, "r");
-    if (!fl)
-        return nb_fail(err, "%s is not a generated design (no files.f): run 'nibble gen' first",
-                       design_dir);
-    while (fgets(line, sizeof line, fl)) {
-        line[strcspn(line, "\n")] = '\0';
-        bool skipped = false;
-        for (int i = 0; skip && skip[i]; i++)
-            skipped = skipped || strcmp(line, skip[i]) == 0;
-        if (line[0] && !skipped)
-            fprintf(f, "read_verilog %s/%s\n", design_dir, line);
-    }
-    fclose(fl);
-    for (int i = 0; i < nextra; i++)
-        fprintf(f, "read_verilog %s\n", extra[i]);
-    return true;
-}
-
 static bool write_comb_script(const char *path, const char *design_dir, const char *check,
                               const obligation *o, nb_err *err)
 {
@@ -53,7 +29,7 @@ static bool write_comb_script(const char *path, const char *design_dir, const ch
         return nb_fail(err, "out of memory");
     fprintf(f, "# nibble formal check, scale stage: %s (flows/README.md, Formal check)\n", o->name);
     const char *extra[] = {check};
-    bool ok = read_sources(f, design_dir, extra, 1, NULL, err);
+    bool ok = formal_read_sources(f, design_dir, extra, 1, NULL, err);
     fprintf(f, "hierarchy -check -top %s\nproc\nflatten\n%sopt_expr\nopt_clean\ncheck -assert\n"
                "memory\ntechmap\nopt_expr\nopt_clean\nabc -g AND\nopt_clean\n"
                "sat -prove %s 1 -timeout %d -show %s\n",
@@ -79,7 +55,7 @@ static bool write_seq_script(const char *path, const nb_design *d, const char *d
     static const char *const skip[] = {"nibble_scale_prod.v", "nibble_f32_round.v",
                                        "nibble_f32_add_align.v", "nibble_f32_add_sum.v", NULL};
     const char *extra[] = {standins, check};
-    bool ok = read_sources(f, design_dir, extra, 2, skip, err);
+    bool ok = formal_read_sources(f, design_dir, extra, 2, skip, err);
     fputs("delete nibble_top/u_array\nhierarchy -check -top nibble_formal_pipe\nproc\nflatten\n"
           "opt_expr\nopt_clean\nsetundef -undriven -expose\nmemory\nopt_clean\n", f);
     fprintf(f, "sat -seq %d", steps);
